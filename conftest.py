@@ -1,0 +1,74 @@
+"""Shared fixtures: the personas of the permission table, and a clean outbox.
+
+Personas: visitor (anonymous), practitioner, another practitioner, assessor,
+registrar and coordinator. Staff personas have two-factor authentication set up,
+as every staff person must.
+"""
+
+from __future__ import annotations
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.test import Client
+
+from nurture.accounts.models import User
+from nurture.accounts.roles import Role
+
+PASSWORD = "a long demo passphrase 2026"
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def make_person(email: str, role: str = Role.PRACTITIONER, *, name: str = "", mfa: bool | None = None) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, full_name=name or email.split("@")[0].title(), role=role)
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if mfa if mfa is not None else role in (Role.ASSESSOR, Role.REGISTRAR, Role.COORDINATOR):
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def practitioner(db) -> User:
+    return make_person("amara.okafor@example.org", name="Amara Okafor")
+
+
+@pytest.fixture
+def other_practitioner(db) -> User:
+    return make_person("ben.hughes@example.org", name="Ben Hughes")
+
+
+@pytest.fixture
+def assessor(db) -> User:
+    return make_person("assessor@example.org", Role.ASSESSOR)
+
+
+@pytest.fixture
+def registrar(db) -> User:
+    return make_person("registrar@example.org", Role.REGISTRAR)
+
+
+@pytest.fixture
+def coordinator(db) -> User:
+    return make_person("coordinator@example.org", Role.COORDINATOR)
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def private_media(tmp_path, settings):
+    """Uploads go to a temporary folder, never the developer's."""
+    location = tmp_path / "private-media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": "/nowhere/"},
+        },
+    }
+    return location

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest
+
+from nurture.accounts.models import Profession, Region, User
+from nurture.accounts.roles import Role
+
+
+class SignupForm(forms.Form):
+    """Extra fields on allauth's sign-up form: who the practitioner is."""
+
+    full_name = forms.CharField(max_length=150, label="Full name")
+    profession = forms.ChoiceField(choices=[("", "Choose your profession"), *Profession.choices])
+    region = forms.ChoiceField(choices=[("", "Choose where you work"), *Region.choices])
+
+    field_order = ["full_name", "email", "profession", "region", "password1", "password2"]
+
+    def signup(self, request: HttpRequest, user: User) -> None:
+        user.full_name = self.cleaned_data["full_name"].strip()
+        user.profession = self.cleaned_data["profession"]
+        user.region = self.cleaned_data["region"]
+        user.role = Role.PRACTITIONER
+        user.save()
+
+
+class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = User
+        fields = ["full_name", "profession", "region", "employer"]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+    reason = forms.CharField(max_length=500, help_text="Recorded in the audit log.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)

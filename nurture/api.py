@@ -1,0 +1,22 @@
+"""The JSON API, version 1. Each domain adds its router here.
+
+django-ninja builds the OpenAPI document from the typed endpoints, served at
+/api/v1/openapi.json, with interactive docs at /api/v1/docs.
+"""
+
+from ninja import NinjaAPI
+
+from nurture.framework.api import router as framework_router
+from nurture.portfolios.api import router as portfolio_router
+
+api = NinjaAPI(
+    title="Nurture API",
+    version="1",
+    description="Public data (the competency framework, and later the Register, events, courses and reports) "
+    "and signed-in people's own data.",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("/framework", framework_router)
+api.add_router("/me", portfolio_router)

@@ -1,0 +1,68 @@
+"""Who may see what. Views use these decorators and helpers, never ad-hoc checks.
+
+- `practitioner_required`: a signed-in practitioner (others get 403).
+- `staff_required(*roles)`: a signed-in person with one of the staff roles who has
+  turned on two-factor authentication; without it they are sent to set it up.
+- `get_owned_or_404`: a record that belongs to the person asking, else 404, so
+  nobody learns whether another person's record exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+
+from nurture.accounts.roles import Role
+
+View = Callable[..., HttpResponse]
+M = TypeVar("M", bound=models.Model)
+
+
+def _login(request: HttpRequest) -> HttpResponse:
+    return redirect_to_login(request.get_full_path())
+
+
+def practitioner_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return _login(request)
+        if request.user.role != Role.PRACTITIONER:  # type: ignore[union-attr]
+            raise PermissionDenied("This page is for practitioners.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_required(*roles: Role) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return _login(request)
+            if request.user.role not in roles:  # type: ignore[union-attr]
+                raise PermissionDenied("This page is for association staff.")
+            if not is_mfa_enabled(request.user):
+                messages.warning(
+                    request,
+                    "Staff pages need two-factor authentication. Set up an authenticator app to continue.",
+                )
+                return redirect("mfa_activate_totp")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def get_owned_or_404(model: type[M], request: HttpRequest, **lookup: Any) -> M:
+    return get_object_or_404(model, owner=request.user, **lookup)

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django import template
+from django.forms import BoundField
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.filter
+def accessible(field: BoundField) -> SafeString:
+    """Render a field's widget tied to its hint and error for screen readers."""
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        described.append(f"{field.auto_id}_error")
+    attrs: dict[str, str] = {}
+    if described and field.widget_type not in ("checkboxselectmultiple", "radioselect"):
+        attrs["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def hours(value: object) -> str:
+    """1.50 -> 1.5, 2.0 -> 2: hours as a person writes them."""
+    text = f"{value}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from nurture.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("staff/", views.staff_home, name="staff_home"),
+    path("staff/audit/", views.audit_log, name="audit_log"),
+]

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from nurture.accounts.roles import Role
+from nurture.core.models import AuditEntry
+from nurture.core.permissions import staff_required
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Where signing in lands: each role's own starting page."""
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    if request.user.has_staff_role:  # type: ignore[union-attr]
+        return redirect("core:staff_home")
+    if request.user.is_practitioner:  # type: ignore[union-attr]
+        return redirect("portfolios:home")
+    return render(request, "core/dashboard.html")
+
+
+@staff_required(Role.ASSESSOR, Role.REGISTRAR, Role.COORDINATOR)
+def staff_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/staff_home.html")
+
+
+@staff_required(Role.REGISTRAR)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    entries = AuditEntry.objects.select_related("actor")
+    action = request.GET.get("action", "").strip()[:100]
+    if action:
+        entries = entries.filter(action__startswith=action)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page, "action": action})

@@ -1,0 +1,303 @@
+"""Readiness rules: does a portfolio meet a level's requirements yet?
+
+Pure functions on plain values, no Django. `readiness_for_level` returns one
+row per requirement with what the practitioner has, what the level needs, and
+whether it is met, so a page, the API and (later) application submission all
+apply the same rules.
+
+The rules (defaults from DESIGN.md, numbers from the level):
+- education: the highest qualification is at least the level's minimum;
+- training: relationship-based training hours, all time;
+- experience: months of paid work with infants and families, overlapping
+  jobs counted once;
+- families: families of children 0–36 months served;
+- supervision: confirmed reflective supervision hours in the window before
+  today; peer supervision and unconfirmed entries do not count; more than half
+  of the required hours must come from one provider;
+- evidence: every competency of the level has at least one evidence item.
+References and the exam come after applying; they are shown, not counted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+EDUCATION_ORDER = ("none", "level3", "degree", "masters", "doctorate")
+DAYS_PER_MONTH = Decimal("30.4375")
+
+MET = "met"
+NOT_MET = "not-met"
+LATER = "later"
+
+
+@dataclass(frozen=True)
+class LevelRules:
+    min_education: str
+    training_hours: int
+    experience_months: int
+    families_served: int
+    supervision_hours: int
+    supervision_window_months: int
+    references: int
+    exam_required: bool
+    competencies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Job:
+    started_on: date
+    ended_on: date | None
+    paid: bool
+    families_served: int
+
+
+@dataclass(frozen=True)
+class Session:
+    session_on: date
+    hours: Decimal
+    supervisor: str
+    confirmed: bool
+    peer: bool
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    education: tuple[str, ...] = ()
+    training: tuple[tuple[Decimal, bool], ...] = ()  # (hours, relationship-based)
+    jobs: tuple[Job, ...] = ()
+    sessions: tuple[Session, ...] = ()
+    evidence_by_competency: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    key: str
+    name: str
+    have: Decimal
+    need: Decimal
+    unit: str
+    status: str
+    note: str = ""
+
+    @property
+    def met(self) -> bool:
+        return self.status == MET
+
+    @property
+    def percent(self) -> int:
+        if self.need <= 0:
+            return 100
+        return int(min(Decimal(100), self.have * 100 / self.need))
+
+
+@dataclass(frozen=True)
+class Readiness:
+    requirements: tuple[Requirement, ...]
+    missing_competencies: tuple[str, ...]
+
+    @property
+    def ready(self) -> bool:
+        return all(r.status != NOT_MET for r in self.requirements)
+
+    @property
+    def missing(self) -> tuple[Requirement, ...]:
+        return tuple(r for r in self.requirements if r.status == NOT_MET)
+
+
+def months_between(start: date, end: date) -> Decimal:
+    return Decimal((end - start).days + 1) / DAYS_PER_MONTH
+
+
+def paid_experience_months(jobs: Iterable[Job], *, today: date) -> Decimal:
+    """Months of paid work, with overlapping jobs counted once."""
+    spans = sorted(
+        (job.started_on, min(job.ended_on or today, today)) for job in jobs if job.paid
+    )
+    total = Decimal(0)
+    current_start: date | None = None
+    current_end: date | None = None
+    for start, end in spans:
+        if end < start:
+            continue
+        if (
+            current_end is None
+            or current_start is None
+            or start > current_end + timedelta(days=1)
+        ):
+            if current_start is not None and current_end is not None:
+                total += months_between(current_start, current_end)
+            current_start, current_end = start, end
+        else:
+            current_end = max(current_end, end)
+    if current_start is not None and current_end is not None:
+        total += months_between(current_start, current_end)
+    return total.quantize(Decimal("0.1"))
+
+
+def window_start(today: date, months: int) -> date:
+    month_index = today.year * 12 + today.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(today.day, 28)
+    return date(year, month + 1, day)
+
+
+def counted_supervision(
+    sessions: Iterable[Session], *, today: date, window_months: int
+) -> list[Session]:
+    since = window_start(today, window_months)
+    return [
+        s
+        for s in sessions
+        if s.confirmed and not s.peer and since <= s.session_on <= today
+    ]
+
+
+def _row(
+    key: str, name: str, have: Decimal, need: Decimal, unit: str, note: str = ""
+) -> Requirement:
+    return Requirement(
+        key, name, have, need, unit, MET if have >= need else NOT_MET, note
+    )
+
+
+def readiness_for_level(
+    rules: LevelRules, portfolio: Portfolio, *, today: date
+) -> Readiness:
+    rows: list[Requirement] = []
+
+    best = max(
+        (EDUCATION_ORDER.index(e) for e in portfolio.education if e in EDUCATION_ORDER),
+        default=0,
+    )
+    need_education = EDUCATION_ORDER.index(rules.min_education)
+    rows.append(
+        Requirement(
+            "education",
+            "Education",
+            Decimal(best),
+            Decimal(need_education),
+            "level",
+            MET if best >= need_education else NOT_MET,
+        )
+    )
+
+    training = sum(
+        (hours for hours, relational in portfolio.training if relational), Decimal(0)
+    )
+    rows.append(
+        _row(
+            "training",
+            "Relationship-based training",
+            training,
+            Decimal(rules.training_hours),
+            "hours",
+        )
+    )
+
+    months = paid_experience_months(portfolio.jobs, today=today)
+    rows.append(
+        _row(
+            "experience",
+            "Paid work with infants and families",
+            months,
+            Decimal(rules.experience_months),
+            "months",
+        )
+    )
+    families = Decimal(sum(job.families_served for job in portfolio.jobs))
+    rows.append(
+        _row(
+            "families",
+            "Families of children 0–36 months served",
+            families,
+            Decimal(rules.families_served),
+            "families",
+        )
+    )
+
+    if rules.supervision_hours:
+        counted = counted_supervision(
+            portfolio.sessions,
+            today=today,
+            window_months=rules.supervision_window_months,
+        )
+        hours = sum((s.hours for s in counted), Decimal(0))
+        awaiting = sum(
+            (s.hours for s in portfolio.sessions if not s.confirmed and not s.peer),
+            Decimal(0),
+        )
+        note = (
+            f"{awaiting} more hours await your supervisor's confirmation."
+            if awaiting
+            else ""
+        )
+        rows.append(
+            _row(
+                "supervision",
+                f"Reflective supervision in the last {rules.supervision_window_months} months",
+                hours,
+                Decimal(rules.supervision_hours),
+                "hours",
+                note,
+            )
+        )
+        by_provider: dict[str, Decimal] = defaultdict(Decimal)
+        for s in counted:
+            by_provider[s.supervisor.strip().lower()] += s.hours
+        main = max(by_provider.values(), default=Decimal(0))
+        half = Decimal(rules.supervision_hours) / 2
+        rows.append(
+            Requirement(
+                "main-supervisor",
+                "Hours from your main supervisor (more than half)",
+                main,
+                half,
+                "hours",
+                MET if main > half else NOT_MET,
+            )
+        )
+
+    covered = [
+        code
+        for code in rules.competencies
+        if portfolio.evidence_by_competency.get(code, 0) > 0
+    ]
+    missing = tuple(code for code in rules.competencies if code not in covered)
+    rows.append(
+        _row(
+            "evidence",
+            "Competencies with evidence",
+            Decimal(len(covered)),
+            Decimal(len(rules.competencies)),
+            "competencies",
+        )
+    )
+
+    rows.append(
+        Requirement(
+            "references",
+            "References",
+            Decimal(0),
+            Decimal(rules.references),
+            "referees",
+            LATER,
+            "You name your referees when you apply.",
+        )
+    )
+    if rules.exam_required:
+        rows.append(
+            Requirement(
+                "exam",
+                "Examination",
+                Decimal(0),
+                Decimal(1),
+                "exam",
+                LATER,
+                "You sit the exam after your application is accepted.",
+            )
+        )
+    return Readiness(tuple(rows), missing)

@@ -1,0 +1,238 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from nurture.core.permissions import get_owned_or_404, practitioner_required
+from nurture.core.uploads import private_file_response
+from nurture.framework.selectors import framework_competencies, framework_current, framework_levels, level_for
+from nurture.portfolios import forms as portfolio_forms
+from nurture.portfolios.models import (
+    CPDEntry,
+    EducationRecord,
+    Evidence,
+    ExperienceRecord,
+    SupervisionEntry,
+    TrainingRecord,
+)
+from nurture.portfolios.selectors import coverage_matrix, portfolio_records, readiness_of
+from nurture.portfolios.services import (
+    PortfolioError,
+    evidence_findings_review,
+    record_delete,
+    record_save,
+    supervision_confirm,
+    supervision_link_send,
+    supervision_link_state,
+)
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    model: type[models.Model]
+    form: type[forms.ModelForm]  # type: ignore[type-arg]
+    singular: str
+    plural: str
+    file_field: str = ""
+
+
+KINDS: dict[str, RecordKind] = {
+    "education": RecordKind(EducationRecord, portfolio_forms.EducationForm, "education record", "Education"),
+    "training": RecordKind(TrainingRecord, portfolio_forms.TrainingForm, "training", "Training", "certificate"),
+    "experience": RecordKind(ExperienceRecord, portfolio_forms.ExperienceForm, "work experience", "Work experience"),
+    "supervision": RecordKind(SupervisionEntry, portfolio_forms.SupervisionForm, "supervision entry", "Reflective supervision"),
+    "cpd": RecordKind(CPDEntry, portfolio_forms.CPDForm, "CPD entry", "CPD log"),
+    "evidence": RecordKind(Evidence, portfolio_forms.EvidenceForm, "evidence", "Evidence", "file"),
+}
+
+
+def _kind(name: str) -> RecordKind:
+    if name not in KINDS:
+        raise Http404("No such part of the portfolio.")
+    return KINDS[name]
+
+
+def _form(kind: RecordKind, request: HttpRequest, instance: models.Model | None) -> forms.ModelForm:  # type: ignore[type-arg]
+    extra: dict[str, Any] = {}
+    if kind.model is Evidence:
+        extra["competencies"] = framework_competencies(framework_current())
+    if request.method == "POST":
+        return kind.form(request.POST, request.FILES, instance=instance, **extra)
+    return kind.form(instance=instance, **extra)
+
+
+@practitioner_required
+def portfolio_home(request: HttpRequest) -> HttpResponse:
+    version = framework_current()
+    return render(
+        request,
+        "portfolios/home.html",
+        {"records": portfolio_records(request.user), "kinds": KINDS, "levels": framework_levels(version)},
+    )
+
+
+@practitioner_required
+@require_http_methods(["GET", "POST"])
+def record_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+    record_kind = _kind(kind)
+    instance = get_owned_or_404(record_kind.model, request, pk=pk) if pk else None
+    if isinstance(instance, SupervisionEntry) and instance.is_locked:
+        messages.info(request, "Your supervisor has confirmed this entry, so it can no longer be changed.")
+        return redirect("portfolios:home")
+    form = _form(record_kind, request, instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = record_save(
+                owner=request.user,
+                record=form.save(commit=False),
+                original_name=getattr(form, "upload_name", ""),
+                upload_type=getattr(form, "upload_type", None),
+                competency_ids=[c.pk for c in form.cleaned_data["competencies"]] if kind == "evidence" else None,
+            )
+        except PortfolioError as error:
+            messages.error(request, str(error))
+            return redirect("portfolios:home")
+        messages.success(request, f"Saved your {record_kind.singular}.")
+        if isinstance(record, Evidence) and record.has_unresolved_findings:
+            return redirect("portfolios:evidence", pk=record.pk)
+        return redirect(reverse("portfolios:home") + f"#{kind}")
+    return render(
+        request,
+        "portfolios/record_form.html",
+        {"form": form, "kind": record_kind, "kind_name": kind, "instance": instance},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@practitioner_required
+@require_http_methods(["GET", "POST"])
+def record_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    record_kind = _kind(kind)
+    record = get_owned_or_404(record_kind.model, request, pk=pk)
+    if request.method == "POST":
+        try:
+            record_delete(owner=request.user, record=record)
+        except PortfolioError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Deleted “{record}”.")
+        return redirect("portfolios:home")
+    return render(request, "portfolios/record_delete.html", {"record": record, "kind": record_kind, "kind_name": kind})
+
+
+@practitioner_required
+def record_file(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    record_kind = _kind(kind)
+    if not record_kind.file_field:
+        raise Http404("This record has no file.")
+    record = get_owned_or_404(record_kind.model, request, pk=pk)
+    stored = getattr(record, record_kind.file_field)
+    if not stored:
+        raise Http404("This record has no file.")
+    if isinstance(record, TrainingRecord):
+        name, content_type = record.certificate_name, record.certificate_type
+    else:
+        name, content_type = record.file_name, record.file_type  # type: ignore[attr-defined]
+    return private_file_response(stored, filename=name or "file", content_type=content_type)
+
+
+@practitioner_required
+def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_owned_or_404(Evidence, request, pk=pk)
+    return render(request, "portfolios/evidence_detail.html", {"evidence": evidence, "parts": _marked(evidence)})
+
+
+def _marked(evidence: Evidence) -> list[tuple[str, dict[str, Any] | None]]:
+    """The evidence text cut into plain parts and findings, for highlighting."""
+    parts: list[tuple[str, dict[str, Any] | None]] = []
+    position = 0
+    for number, finding in enumerate(evidence.findings, 1):
+        parts.append((evidence.text[position : finding["start"]], None))
+        parts.append((evidence.text[finding["start"] : finding["end"]], {**finding, "number": number}))
+        position = finding["end"]
+    parts.append((evidence.text[position:], None))
+    return parts
+
+
+@practitioner_required
+@require_POST
+def evidence_review(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_owned_or_404(Evidence, request, pk=pk)
+    try:
+        evidence_findings_review(owner=request.user, evidence=evidence)
+    except PortfolioError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Marked as checked: this evidence can go into an application.")
+    return redirect("portfolios:evidence", pk=pk)
+
+
+@practitioner_required
+@require_http_methods(["GET", "POST"])
+def supervision_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_owned_or_404(SupervisionEntry, request, pk=pk)
+    if entry.is_locked:
+        messages.info(request, "Your supervisor has already confirmed this entry.")
+        return redirect("portfolios:home")
+    form = ResendForm(request.POST or None, initial={"supervisor_email": entry.supervisor_email})
+    if request.method == "POST" and form.is_valid():
+        entry.supervisor_email = form.cleaned_data["supervisor_email"]
+        entry.save(update_fields=["supervisor_email"])
+        supervision_link_send(entry=entry, actor=request.user)
+        messages.success(request, f"We have sent a new link to {entry.supervisor_email}. Earlier links no longer work.")
+        return redirect("portfolios:home")
+    return render(request, "portfolios/supervision_resend.html", {"entry": entry, "form": form}, status=400 if form.errors else 200)
+
+
+class ResendForm(forms.Form):
+    supervisor_email = forms.EmailField(
+        label="Supervisor's email address",
+        help_text="If their work address blocks our email, try another address they read.",
+    )
+
+
+@practitioner_required
+def readiness(request: HttpRequest, level: str) -> HttpResponse:
+    version = framework_current()
+    chosen = level_for(version, level)
+    evidence, rows = coverage_matrix(request.user, chosen)
+    return render(
+        request,
+        "portfolios/readiness.html",
+        {
+            "level": chosen,
+            "levels": framework_levels(version),
+            "readiness": readiness_of(request.user, chosen, today=date.today()),
+            "evidence": evidence,
+            "rows": rows,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def supervision_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The supervisor's page, reached from the emailed link, with no account.
+
+    Opening the link changes nothing (mail scanners open links); only the
+    button does.
+    """
+    state = supervision_link_state(token)
+    done = False
+    if request.method == "POST" and state.usable:
+        state = supervision_confirm(token=token, confirmed=request.POST.get("decision") == "confirm")
+        done = True
+    return render(
+        request,
+        "portfolios/supervision_confirm.html",
+        {"state": state, "entry": state.link.entry if state.link else None, "done": done, "token": token},
+        status=200 if state.usable or done else 410 if state.link else 404,
+    )

@@ -1,0 +1,28 @@
+from allauth.account.decorators import secure_admin_login
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import include, path
+
+from nurture.api import api
+
+
+def _admin_allowed(request: HttpRequest) -> bool:
+    """The admin is for registrars who have signed in with two factors."""
+    user = request.user
+    return bool(user.is_active and user.is_staff and is_mfa_enabled(user))
+
+
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.has_permission = _admin_allowed  # type: ignore[method-assign]
+admin.site.site_header = "Nurture administration"
+
+urlpatterns = [
+    path("", include("nurture.core.urls")),
+    path("", include("nurture.accounts.urls")),
+    path("", include("nurture.framework.urls")),
+    path("", include("nurture.portfolios.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

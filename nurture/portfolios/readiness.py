@@ -27,6 +27,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 EDUCATION_ORDER = ("none", "level3", "degree", "masters", "doctorate")
+EDUCATION_LABELS = ("None recorded", "Vocational qualification (level 3)", "Bachelor's degree", "Master's degree", "Doctorate")
 DAYS_PER_MONTH = Decimal("30.4375")
 
 MET = "met"
@@ -82,6 +83,8 @@ class Requirement:
     unit: str
     status: str
     note: str = ""
+    have_label: str = ""
+    need_label: str = ""
 
     @property
     def met(self) -> bool:
@@ -182,6 +185,8 @@ def readiness_for_level(
             Decimal(need_education),
             "level",
             MET if best >= need_education else NOT_MET,
+            have_label=EDUCATION_LABELS[best],
+            need_label=EDUCATION_LABELS[need_education] if need_education else "No formal requirement",
         )
     )
 

@@ -7,6 +7,7 @@ app_name = "portfolios"
 urlpatterns = [
     path("portfolio/", views.portfolio_home, name="home"),
     path("portfolio/readiness/<slug:level>/", views.readiness, name="readiness"),
+    path("portfolio/evidence/check/", views.evidence_check, name="evidence_check"),
     path("portfolio/evidence/<int:pk>/", views.evidence_detail, name="evidence"),
     path("portfolio/evidence/<int:pk>/checked/", views.evidence_review, name="evidence_review"),
     path("portfolio/supervision/<int:pk>/resend/", views.supervision_resend, name="supervision_resend"),

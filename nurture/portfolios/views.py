@@ -16,6 +16,7 @@ from nurture.core.permissions import get_owned_or_404, practitioner_required
 from nurture.core.uploads import private_file_response
 from nurture.framework.selectors import framework_competencies, framework_current, framework_levels, level_for
 from nurture.portfolios import forms as portfolio_forms
+from nurture.portfolios.identifiers import identifiers_find
 from nurture.portfolios.models import (
     CPDEntry,
     EducationRecord,
@@ -161,6 +162,30 @@ def _marked(evidence: Evidence) -> list[tuple[str, dict[str, Any] | None]]:
         position = finding["end"]
     parts.append((evidence.text[position:], None))
     return parts
+
+
+@practitioner_required
+@require_POST
+def evidence_check(request: HttpRequest) -> HttpResponse:
+    """Scan evidence text before saving. With htmx, answers the findings alone;
+    without JavaScript, the whole form again with what was typed and the findings."""
+    text = request.POST.get("text", "")[:100_000]
+    findings = [f.as_dict() for f in identifiers_find(text)]
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "portfolios/scan_result.html", {"findings": findings, "checked": True})
+    record_kind = KINDS["evidence"]
+    initial = {
+        "title": request.POST.get("title", "")[:200],
+        "kind": request.POST.get("kind", ""),
+        "text": text,
+        "competencies": [v for v in request.POST.getlist("competencies") if v.isdigit()],
+    }
+    form = record_kind.form(initial=initial, competencies=framework_competencies(framework_current()))
+    return render(
+        request,
+        "portfolios/record_form.html",
+        {"form": form, "kind": record_kind, "kind_name": "evidence", "instance": None, "findings": findings, "checked": True},
+    )
 
 
 @practitioner_required

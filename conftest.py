@@ -19,7 +19,9 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 
 def make_person(email: str, role: str = Role.PRACTITIONER, *, name: str = "", mfa: bool | None = None) -> User:
-    user = User.objects.create_user(email=email, password=PASSWORD, full_name=name or email.split("@")[0].title(), role=role)
+    user = User.objects.create_user(
+        email=email, password=PASSWORD, full_name=name or email.split("@")[0].title(), role=role
+    )
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)

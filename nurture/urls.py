@@ -4,13 +4,16 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import include, path
 
+from nurture.accounts.roles import Role
 from nurture.api import api
 
 
 def _admin_allowed(request: HttpRequest) -> bool:
     """The admin is for registrars who have signed in with two factors."""
     user = request.user
-    return bool(user.is_active and user.is_staff and is_mfa_enabled(user))
+    return bool(
+        user.is_active and user.is_staff and getattr(user, "role", None) == Role.REGISTRAR and is_mfa_enabled(user)
+    )
 
 
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]

@@ -69,16 +69,14 @@ class User(AbstractUser):
     employer = models.CharField(max_length=150, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     objects = PersonManager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["email"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="accounts_user_role_known"
-            )
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="accounts_user_role_known")
         ]
 
     def __str__(self) -> str:

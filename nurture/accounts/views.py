@@ -51,4 +51,6 @@ def person_role(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{person} is now a {person.get_role_display().lower()}.")
             return redirect("accounts:people")
-    return render(request, "accounts/person_role.html", {"person": person, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "accounts/person_role.html", {"person": person, "form": form}, status=400 if form.errors else 200
+    )

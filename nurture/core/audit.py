@@ -32,6 +32,6 @@ def audit_record(
 
 
 def audit_trail(target: models.Model) -> models.QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(
-        target_type=target._meta.label_lower, target_id=str(target.pk)
-    ).select_related("actor")
+    return AuditEntry.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).select_related(
+        "actor"
+    )

@@ -19,11 +19,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 
 from nurture.accounts.roles import Role
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 M = TypeVar("M", bound=models.Model)
 
 
@@ -33,7 +34,7 @@ def _login(request: HttpRequest) -> HttpResponse:
 
 def practitioner_required(view: View) -> View:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return _login(request)
         if request.user.role != Role.PRACTITIONER:  # type: ignore[union-attr]
@@ -46,7 +47,7 @@ def practitioner_required(view: View) -> View:
 def staff_required(*roles: Role) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return _login(request)
             if request.user.role not in roles:  # type: ignore[union-attr]

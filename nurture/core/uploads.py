@@ -62,9 +62,7 @@ def validate_upload(upload: UploadedFile) -> str:
     if upload.size is None or upload.size == 0:
         raise ValidationError("The file is empty.")
     if upload.size > limit:
-        raise ValidationError(
-            f"The file is {upload.size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB."
-        )
+        raise ValidationError(f"The file is {upload.size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB.")
     content_type = sniff_content_type(upload)
     if content_type is None:
         raise ValidationError(f"This file is not a {HUMAN_NAMES} file, whatever its name says.")

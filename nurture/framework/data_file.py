@@ -50,6 +50,7 @@ def framework_data_problems(data: Any) -> list[str]:
     if not isinstance(domains, list) or not domains:
         return [*problems, "'domains' must be a non-empty list"]
     codes: set[str] = set()
+    domain_codes: set[str] = set()
     for d_index, domain in enumerate(domains, 1):
         where = f"domain {d_index}"
         if not isinstance(domain, dict):
@@ -57,6 +58,9 @@ def framework_data_problems(data: Any) -> list[str]:
             continue
         for key in ("code", "name", "description"):
             _text(domain, key, where, problems)
+        if domain.get("code") in domain_codes:
+            problems.append(f"{where}: code {domain.get('code')} is used twice")
+        domain_codes.add(str(domain.get("code")))
         competencies = domain.get("competencies")
         if not isinstance(competencies, list) or not competencies:
             problems.append(f"{where}: 'competencies' must be a non-empty list")

@@ -43,7 +43,13 @@ def readiness_api(request: HttpRequest, level: str) -> ReadinessOut:
         ready=result.ready,
         requirements=[
             RequirementOut(
-                key=r.key, name=r.name, have=float(r.have), need=float(r.need), unit=r.unit, status=r.status, note=r.note
+                key=r.key,
+                name=r.name,
+                have=float(r.have),
+                need=float(r.need),
+                unit=r.unit,
+                status=r.status,
+                note=r.note,
             )
             for r in result.requirements
         ],

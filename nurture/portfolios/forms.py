@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 
 from nurture.core.uploads import validate_upload
 from nurture.framework.models import Competency
@@ -46,10 +47,9 @@ class UploadMixin:
     upload_name = ""
 
     def clean_upload(self, upload: Any) -> Any:
-        if upload and hasattr(upload, "content_type") and hasattr(upload, "read"):
-            if not getattr(upload, "_committed", False):
-                self.upload_type = validate_upload(upload)
-                self.upload_name = upload.name[:255]
+        if isinstance(upload, UploadedFile):
+            self.upload_type = validate_upload(upload)
+            self.upload_name = (upload.name or "file")[:255]
         return upload
 
 

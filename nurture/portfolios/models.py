@@ -65,9 +65,7 @@ class ExperienceRecord(Owned):
     started_on = models.DateField("start date")
     ended_on = models.DateField("end date", null=True, blank=True, help_text="Leave empty if you still work here.")
     paid = models.BooleanField("paid work", default=True)
-    families_served = models.PositiveIntegerField(
-        "families of children aged 0–36 months served", default=0
-    )
+    families_served = models.PositiveIntegerField("families of children aged 0–36 months served", default=0)
 
     class Meta:
         ordering = ["-started_on"]
@@ -136,6 +134,9 @@ class SupervisionLink(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"link for {self.entry} sent to {self.sent_to}"
 
 
 class CPDEntry(Owned):

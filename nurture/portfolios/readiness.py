@@ -20,6 +20,7 @@ References and the exam come after applying; they are shown, not counted.
 
 from __future__ import annotations
 
+import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,7 +28,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 EDUCATION_ORDER = ("none", "level3", "degree", "masters", "doctorate")
-EDUCATION_LABELS = ("None recorded", "Vocational qualification (level 3)", "Bachelor's degree", "Master's degree", "Doctorate")
+EDUCATION_LABELS = (
+    "None recorded",
+    "Vocational qualification (level 3)",
+    "Bachelor's degree",
+    "Master's degree",
+    "Doctorate",
+)
 DAYS_PER_MONTH = Decimal("30.4375")
 
 MET = "met"
@@ -63,6 +70,7 @@ class Session:
     supervisor: str
     confirmed: bool
     peer: bool
+    declined: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,20 +125,14 @@ def months_between(start: date, end: date) -> Decimal:
 
 def paid_experience_months(jobs: Iterable[Job], *, today: date) -> Decimal:
     """Months of paid work, with overlapping jobs counted once."""
-    spans = sorted(
-        (job.started_on, min(job.ended_on or today, today)) for job in jobs if job.paid
-    )
+    spans = sorted((job.started_on, min(job.ended_on or today, today)) for job in jobs if job.paid)
     total = Decimal(0)
     current_start: date | None = None
     current_end: date | None = None
     for start, end in spans:
         if end < start:
             continue
-        if (
-            current_end is None
-            or current_start is None
-            or start > current_end + timedelta(days=1)
-        ):
+        if current_end is None or current_start is None or start > current_end + timedelta(days=1):
             if current_start is not None and current_end is not None:
                 total += months_between(current_start, current_end)
             current_start, current_end = start, end
@@ -142,34 +144,23 @@ def paid_experience_months(jobs: Iterable[Job], *, today: date) -> Decimal:
 
 
 def window_start(today: date, months: int) -> date:
+    """The same day `months` earlier, or the last day of that month if it is shorter."""
     month_index = today.year * 12 + today.month - 1 - months
     year, month = divmod(month_index, 12)
-    day = min(today.day, 28)
+    day = min(today.day, calendar.monthrange(year, month + 1)[1])
     return date(year, month + 1, day)
 
 
-def counted_supervision(
-    sessions: Iterable[Session], *, today: date, window_months: int
-) -> list[Session]:
+def counted_supervision(sessions: Iterable[Session], *, today: date, window_months: int) -> list[Session]:
     since = window_start(today, window_months)
-    return [
-        s
-        for s in sessions
-        if s.confirmed and not s.peer and since <= s.session_on <= today
-    ]
+    return [s for s in sessions if s.confirmed and not s.peer and since <= s.session_on <= today]
 
 
-def _row(
-    key: str, name: str, have: Decimal, need: Decimal, unit: str, note: str = ""
-) -> Requirement:
-    return Requirement(
-        key, name, have, need, unit, MET if have >= need else NOT_MET, note
-    )
+def _row(key: str, name: str, have: Decimal, need: Decimal, unit: str, note: str = "") -> Requirement:
+    return Requirement(key, name, have, need, unit, MET if have >= need else NOT_MET, note)
 
 
-def readiness_for_level(
-    rules: LevelRules, portfolio: Portfolio, *, today: date
-) -> Readiness:
+def readiness_for_level(rules: LevelRules, portfolio: Portfolio, *, today: date) -> Readiness:
     rows: list[Requirement] = []
 
     best = max(
@@ -190,9 +181,7 @@ def readiness_for_level(
         )
     )
 
-    training = sum(
-        (hours for hours, relational in portfolio.training if relational), Decimal(0)
-    )
+    training = sum((hours for hours, relational in portfolio.training if relational), Decimal(0))
     rows.append(
         _row(
             "training",
@@ -231,15 +220,16 @@ def readiness_for_level(
             window_months=rules.supervision_window_months,
         )
         hours = sum((s.hours for s in counted), Decimal(0))
+        since = window_start(today, rules.supervision_window_months)
         awaiting = sum(
-            (s.hours for s in portfolio.sessions if not s.confirmed and not s.peer),
+            (
+                s.hours
+                for s in portfolio.sessions
+                if not (s.confirmed or s.declined or s.peer) and since <= s.session_on <= today
+            ),
             Decimal(0),
         )
-        note = (
-            f"{awaiting} more hours await your supervisor's confirmation."
-            if awaiting
-            else ""
-        )
+        note = f"{awaiting} more hours await your supervisor's confirmation." if awaiting else ""
         rows.append(
             _row(
                 "supervision",
@@ -266,11 +256,7 @@ def readiness_for_level(
             )
         )
 
-    covered = [
-        code
-        for code in rules.competencies
-        if portfolio.evidence_by_competency.get(code, 0) > 0
-    ]
+    covered = [code for code in rules.competencies if portfolio.evidence_by_competency.get(code, 0) > 0]
     missing = tuple(code for code in rules.competencies if code not in covered)
     rows.append(
         _row(

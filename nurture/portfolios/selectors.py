@@ -65,6 +65,7 @@ def portfolio_facts(owner: Any, level: Level) -> Portfolio:
                 s.supervisor_email,
                 s.status == SupervisionEntry.Status.CONFIRMED,
                 s.kind == SupervisionEntry.Kind.PEER,
+                s.status == SupervisionEntry.Status.DECLINED,
             )
             for s in SupervisionEntry.objects.owned_by(owner)
         ),

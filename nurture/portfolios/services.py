@@ -69,15 +69,18 @@ def record_save(
 
 
 def record_delete(*, owner: Any, record: models.Model) -> None:
+    """Delete one of `owner`'s records, as it is in the database now."""
     with transaction.atomic():
-        if isinstance(record, SupervisionEntry) and record.is_locked:
+        stored = type(record).objects.select_for_update().filter(pk=record.pk, owner=owner).first()  # type: ignore[attr-defined]
+        if stored is None:
+            raise PortfolioError("There is no such record in your portfolio.")
+        if isinstance(stored, SupervisionEntry) and stored.is_locked:
             raise PortfolioError("Your supervisor has confirmed this entry, so it cannot be deleted.")
-        audit_record(action=f"{_audit_name(record)}.deleted", actor=owner, target=record)
-        for field in ("certificate", "file"):
-            stored = getattr(record, field, None)
-            if stored:
-                transaction.on_commit(lambda f=stored: f.storage.delete(f.name))
-        record.delete()
+        audit_record(action=f"{_audit_name(stored)}.deleted", actor=owner, target=stored)
+        files = [getattr(stored, name) for name in ("certificate", "file") if getattr(stored, name, None)]
+        stored.delete()
+    for file in files:
+        file.storage.delete(file.name)
 
 
 def evidence_scan(*, evidence: Evidence) -> None:
@@ -140,7 +143,9 @@ def supervision_link_send(*, entry: SupervisionEntry, actor: Any) -> Supervision
             "expires_on": link.expires_at.strftime("%-d %B %Y"),
         }
         transaction.on_commit(
-            lambda: email_send(to=entry.supervisor_email, template="portfolios/email/supervision_confirm", context=context)
+            lambda: email_send(
+                to=entry.supervisor_email, template="portfolios/email/supervision_confirm", context=context
+            )
         )
     return link
 
@@ -160,7 +165,10 @@ def supervision_link_state(token: str) -> LinkState:
         return LinkState(None, False, "This link is not valid. Check that you copied the whole address from the email.")
     if link.used_at is not None:
         return LinkState(
-            link, False, f"This link has already been used, on {timezone.localtime(link.used_at):%-d %B %Y}. Nothing more is needed."
+            link,
+            False,
+            f"This link has already been used, on {timezone.localtime(link.used_at):%-d %B %Y}. "
+            "Nothing more is needed.",
         )
     if link.revoked_at is not None:
         return LinkState(link, False, "This link has been replaced by a newer one. Please use the most recent email.")
@@ -193,4 +201,6 @@ def supervision_confirm(*, token: str, confirmed: bool) -> LinkState:
             actor_label=f"supervisor {state.link.sent_to}",
             target=entry,
         )
-    return LinkState(state.link, False, "Confirmed. Thank you." if confirmed else "Declined. The practitioner will see this.")
+    return LinkState(
+        state.link, False, "Confirmed. Thank you." if confirmed else "Declined. The practitioner will see this."
+    )

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -50,7 +51,9 @@ KINDS: dict[str, RecordKind] = {
     "education": RecordKind(EducationRecord, portfolio_forms.EducationForm, "education record", "Education"),
     "training": RecordKind(TrainingRecord, portfolio_forms.TrainingForm, "training", "Training", "certificate"),
     "experience": RecordKind(ExperienceRecord, portfolio_forms.ExperienceForm, "work experience", "Work experience"),
-    "supervision": RecordKind(SupervisionEntry, portfolio_forms.SupervisionForm, "supervision entry", "Reflective supervision"),
+    "supervision": RecordKind(
+        SupervisionEntry, portfolio_forms.SupervisionForm, "supervision entry", "Reflective supervision"
+    ),
     "cpd": RecordKind(CPDEntry, portfolio_forms.CPDForm, "CPD entry", "CPD log"),
     "evidence": RecordKind(Evidence, portfolio_forms.EvidenceForm, "evidence", "Evidence", "file"),
 }
@@ -131,7 +134,7 @@ def record_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @practitioner_required
-def record_file(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def record_file(request: HttpRequest, kind: str, pk: int) -> HttpResponseBase:
     record_kind = _kind(kind)
     if not record_kind.file_field:
         raise Http404("This record has no file.")
@@ -180,11 +183,18 @@ def evidence_check(request: HttpRequest) -> HttpResponse:
         "text": text,
         "competencies": [v for v in request.POST.getlist("competencies") if v.isdigit()],
     }
-    form = record_kind.form(initial=initial, competencies=framework_competencies(framework_current()))
+    form = portfolio_forms.EvidenceForm(initial=initial, competencies=framework_competencies(framework_current()))
     return render(
         request,
         "portfolios/record_form.html",
-        {"form": form, "kind": record_kind, "kind_name": "evidence", "instance": None, "findings": findings, "checked": True},
+        {
+            "form": form,
+            "kind": record_kind,
+            "kind_name": "evidence",
+            "instance": None,
+            "findings": findings,
+            "checked": True,
+        },
     )
 
 
@@ -215,7 +225,12 @@ def supervision_resend(request: HttpRequest, pk: int) -> HttpResponse:
         supervision_link_send(entry=entry, actor=request.user)
         messages.success(request, f"We have sent a new link to {entry.supervisor_email}. Earlier links no longer work.")
         return redirect("portfolios:home")
-    return render(request, "portfolios/supervision_resend.html", {"entry": entry, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "portfolios/supervision_resend.html",
+        {"entry": entry, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 class ResendForm(forms.Form):
@@ -252,8 +267,9 @@ def supervision_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     """
     state = supervision_link_state(token)
     done = False
-    if request.method == "POST" and state.usable:
-        state = supervision_confirm(token=token, confirmed=request.POST.get("decision") == "confirm")
+    decision = request.POST.get("decision")
+    if request.method == "POST" and state.usable and decision in ("confirm", "decline"):
+        state = supervision_confirm(token=token, confirmed=decision == "confirm")
         done = True
     return render(
         request,

@@ -15,7 +15,7 @@ def accessible(field: BoundField) -> SafeString:
         described.append(f"{field.auto_id}_helptext")
     if field.errors:
         described.append(f"{field.auto_id}_error")
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if described and field.widget_type not in ("checkboxselectmultiple", "radioselect"):
         attrs["aria-describedby"] = " ".join(described)
     if field.errors:

@@ -5,112 +5,158 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Domain',
+            name="Domain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField()),
-                ('position', models.PositiveIntegerField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=16)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField()),
+                ("position", models.PositiveIntegerField()),
             ],
             options={
-                'ordering': ['version', 'position'],
+                "ordering": ["version", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Competency',
+            name="Competency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField()),
-                ('position', models.PositiveIntegerField()),
-                ('domain', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='competencies', to='framework.domain')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=16)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField()),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "domain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="competencies", to="framework.domain"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'competencies',
-                'ordering': ['domain__position', 'position'],
+                "verbose_name_plural": "competencies",
+                "ordering": ["domain__position", "position"],
             },
         ),
         migrations.CreateModel(
-            name='FrameworkVersion',
+            name="FrameworkVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=16)),
-                ('is_current', models.BooleanField(default=False)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")], default="draft", max_length=16
+                    ),
+                ),
+                ("is_current", models.BooleanField(default=False)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-number'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('is_current',), name='framework_one_current'), models.CheckConstraint(condition=models.Q(models.Q(('is_current', True), _negated=True), ('status', 'published'), _connector='OR'), name='framework_current_is_published')],
+                "ordering": ["-number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_current", True)), fields=("is_current",), name="framework_one_current"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("is_current", True), _negated=True), ("status", "published"), _connector="OR"
+                        ),
+                        name="framework_current_is_published",
+                    ),
+                ],
             },
         ),
         migrations.AddField(
-            model_name='domain',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domains', to='framework.frameworkversion'),
+            model_name="domain",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="domains", to="framework.frameworkversion"
+            ),
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('position', models.PositiveIntegerField()),
-                ('competency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='framework.competency')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField()),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "competency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="framework.competency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Level',
+            name="Level",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=32)),
-                ('name', models.CharField(max_length=200)),
-                ('scope', models.TextField()),
-                ('description', models.TextField()),
-                ('position', models.PositiveIntegerField()),
-                ('min_education', models.CharField(choices=[('none', 'No formal requirement'), ('level3', 'Vocational qualification (level 3)'), ('degree', "Bachelor's degree"), ('masters', "Master's degree"), ('doctorate', 'Doctorate')], max_length=16)),
-                ('training_hours', models.PositiveIntegerField()),
-                ('experience_months', models.PositiveIntegerField()),
-                ('families_served', models.PositiveIntegerField()),
-                ('supervision_hours', models.PositiveIntegerField()),
-                ('supervision_window_months', models.PositiveIntegerField()),
-                ('references', models.PositiveIntegerField()),
-                ('reference_roles', models.JSONField(default=list)),
-                ('exam_required', models.BooleanField()),
-                ('renewal_cpd_hours', models.PositiveIntegerField()),
-                ('renewal_supervision_hours', models.PositiveIntegerField()),
-                ('competencies', models.ManyToManyField(related_name='levels', to='framework.competency')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='levels', to='framework.frameworkversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=32)),
+                ("name", models.CharField(max_length=200)),
+                ("scope", models.TextField()),
+                ("description", models.TextField()),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "min_education",
+                    models.CharField(
+                        choices=[
+                            ("none", "No formal requirement"),
+                            ("level3", "Vocational qualification (level 3)"),
+                            ("degree", "Bachelor's degree"),
+                            ("masters", "Master's degree"),
+                            ("doctorate", "Doctorate"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("training_hours", models.PositiveIntegerField()),
+                ("experience_months", models.PositiveIntegerField()),
+                ("families_served", models.PositiveIntegerField()),
+                ("supervision_hours", models.PositiveIntegerField()),
+                ("supervision_window_months", models.PositiveIntegerField()),
+                ("references", models.PositiveIntegerField()),
+                ("reference_roles", models.JSONField(default=list)),
+                ("exam_required", models.BooleanField()),
+                ("renewal_cpd_hours", models.PositiveIntegerField()),
+                ("renewal_supervision_hours", models.PositiveIntegerField()),
+                ("competencies", models.ManyToManyField(related_name="levels", to="framework.competency")),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="levels",
+                        to="framework.frameworkversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['version', 'position'],
+                "ordering": ["version", "position"],
             },
         ),
         migrations.AddConstraint(
-            model_name='competency',
-            constraint=models.UniqueConstraint(fields=('domain', 'code'), name='framework_competency_code'),
+            model_name="competency",
+            constraint=models.UniqueConstraint(fields=("domain", "code"), name="framework_competency_code"),
         ),
         migrations.AddConstraint(
-            model_name='domain',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='framework_domain_code'),
+            model_name="domain",
+            constraint=models.UniqueConstraint(fields=("version", "code"), name="framework_domain_code"),
         ),
         migrations.AddConstraint(
-            model_name='level',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='framework_level_code'),
+            model_name="level",
+            constraint=models.UniqueConstraint(fields=("version", "code"), name="framework_level_code"),
         ),
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from itertools import count
+from itertools import count, pairwise
 
 import pytest
 
@@ -183,7 +183,7 @@ def test_findings_are_in_reading_order_and_never_overlap():
     assert [f.kind for f in findings] == [DATE_OF_BIRTH, NHS_NUMBER, PHONE, POSTCODE, NHS_NUMBER]
     starts = [f.start for f in findings]
     assert starts == sorted(starts)
-    for before, after in zip(findings, findings[1:], strict=False):
+    for before, after in pairwise(findings):
         assert before.end <= after.start
 
 

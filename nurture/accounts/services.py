@@ -25,7 +25,11 @@ def person_role_assign(*, person: User, role: str, actor: Any, reason: str) -> U
         if previous == role:
             raise AccountError(f"{person} already has this role.")
         person.role = role
-        person.save(update_fields=["role"])
+        # The Django admin is a registrar's tool: the flag follows the role.
+        person.is_staff = role == Role.REGISTRAR
+        if role != Role.REGISTRAR:
+            person.is_superuser = False
+        person.save(update_fields=["role", "is_staff", "is_superuser"])
         audit_record(
             action="accounts.person.role_changed",
             actor=actor,

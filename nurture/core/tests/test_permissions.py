@@ -1,0 +1,389 @@
+"""The permission table: every URL of the site × every role → the answer it must get.
+
+Each cell is one test case, so a failure names the URL and the role. A URL added to
+the site without a row here fails `test_every_url_is_in_the_table`.
+
+Answers are status codes, or a redirect: `LOGIN` (302 to the sign-in page) or
+`to("/path/")` (302 somewhere else). Every request is a GET.
+"""
+
+# The table reads best with one row per URL, so its lines may be long.
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import client_for, make_person
+from nurture.accounts.roles import Role
+from nurture.accounts.services import person_role_assign
+from nurture.framework.models import Competency
+from nurture.portfolios.models import (
+    CPDEntry,
+    EducationRecord,
+    Evidence,
+    ExperienceRecord,
+    SupervisionEntry,
+    TrainingRecord,
+)
+from nurture.portfolios.services import supervision_confirm, supervision_link_send
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 to `path` (the query string, such as `?next=`, is not compared)."""
+
+    path: str
+
+    def __repr__(self) -> str:
+        names = {LOGIN: "LOGIN", REAUTH: "REAUTH"}
+        return names.get(self, f"to({self.path!r})")
+
+
+def to(path: str) -> Redirect:
+    return Redirect(path)
+
+
+LOGIN = Redirect("/accounts/login/")
+# Pages that change how one signs in ask for the password again unless the person
+# signed in during the last few minutes; `client_for` signs in without recording that.
+REAUTH = Redirect("/accounts/reauthenticate/")
+TO_HOME, TO_DASHBOARD, TO_PORTFOLIO, TO_STAFF = to("/"), to("/dashboard/"), to("/portfolio/"), to("/staff/")
+TO_CHANGE_PASSWORD = to("/accounts/password/change/")
+Answer = int | Redirect
+
+ROLES = ("visitor", "practitioner", "other", "assessor", "registrar", "coordinator")
+PERSONA_FIXTURES = {
+    "practitioner": "practitioner",
+    "other": "other_practitioner",
+    "assessor": "assessor",
+    "registrar": "registrar",
+    "coordinator": "coordinator",
+}
+
+# "other" is another practitioner asking for the practitioner's records. Staff
+# personas have two-factor authentication (an authenticator app, no recovery codes).
+# The Django admin ("admin:" URLs) is left out of the table on purpose: it is
+# covered as a group by `test_the_admin_is_for_registrars_with_two_factor`.
+# fmt: off
+TABLE: dict[str, tuple[Answer, Answer, Answer, Answer, Answer, Answer]] = {
+    #                                        visitor  practitioner        other               assessor            registrar           coordinator
+    # Core
+    "core:home":                            (200,     200,                200,                200,                200,                200),
+    "core:dashboard":                       (LOGIN,   TO_PORTFOLIO,       TO_PORTFOLIO,       TO_STAFF,           TO_STAFF,           TO_STAFF),
+    "core:staff_home":                      (LOGIN,   403,                403,                200,                200,                200),
+    "core:audit_log":                       (LOGIN,   403,                403,                403,                200,                403),
+    # Accounts
+    "accounts:profile":                     (LOGIN,   200,                200,                200,                200,                200),
+    "accounts:people":                      (LOGIN,   403,                403,                403,                200,                403),
+    "accounts:person_role":                 (LOGIN,   403,                403,                403,                200,                403),
+    # Framework: public pages, and the registrar's management
+    "framework:home":                       (200,     200,                200,                200,                200,                200),
+    "framework:competency":                 (200,     200,                200,                200,                200,                200),
+    "framework:level":                      (200,     200,                200,                200,                200,                200),
+    "framework:version":                    (200,     200,                200,                200,                200,                200),
+    "framework:version_competency":         (200,     200,                200,                200,                200,                200),
+    "framework:version_level":              (200,     200,                200,                200,                200,                200),
+    "framework:manage":                     (LOGIN,   403,                403,                403,                200,                403),
+    "framework:publish":                    (LOGIN,   403,                403,                403,                405,                403),
+    # Portfolios: the practitioner's own records; another practitioner gets 404
+    "portfolios:home":                      (LOGIN,   200,                200,                403,                403,                403),
+    "portfolios:readiness":                 (LOGIN,   200,                200,                403,                403,                403),
+    "portfolios:evidence_check":            (LOGIN,   405,                405,                403,                403,                403),
+    "portfolios:evidence":                  (LOGIN,   200,                404,                403,                403,                403),
+    "portfolios:evidence_review":           (LOGIN,   405,                405,                403,                403,                403),
+    "portfolios:supervision_resend":        (LOGIN,   200,                404,                403,                403,                403),
+    "portfolios:record_new":                (LOGIN,   200,                200,                403,                403,                403),
+    "portfolios:record_edit":               (LOGIN,   200,                404,                403,                403,                403),
+    "portfolios:record_delete":             (LOGIN,   200,                404,                403,                403,                403),
+    "portfolios:record_file":               (LOGIN,   200,                404,                403,                403,                403),
+    # The supervisor's emailed link needs no account; opening it changes nothing
+    "portfolios:supervision_confirm":       (200,     200,                200,                200,                200,                200),
+    # Accounts (django-allauth)
+    "account_login":                        (200,     TO_DASHBOARD,       TO_DASHBOARD,       TO_DASHBOARD,       TO_DASHBOARD,       TO_DASHBOARD),
+    "account_logout":                       (TO_HOME, 200,                200,                200,                200,                200),
+    "account_inactive":                     (200,     200,                200,                200,                200,                200),
+    "account_signup":                       (200,     TO_DASHBOARD,       TO_DASHBOARD,       TO_DASHBOARD,       TO_DASHBOARD,       TO_DASHBOARD),
+    "account_reauthenticate":               (LOGIN,   200,                200,                200,                200,                200),
+    "account_email":                        (LOGIN,   200,                200,                200,                200,                200),
+    "account_email_verification_sent":      (200,     200,                200,                200,                200,                200),
+    "account_change_password":              (LOGIN,   200,                200,                200,                200,                200),
+    "account_set_password":                 (LOGIN,   TO_CHANGE_PASSWORD, TO_CHANGE_PASSWORD, TO_CHANGE_PASSWORD, TO_CHANGE_PASSWORD, TO_CHANGE_PASSWORD),
+    "account_reset_password":               (200,     200,                200,                200,                200,                200),
+    "account_confirm_login_code":           (LOGIN,   TO_DASHBOARD,       TO_DASHBOARD,       TO_DASHBOARD,       TO_DASHBOARD,       TO_DASHBOARD),
+    "account_confirm_email":                (200,     200,                200,                200,                200,                200),
+    "account_reset_password_from_key_done": (200,     200,                200,                200,                200,                200),
+    "account_reset_password_from_key":      (200,     200,                200,                200,                200,                200),
+    "account_reset_password_done":          (200,     200,                200,                200,                200,                200),
+    # Two-factor authentication (django-allauth)
+    "mfa_index":                            (LOGIN,   200,                200,                200,                200,                200),
+    "mfa_authenticate":                     (LOGIN,   TO_DASHBOARD,       TO_DASHBOARD,       TO_DASHBOARD,       TO_DASHBOARD,       TO_DASHBOARD),
+    "mfa_reauthenticate":                   (LOGIN,   REAUTH,             REAUTH,             200,                200,                200),
+    "mfa_activate_totp":                    (LOGIN,   REAUTH,             REAUTH,             REAUTH,             REAUTH,             REAUTH),
+    "mfa_deactivate_totp":                  (LOGIN,   404,                404,                REAUTH,             REAUTH,             REAUTH),
+    "mfa_view_recovery_codes":              (LOGIN,   404,                404,                404,                404,                404),
+    "mfa_generate_recovery_codes":          (LOGIN,   REAUTH,             REAUTH,             REAUTH,             REAUTH,             REAUTH),
+    "mfa_download_recovery_codes":          (LOGIN,   404,                404,                404,                404,                404),
+    # The JSON API (django-ninja): public data, and a signed-in practitioner's own
+    "api:api-root":                         (404,     404,                404,                404,                404,                404),
+    "api:openapi-json":                     (200,     200,                200,                200,                200,                200),
+    "api:openapi-view":                     (200,     200,                200,                200,                200,                200),
+    "api:framework_current_api":            (200,     200,                200,                200,                200,                200),
+    "api:framework_versions_api":           (200,     200,                200,                200,                200,                200),
+    "api:framework_version_api":            (200,     200,                200,                200,                200,                200),
+    "api:readiness_api":                    (401,     200,                200,                403,                403,                403),
+}
+# fmt: on
+
+
+@dataclass(frozen=True)
+class Site:
+    """The records the URLs point at; all of them belong to the practitioner."""
+
+    practitioner: Any
+    education: EducationRecord
+    training: TrainingRecord
+    experience: ExperienceRecord
+    supervision: SupervisionEntry
+    cpd: CPDEntry
+    evidence: Evidence
+    token: str
+
+
+KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
+    "accounts:person_role": lambda site: {"pk": site.practitioner.pk},
+    "framework:competency": lambda site: {"code": "D1.1"},
+    "framework:level": lambda site: {"code": "prevention"},
+    "framework:version": lambda site: {"number": 1},
+    "framework:version_competency": lambda site: {"number": 1, "code": "D1.1"},
+    "framework:version_level": lambda site: {"number": 1, "code": "prevention"},
+    "framework:publish": lambda site: {"number": 1},
+    "portfolios:readiness": lambda site: {"level": "prevention"},
+    "portfolios:evidence": lambda site: {"pk": site.evidence.pk},
+    "portfolios:evidence_review": lambda site: {"pk": site.evidence.pk},
+    "portfolios:supervision_resend": lambda site: {"pk": site.supervision.pk},
+    "portfolios:record_new": lambda site: {"kind": "evidence"},
+    "portfolios:record_edit": lambda site: {"kind": "training", "pk": site.training.pk},
+    "portfolios:record_delete": lambda site: {"kind": "training", "pk": site.training.pk},
+    "portfolios:record_file": lambda site: {"kind": "training", "pk": site.training.pk},
+    "portfolios:supervision_confirm": lambda site: {"token": site.token},
+    "account_confirm_email": lambda site: {"key": "not-a-real-key"},
+    "account_reset_password_from_key": lambda site: {"uidb36": "zz", "key": "not-a-real-key"},
+    "api:framework_version_api": lambda site: {"number": 1},
+    "api:readiness_api": lambda site: {"level": "prevention"},
+}
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def url_names(resolver: URLResolver | None = None, namespace: str = "", route: str = "") -> Iterator[str]:
+    """Every URL pattern's name, qualified by its namespaces, walking includes.
+
+    A pattern without a name is yielded as `<unnamed route>` so that it cannot
+    slip past the completeness test."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern, inner, route + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name or f'<unnamed {route}{pattern.pattern}>'}"
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def site(practitioner, private_media, django_capture_on_commit_callbacks) -> Site:
+    training = TrainingRecord.objects.create(
+        owner=practitioner,
+        title="Parent–infant relationships",
+        provider="Anna Freud Centre",
+        hours=Decimal("30"),
+        completed_on=date(2024, 3, 1),
+        certificate_name="certificate.pdf",
+        certificate_type="application/pdf",
+    )
+    training.certificate.save("c.pdf", ContentFile(PDF))
+    supervision = SupervisionEntry.objects.create(
+        owner=practitioner,
+        session_on=date(2025, 1, 10),
+        supervisor_name="Dr Rose Clark",
+        supervisor_email="rose.clark@example.org",
+        hours=Decimal("1.5"),
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        supervision_link_send(entry=supervision, actor=practitioner)
+    evidence = Evidence.objects.create(
+        owner=practitioner,
+        title="Reflective account: a first home visit",
+        kind=Evidence.Kind.REFLECTIVE_ACCOUNT,
+        text="Watching a mother soothe her baby during a first home visit.",
+    )
+    evidence.competencies.set(Competency.objects.filter(domain__version__number=1, code="D1.1"))
+    return Site(
+        practitioner=practitioner,
+        education=EducationRecord.objects.create(
+            owner=practitioner,
+            level="degree",
+            qualification="BSc (Hons) Nursing",
+            institution="University of Leeds",
+            awarded_on=date(2015, 7, 1),
+        ),
+        training=training,
+        experience=ExperienceRecord.objects.create(
+            owner=practitioner,
+            role_title="Health visitor",
+            employer="Leeds Community Healthcare",
+            started_on=date(2018, 9, 1),
+            families_served=40,
+        ),
+        supervision=supervision,
+        cpd=CPDEntry.objects.create(
+            owner=practitioner, activity="Infant sleep study day", done_on=date(2025, 2, 1), hours=Decimal("6")
+        ),
+        evidence=evidence,
+        token=_emailed_token(),
+    )
+
+
+def _emailed_token() -> str:
+    (message,) = mail.outbox
+    found = re.search(r"/supervision/confirm/([^/\s]+)/", message.body)
+    assert found, message.body
+    return found.group(1)
+
+
+def _client(request: pytest.FixtureRequest, role: str):
+    user = request.getfixturevalue(PERSONA_FIXTURES[role]) if role in PERSONA_FIXTURES else None
+    return client_for(user)
+
+
+def _url(name: str, site: Site) -> str:
+    return reverse(name, kwargs=KWARGS[name](site) if name in KWARGS else None)
+
+
+def assert_answer(response: Any, expected: Answer) -> None:
+    if isinstance(expected, Redirect):
+        assert response.status_code == 302, f"expected {expected!r}, got {response.status_code}"
+        location = urlsplit(response["Location"]).path
+        assert location == expected.path, f"expected {expected!r}, redirected to {response['Location']}"
+    else:
+        assert response.status_code == expected, f"expected {expected}, got {response.status_code}"
+
+
+def test_every_url_is_in_the_table():
+    found = {name for name in url_names() if not name.startswith("admin:")}
+    missing, stale = sorted(found - TABLE.keys()), sorted(TABLE.keys() - found)
+    assert not missing and not stale, f"URLs missing from TABLE: {missing}; names in TABLE the site lacks: {stale}"
+
+
+@pytest.mark.parametrize(("name", "role"), [(name, role) for name in TABLE for role in ROLES], ids=lambda value: value)
+def test_the_role_gets_the_answer_in_the_table(request, site, name, role):
+    expected = TABLE[name][ROLES.index(role)]
+    response = _client(request, role).get(_url(name, site))
+    assert_answer(response, expected)
+
+
+# Beyond the table ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["education", "training", "experience", "supervision", "cpd", "evidence"])
+def test_each_kind_of_record_opens_for_its_owner_only(site, other_practitioner, kind):
+    record = getattr(site, kind)
+    for name in ("portfolios:record_edit", "portfolios:record_delete"):
+        url = reverse(name, kwargs={"kind": kind, "pk": record.pk})
+        assert client_for(site.practitioner).get(url).status_code == 200, name
+        assert client_for(other_practitioner).get(url).status_code == 404, name
+
+
+@pytest.mark.parametrize("kind", ["education", "experience", "supervision", "cpd", "evidence"])
+def test_a_record_without_a_stored_file_has_no_file_page(site, kind):
+    url = reverse("portfolios:record_file", kwargs={"kind": kind, "pk": getattr(site, kind).pk})
+    assert client_for(site.practitioner).get(url).status_code == 404
+
+
+def test_an_unknown_kind_of_record_is_not_found(site):
+    url = reverse("portfolios:record_new", kwargs={"kind": "diary"})
+    assert client_for(site.practitioner).get(url).status_code == 404
+
+
+def test_the_certificate_is_served_to_its_owner(site):
+    response = client_for(site.practitioner).get(_url("portfolios:record_file", site))
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
+
+
+def test_opening_the_supervision_link_does_not_use_it(site):
+    url = _url("portfolios:supervision_confirm", site)
+    client_for(None).get(url)
+    assert client_for(None).get(url).status_code == 200
+    site.supervision.refresh_from_db()
+    assert site.supervision.status == SupervisionEntry.Status.AWAITING
+
+
+def test_a_used_supervision_link_is_gone(site):
+    supervision_confirm(token=site.token, confirmed=True)
+    assert client_for(None).get(_url("portfolios:supervision_confirm", site)).status_code == 410
+
+
+def test_an_unknown_supervision_link_is_not_found(db):
+    url = reverse("portfolios:supervision_confirm", kwargs={"token": "not-a-real-token"})
+    assert client_for(None).get(url).status_code == 404
+
+
+def test_the_admin_is_for_registrars_with_two_factor(db, practitioner):
+    """The Django admin ("admin:" URLs), covered as a group instead of row by row."""
+    visitor = client_for(None).get("/admin/", follow=True)
+    assert [urlsplit(url).path for url, _ in visitor.redirect_chain] == ["/admin/login/", "/accounts/login/"]
+
+    refused = client_for(practitioner)
+    assert_answer(refused.get("/admin/"), to("/admin/login/"))
+    assert refused.get("/admin/login/").status_code == 403
+
+    registrar = make_person("staff.registrar@example.org", Role.REGISTRAR)
+    registrar.is_staff = True
+    registrar.save(update_fields=["is_staff"])
+    assert client_for(registrar).get("/admin/").status_code == 200
+
+    no_two_factor = make_person("new.registrar@example.org", Role.REGISTRAR, mfa=False)
+    no_two_factor.is_staff = True
+    no_two_factor.save(update_fields=["is_staff"])
+    assert_answer(client_for(no_two_factor).get("/admin/"), to("/admin/login/"))
+
+    not_staff = make_person("plain.registrar@example.org", Role.REGISTRAR)
+    assert_answer(client_for(not_staff).get("/admin/"), to("/admin/login/"))
+    assert client_for(not_staff).get("/admin/login/").status_code == 403
+
+
+@pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.ASSESSOR, Role.COORDINATOR])
+def test_the_admin_refuses_people_flagged_as_staff_who_are_not_registrars(db, role):
+    """Only a registrar may use the admin, even with `is_staff` set and two-factor on
+    (for example a registrar who has since been given another role)."""
+    person = make_person(f"{role}.staff@example.org", role, mfa=True)
+    person.is_staff = True
+    person.save(update_fields=["is_staff"])
+    assert client_for(person).get("/admin/").status_code != 200
+
+
+def test_a_registrar_given_another_role_loses_the_admin(db):
+    former = make_person("former.registrar@example.org", Role.REGISTRAR)
+    former.is_staff = True
+    former.save(update_fields=["is_staff"])
+    registrar = make_person("registrar@example.org", Role.REGISTRAR)
+    person_role_assign(person=former, role=Role.COORDINATOR, actor=registrar, reason="Moved to the campaign team")
+
+    assert client_for(former).get("/admin/").status_code != 200

@@ -229,7 +229,7 @@ def readiness_for_level(rules: LevelRules, portfolio: Portfolio, *, today: date)
             ),
             Decimal(0),
         )
-        note = f"{awaiting} more hours await your supervisor's confirmation." if awaiting else ""
+        note = f"{awaiting.normalize():f} more hours await your supervisor's confirmation." if awaiting else ""
         rows.append(
             _row(
                 "supervision",

@@ -1,0 +1,1 @@
+"""Real-browser journeys through Nurture, driven by Playwright and checked with axe-core."""

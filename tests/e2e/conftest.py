@@ -1,0 +1,333 @@
+"""What the browser journeys share: one Chromium, the live server, axe-core and a visitor.
+
+- `browser`: one headless Chromium for the whole session (Debian's, or
+  $NURTURE_CHROMIUM); each person in a test gets a fresh context from
+  `new_visitor`. A missing Chromium or axe-core fails the tests: bin/test
+  decides whether they run at all.
+- `site`: the live server's address. The live server needs a transactional
+  database, which is emptied after every test, so the framework edition the data
+  migration loads is restored before each test (serialized rollback). Uploads go
+  to a temporary folder, and the cache (allauth's rate limits) starts empty.
+- `Visitor`: one person at one tab, working with a mouse or by keyboard alone.
+  It runs axe-core on every page it reaches and fails the test on any serious or
+  critical WCAG 2.2 AA problem.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, sync_playwright
+
+# Playwright's sync API keeps an asyncio event loop running in the test thread,
+# and Django refuses database calls from such a thread unless told otherwise.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = Path(os.environ.get("NURTURE_CHROMIUM") or "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+WAIT_MS = 10_000
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING_IMPACTS = ("serious", "critical")
+_AXE_RUN = """async (tags) => {
+  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    helpUrl: v.helpUrl,
+    targets: v.nodes.map((node) => node.target.join(' ')),
+  }));
+}"""
+_FOCUS_VISIBLE = """() => {
+  const style = getComputedStyle(document.activeElement);
+  return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+}"""
+
+
+def check_accessibility(page: Page, *, auditor: Page | None = None) -> None:
+    """Fail on any serious or critical WCAG 2.2 AA problem axe-core finds on the page.
+
+    axe-core is JavaScript, so a page shown without JavaScript is audited in
+    `auditor`, a tab that runs it: the same HTML is served there at the same
+    address, so its styles load as they did for the person.
+    """
+    audited = page if auditor is None else _replayed(page, auditor)
+    if not audited.evaluate("typeof window.axe === 'object'"):
+        audited.add_script_tag(path=str(AXE_SCRIPT))
+    violations: list[dict[str, Any]] = audited.evaluate(_AXE_RUN, WCAG_TAGS)
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    if blocking:
+        problems = "\n".join(
+            f"- {v['id']} ({v['impact']}): {v['help']}\n    {v['helpUrl']}\n    on: {', '.join(v['targets'])}"
+            for v in blocking
+        )
+        where = path_of(page.url)
+        pytest.fail(f"axe-core found {len(blocking)} serious or critical problem(s) on {where}:\n{problems}")
+
+
+def _replayed(page: Page, auditor: Page) -> Page:
+    html = page.content()
+    address = page.url.split("#", 1)[0]
+
+    def same_address(url: str) -> bool:
+        return url == address
+
+    def serve(route: Route) -> None:
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+
+    auditor.route(same_address, serve)
+    try:
+        auditor.goto(address)
+    finally:
+        auditor.unroute(same_address, serve)
+    return auditor
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def focus_is_visible(page: Page) -> bool:
+    """Whether the focused element draws an outline a sighted keyboard user can see."""
+    return bool(page.evaluate(_FOCUS_VISIBLE))
+
+
+def focused_is(page: Page, target: Locator | str | Callable[[Page], bool]) -> bool:
+    if callable(target) and not isinstance(target, Locator):
+        return target(page)
+    locator = page.locator(target) if isinstance(target, str) else target
+    return bool(locator.evaluate("element => element === document.activeElement"))
+
+
+def focused_description(page: Page) -> str:
+    return str(
+        page.evaluate(
+            """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return 'the page itself';
+  const name = (e.getAttribute('aria-label') || e.textContent || e.name || e.id || '').trim().slice(0, 60);
+  return `<${e.tagName.toLowerCase()}> ${name}`;
+}"""
+        )
+    )
+
+
+def tab_to(page: Page, target: Locator | str | Callable[[Page], bool], *, max_presses: int = 200) -> None:
+    """Press Tab until `target` (a locator, a CSS selector or a test of the page) has focus.
+
+    Every stop on the way must show where the focus is.
+    """
+    for _ in range(max_presses):
+        page.keyboard.press("Tab")
+        if focused_is(page, target):
+            assert focus_is_visible(page), f"{focused_description(page)} has focus but no visible outline"
+            return
+    pytest.fail(f"Tab did not reach {target} in {max_presses} presses on {path_of(page.url)}")
+
+
+class Visitor:
+    """One person at one tab, using a mouse or, with `keyboard=True`, the keyboard alone.
+
+    Keyboard people move by Tab through the page in order, so steps must come
+    in the order the page shows them. Every page reached is checked with axe.
+    """
+
+    def __init__(self, page: Page, base_url: str, *, keyboard: bool = False, auditor: Page | None = None) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.keyboard = keyboard
+        self.auditor = auditor
+        self.visited: list[str] = []
+        self._date_pattern: str | None = None
+
+    def visit(self, path: str) -> None:
+        """Open an address directly, as from a bookmark or an email."""
+        self.page.goto(urljoin(self.base_url, path))
+        self._arrived()
+
+    def reload(self) -> None:
+        self.page.reload()
+        self._arrived()
+
+    def follow(self, target: Locator) -> None:
+        """Activate a link or a submit button, then wait for the page it leads to."""
+        with self.page.expect_navigation():
+            if self.keyboard:
+                tab_to(self.page, target)
+                self.page.keyboard.press("Enter")
+            else:
+                target.click()
+        self._arrived()
+
+    def _arrived(self) -> None:
+        self.page.wait_for_load_state()
+        check_accessibility(self.page, auditor=self.auditor)
+        self.visited.append(path_of(self.page.url))
+
+    def type_into(self, field: Locator, text: str) -> None:
+        if self.keyboard:
+            tab_to(self.page, field)
+            self.page.keyboard.type(text)
+        else:
+            field.fill(text)
+
+    def enter_date(self, field: Locator, day: date) -> None:
+        if self.keyboard:
+            tab_to(self.page, field)
+            self.page.keyboard.type(day.strftime(self._date_order()))
+        else:
+            field.fill(day.isoformat())
+        assert field.input_value() == day.isoformat(), f"the date field holds {field.input_value()!r}"
+
+    def _date_order(self) -> str:
+        """The order a date field takes its digits in, as a strftime pattern.
+
+        It follows the browser's own language, not the page's, so it is found by
+        typing into a date field on a scratch page, as a person would.
+        """
+        if self._date_pattern is None:
+            probe = self.page.context.new_page()
+            try:
+                probe.set_content('<input type="date" aria-label="probe">')
+                probe.keyboard.press("Tab")
+                probe.keyboard.type("01022003")
+                value = probe.get_by_label("probe").input_value()
+            finally:
+                probe.close()
+            patterns = {"2003-01-02": "%m%d%Y", "2003-02-01": "%d%m%Y"}
+            assert value in patterns, f"a date field took 01022003 as {value!r}: unknown order"
+            self._date_pattern = patterns[value]
+        return self._date_pattern
+
+    def choose(self, field: Locator, option: str) -> None:
+        if self.keyboard:
+            tab_to(self.page, field)
+            # A closed select jumps to the option whose text starts with what is typed.
+            self.page.keyboard.type(option)
+        else:
+            field.select_option(label=option)
+        chosen = field.evaluate("select => select.selectedOptions[0]?.textContent.trim()")
+        assert chosen == option, f"chose {chosen!r} instead of {option!r}"
+
+    def tick(self, box: Locator) -> None:
+        """Make sure a checkbox is ticked (some start ticked)."""
+        if self.keyboard:
+            tab_to(self.page, box)
+            if not box.is_checked():
+                self.page.keyboard.press("Space")
+        else:
+            box.check()
+        assert box.is_checked()
+
+    def attach(self, field: Locator, files: Any) -> None:
+        if self.keyboard:
+            tab_to(self.page, field)
+            # The keyboard can reach the file field, but Enter opens the operating
+            # system's file chooser, which no browser test can drive: the file is
+            # handed to the focused field instead.
+        field.set_input_files(files)
+
+    def assert_skip_link_is_first_tab_stop(self) -> None:
+        """The first Tab on a newly loaded page lands, visibly, on "Skip to main content"."""
+        self.page.keyboard.press("Tab")
+        skip = self.page.get_by_role("link", name="Skip to main content")
+        assert focused_is(self.page, skip), f"the first Tab stop is {focused_description(self.page)}"
+        assert focus_is_visible(self.page), "the skip link has focus but no visible outline"
+        box = skip.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["y"] >= 0, f"the focused skip link is off screen: {box}"
+
+    def skip_to_main(self) -> None:
+        """Use the focused skip link: focus moves to the main content."""
+        self.page.keyboard.press("Enter")
+        assert focused_is(self.page, "main#main"), f"the skip link moved focus to {focused_description(self.page)}"
+
+    def sign_in_as(self, user: Any) -> None:
+        """Give this browser a signed-in session for `user`, for tests that are not about signing in."""
+        client = Client()
+        client.force_login(user)
+        name = settings.SESSION_COOKIE_NAME
+        self.page.context.add_cookies([{"name": name, "value": client.cookies[name].value, "url": self.base_url}])
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    missing = []
+    if not CHROMIUM.is_file():
+        missing.append(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium, or set NURTURE_CHROMIUM)")
+    if not AXE_SCRIPT.is_file():
+        missing.append(f"axe-core is not installed at {AXE_SCRIPT} (run npm install in {ROOT})")
+    if missing:
+        pytest.fail("The browser tests cannot run: " + "; ".join(missing), pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def site(live_server: Any, django_db_serialized_rollback: None, private_media: Path) -> str:
+    # The cache holds allauth's rate limits (one confirmation email per address
+    # every few minutes): start each journey without an earlier test's.
+    cache.clear()
+    return str(live_server.url)
+
+
+@pytest.fixture
+def new_visitor(browser: Browser, site: str) -> Iterator[Callable[..., Visitor]]:
+    """Opens a tab for one more person, in a context (cookies, session) of their own."""
+    contexts: list[BrowserContext] = []
+
+    def context(**options: Any) -> BrowserContext:
+        opened = browser.new_context(locale="en-GB", timezone_id="Europe/London", **options)
+        opened.set_default_timeout(WAIT_MS)
+        if options.get("java_script_enabled", True):
+            # Loading axe-core with each page is faster than adding it afterwards.
+            opened.add_init_script(path=str(AXE_SCRIPT))
+        contexts.append(opened)
+        return opened
+
+    def open_visitor(
+        *, keyboard: bool = False, javascript: bool = True, viewport: dict[str, int] | None = None
+    ) -> Visitor:
+        size = viewport or DESKTOP
+        auditor = None if javascript else context(viewport=size).new_page()
+        page = context(java_script_enabled=javascript, viewport=size).new_page()
+        return Visitor(page, site, keyboard=keyboard, auditor=auditor)
+
+    yield open_visitor
+    for opened in contexts:
+        opened.close()
+
+
+def link_in(outbox: Sequence[Any], *, to: str, path: str) -> str:
+    """The path of the last link to `to` whose path matches the regular expression `path`."""
+    for message in reversed(outbox):
+        if to in message.to:
+            found = re.search(rf"https?://[^/\s]+(?P<path>{path})", message.body)
+            assert found, f"no link matching {path} in the email to {to}:\n{message.body}"
+            return found["path"]
+    pytest.fail(f"no email to {to}; sent: {[(m.to, m.subject) for m in outbox]}")

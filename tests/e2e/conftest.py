@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -61,9 +61,26 @@ _AXE_RUN = """async (tags) => {
     targets: v.nodes.map((node) => node.target.join(' ')),
   }));
 }"""
-_FOCUS_VISIBLE = """() => {
-  const style = getComputedStyle(document.activeElement);
-  return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+# Where the focus is, whether it shows (an outline or a ring drawn with a box
+# shadow), and whether it is on `target` (an element, or null). Focus on a part
+# the browser draws itself, such as a date field's calendar button, reports the
+# field as focused without matching :focus; its ring is the browser's own.
+_FOCUS = """(target) => {
+  const element = document.activeElement;
+  if (!element || element === document.body || element === document.documentElement) {
+    return {onPage: false, visible: false, isTarget: false, description: 'nothing on the page'};
+  }
+  const ours = element.matches(':focus');
+  const style = getComputedStyle(element);
+  const outlined = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+  const name = (element.getAttribute('aria-label') || element.textContent || element.name || element.id || '')
+    .trim().replace(/\\s+/g, ' ').slice(0, 60);
+  return {
+    onPage: ours,
+    visible: !ours || outlined || style.boxShadow !== 'none',
+    isTarget: element === target,
+    description: `<${element.tagName.toLowerCase()}> ${name}`,
+  };
 }"""
 
 
@@ -111,40 +128,32 @@ def path_of(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def focus_is_visible(page: Page) -> bool:
-    """Whether the focused element draws an outline a sighted keyboard user can see."""
-    return bool(page.evaluate(_FOCUS_VISIBLE))
+Target = Locator | str | Callable[[Page], bool]
 
 
-def focused_is(page: Page, target: Locator | str | Callable[[Page], bool]) -> bool:
-    if callable(target) and not isinstance(target, Locator):
-        return target(page)
+def focus(page: Page, target: Target | None = None) -> dict[str, Any]:
+    """Where the focus is, in one round trip: onPage, visible, isTarget, description."""
+    if target is None or (callable(target) and not isinstance(target, Locator)):
+        state: dict[str, Any] = page.evaluate(_FOCUS, None)
+        if target is not None:
+            state["isTarget"] = bool(target(page))
+        return state
     locator = page.locator(target) if isinstance(target, str) else target
-    return bool(locator.evaluate("element => element === document.activeElement"))
+    return dict(locator.evaluate(_FOCUS))
 
 
-def focused_description(page: Page) -> str:
-    return str(
-        page.evaluate(
-            """() => {
-  const e = document.activeElement;
-  if (!e || e === document.body) return 'the page itself';
-  const name = (e.getAttribute('aria-label') || e.textContent || e.name || e.id || '').trim().slice(0, 60);
-  return `<${e.tagName.toLowerCase()}> ${name}`;
-}"""
-        )
-    )
-
-
-def tab_to(page: Page, target: Locator | str | Callable[[Page], bool], *, max_presses: int = 200) -> None:
+def tab_to(page: Page, target: Target, *, max_presses: int = 200) -> None:
     """Press Tab until `target` (a locator, a CSS selector or a test of the page) has focus.
 
-    Every stop on the way must show where the focus is.
+    Every stop on the way must show where the focus is (WCAG 2.4.7).
     """
     for _ in range(max_presses):
         page.keyboard.press("Tab")
-        if focused_is(page, target):
-            assert focus_is_visible(page), f"{focused_description(page)} has focus but no visible outline"
+        state = focus(page, target)
+        assert not state["onPage"] or state["visible"], (
+            f"{state['description']} on {path_of(page.url)} has focus but shows no outline"
+        )
+        if state["isTarget"]:
             return
     pytest.fail(f"Tab did not reach {target} in {max_presses} presses on {path_of(page.url)}")
 
@@ -255,15 +264,17 @@ class Visitor:
         """The first Tab on a newly loaded page lands, visibly, on "Skip to main content"."""
         self.page.keyboard.press("Tab")
         skip = self.page.get_by_role("link", name="Skip to main content")
-        assert focused_is(self.page, skip), f"the first Tab stop is {focused_description(self.page)}"
-        assert focus_is_visible(self.page), "the skip link has focus but no visible outline"
+        state = focus(self.page, skip)
+        assert state["isTarget"], f"the first Tab stop is {state['description']}"
+        assert state["visible"], "the skip link has focus but shows no outline"
         box = skip.bounding_box()
         assert box is not None and box["x"] >= 0 and box["y"] >= 0, f"the focused skip link is off screen: {box}"
 
     def skip_to_main(self) -> None:
         """Use the focused skip link: focus moves to the main content."""
         self.page.keyboard.press("Enter")
-        assert focused_is(self.page, "main#main"), f"the skip link moved focus to {focused_description(self.page)}"
+        state = focus(self.page, "main#main")
+        assert state["isTarget"], f"the skip link moved focus to {state['description']}"
 
     def sign_in_as(self, user: Any) -> None:
         """Give this browser a signed-in session for `user`, for tests that are not about signing in."""
@@ -296,10 +307,30 @@ def site(live_server: Any, django_db_serialized_rollback: None, private_media: P
     return str(live_server.url)
 
 
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Remember whether the test itself failed, for `new_visitor` to keep screenshots."""
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    return report
+
+
 @pytest.fixture
-def new_visitor(browser: Browser, site: str) -> Iterator[Callable[..., Visitor]]:
-    """Opens a tab for one more person, in a context (cookies, session) of their own."""
+def new_visitor(
+    request: pytest.FixtureRequest, browser: Browser, site: str, tmp_path: Path
+) -> Iterator[Callable[..., Visitor]]:
+    """Opens a tab for one more person, in a context (cookies, session) of their own.
+
+    When the test fails, each person's last page is kept as a screenshot.
+    """
     contexts: list[BrowserContext] = []
+    visitors: list[Visitor] = []
 
     def context(**options: Any) -> BrowserContext:
         opened = browser.new_context(locale="en-GB", timezone_id="Europe/London", **options)
@@ -316,9 +347,15 @@ def new_visitor(browser: Browser, site: str) -> Iterator[Callable[..., Visitor]]
         size = viewport or DESKTOP
         auditor = None if javascript else context(viewport=size).new_page()
         page = context(java_script_enabled=javascript, viewport=size).new_page()
-        return Visitor(page, site, keyboard=keyboard, auditor=auditor)
+        visitors.append(Visitor(page, site, keyboard=keyboard, auditor=auditor))
+        return visitors[-1]
 
     yield open_visitor
+    if request.node.stash.get(_CALL_FAILED, False):
+        for number, visitor in enumerate(visitors, 1):
+            shot = tmp_path / f"visitor-{number}.png"
+            visitor.page.screenshot(path=shot, full_page=True)
+            print(f"Visitor {number} was last on {visitor.page.url}: {shot}")
     for opened in contexts:
         opened.close()
 

@@ -6,8 +6,10 @@ django-ninja builds the OpenAPI document from the typed endpoints, served at
 
 from ninja import NinjaAPI
 
+from nurture.endorsements.api import router as endorsements_router
 from nurture.framework.api import router as framework_router
 from nurture.portfolios.api import router as portfolio_router
+from nurture.register.api import router as register_router
 
 api = NinjaAPI(
     title="Nurture API",
@@ -20,3 +22,5 @@ api = NinjaAPI(
 )
 api.add_router("/framework", framework_router)
 api.add_router("/me", portfolio_router)
+api.add_router("/register", register_router)
+api.add_router("/applications", endorsements_router)

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "nurture.accounts",
     "nurture.framework",
     "nurture.portfolios",
+    "nurture.endorsements",
+    "nurture.register",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("nurture.accounts.urls")),
     path("", include("nurture.framework.urls")),
     path("", include("nurture.portfolios.urls")),
+    path("", include("nurture.endorsements.urls")),
+    path("", include("nurture.register.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,122 @@
+"""Shared pieces of the benchmarks: servers on loopback, and wrk to load them.
+
+Every load is bounded (a fixed duration) and aimed only at 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    requests_per_second: float
+    p50_ms: float
+    p95_ms: float
+    errors: int
+
+    def line(self) -> str:
+        return (
+            f"{self.name:<44} {self.requests_per_second:>9.1f} req/s   "
+            f"p50 {self.p50_ms:>7.1f} ms   p95 {self.p95_ms:>7.1f} ms   errors {self.errors}"
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
+                if response.status < 500:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+@contextlib.contextmanager
+def serving(command: Sequence[str], *, url: str, env: dict[str, str] | None = None) -> Iterator[None]:
+    """Start a server, wait until `url` answers, stop it afterwards."""
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(list(command), cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=log)
+        try:
+            wait_for(url)
+            yield
+        except Exception:
+            log.seek(0)
+            sys.stderr.write(log.read().decode(errors="replace")[-4000:])
+            raise
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def gunicorn(module: str, port: int, *, workers: int) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn", module,
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--log-level", "warning", "--access-logfile", "/dev/null",
+    ]  # fmt: skip
+
+
+_LUA = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("NURTURE %%d %%d %%f %%f %%d\\n", summary.requests, summary.duration,
+    latency:percentile(50) / 1000.0, latency:percentile(95) / 1000.0,
+    summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def wrk_available() -> bool:
+    return shutil.which("wrk") is not None
+
+
+def load(name: str, base_url: str, paths: Sequence[str], *, connections: int, seconds: int) -> Result:
+    """Load `paths` (in turn) on `base_url` with wrk; requests per second and latency."""
+    quoted = ", ".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(_LUA % quoted)
+    try:
+        output = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name, base_url],
+            capture_output=True, text=True, timeout=seconds + 60, check=True,
+        ).stdout  # fmt: skip
+    finally:
+        os.unlink(script.name)
+    found = re.search(r"NURTURE (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+)", output)
+    if not found:
+        raise RuntimeError(f"wrk said:\n{output}")
+    requests, micros, p50, p95, errors = found.groups()
+    return Result(name, int(requests) / (int(micros) / 1e6), float(p50), float(p95), int(errors))

@@ -1,0 +1,257 @@
+"""Register search under load, against datasette's full-text search.
+
+    python -m bench.register_search [--entries 1000000] [--seconds 10] [--connections 16] [--no-postgres]
+
+What it does, all on this machine:
+1. Makes a Register of `--entries` entries with `manage.py demo --register-entries N`
+   in a SQLite file (and, when PostgreSQL answers, in a PostgreSQL database), once:
+   both are kept under bench-data/ and reused by later runs.
+2. Copies the public columns of the same entries into a second SQLite file and gives
+   it an FTS5 index (unicode61, diacritics removed) with sqlite-utils; datasette
+   serves it. Both are installed in their own environment, bench-data/datasette-venv,
+   so they never touch the project's.
+3. Checks that our search and datasette's full-text search return the same people
+   for every benchmark query (a prefix query `word*` in FTS5 terms).
+4. Loads, with wrk (Debian's package) at the same concurrency for the same time:
+   our search page and API (name and number), datasette's HTML and JSON search,
+   and a bare Django view under the same gunicorn.
+Prints requests per second and p50 / p95 latency for each, then the ratios; the
+last line is `register_search: ratio=R` where R is the lower of (our search page ÷
+datasette's HTML search) and (our API ÷ datasette's JSON search) on SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.load import ROOT, Result, free_port, gunicorn, load, serving, wrk_available
+
+DATA = ROOT / "bench-data"
+PG_URL = os.environ.get("NURTURE_BENCH_POSTGRES_URL", "postgres://nurture:nurture@127.0.0.1:5432/nurture_bench")
+WORKERS = int(os.environ.get("NURTURE_BENCH_WORKERS", "4"))
+
+
+def run(*command: str, env: dict[str, str] | None = None) -> None:
+    subprocess.run(list(command), cwd=ROOT, env={**os.environ, **(env or {})}, check=True)
+
+
+def manage_env(database_url: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_STATIC_ROOT": str(DATA / "static"),
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "NURTURE_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+    }
+
+
+def register_made(database_url: str, marker: Path, entries: int) -> None:
+    if marker.exists() and marker.read_text() == str(entries):
+        return
+    env = manage_env(database_url)
+    print(f"Making a Register of {entries:,} entries at {database_url.split('@')[-1]} (once) …", flush=True)
+    run(sys.executable, "manage.py", "migrate", "-v0", env=env)
+    run(sys.executable, "manage.py", "createcachetable", env=env)
+    run(
+        sys.executable, "manage.py", "demo", "--practitioners", "0",
+        "--register-entries", str(entries), "--allow-without-debug", "-v0", env=env,
+    )  # fmt: skip
+    run(sys.executable, "manage.py", "collectstatic", "--no-input", "-v0", env=env)
+    marker.write_text(str(entries))
+
+
+def postgres_ready() -> bool:
+    try:
+        import psycopg
+
+        admin = PG_URL.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, connect_timeout=3, autocommit=True) as connection:
+            name = PG_URL.rsplit("/", 1)[1]
+            if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                connection.execute(f'CREATE DATABASE "{name}"')
+        return True
+    except Exception as error:
+        print(f"PostgreSQL not reachable at {PG_URL.split('@')[-1]} ({error}); its pass is left out.")
+        return False
+
+
+def datasette_ready() -> Path:
+    venv = DATA / "datasette-venv"
+    if not (venv / "bin" / "datasette").exists():
+        print("Installing datasette and sqlite-utils in bench-data/datasette-venv (once) …", flush=True)
+        run(sys.executable, "-m", "venv", str(venv))
+        run(str(venv / "bin" / "pip"), "install", "-q", "datasette", "sqlite-utils")
+    return venv
+
+
+def reference_made(ours: Path, reference: Path, entries: int, venv: Path) -> None:
+    """The same public rows in a table datasette serves, with an FTS5 index on the name."""
+    marker = reference.with_suffix(".done")
+    if marker.exists() and marker.read_text() == str(entries):
+        return
+    reference.unlink(missing_ok=True)
+    with sqlite3.connect(reference) as db:
+        db.execute(f"ATTACH DATABASE '{ours}' AS ours")
+        db.execute(
+            "CREATE TABLE register AS SELECT number, full_name, level_name AS level, status, "
+            "CASE WHEN show_region THEN region ELSE '' END AS region, "
+            "CASE WHEN show_profession THEN profession ELSE '' END AS profession "
+            "FROM ours.register_registerentry WHERE status != 'removed' ORDER BY id"
+        )
+        db.execute("CREATE UNIQUE INDEX register_number ON register(number)")
+    run(
+        str(venv / "bin" / "sqlite-utils"), "enable-fts", str(reference), "register", "full_name",
+        "--fts5", "--tokenize", "unicode61 remove_diacritics 2",
+    )  # fmt: skip
+    marker.write_text(str(entries))
+
+
+def sample_queries(reference: Path, count: int = 40) -> tuple[list[str], list[str]]:
+    """Name prefixes (of surnames, 4+ letters) and registration numbers drawn from the data."""
+    rng = random.Random(2026)
+    with sqlite3.connect(reference) as db:
+        total = db.execute("SELECT max(rowid) FROM register").fetchone()[0]
+        rows = [db.execute("SELECT full_name, number FROM register WHERE rowid = ?", [rng.randint(1, total)]).fetchone()
+                for _ in range(count * 3)]  # fmt: skip
+    words: list[str] = []
+    for name, _ in rows:
+        last = name.split()[-1]
+        if last.isalpha() and len(last) >= 5 and last.isascii():
+            words.append(last[: rng.randint(4, len(last))].lower())
+    numbers = [number for _, number in rows if number]
+    return list(dict.fromkeys(words))[:count], numbers[:count]
+
+
+def same_people(reference: Path, words: list[str], database_url: str) -> tuple[int, int]:
+    """For each query: our search's full result vs datasette's FTS5 result. Returns (checked, differing)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.our_results"],
+        input=json.dumps(words), capture_output=True, text=True, cwd=ROOT,
+        env={**os.environ, **manage_env(database_url)}, check=True,
+    )  # fmt: skip
+    ours = json.loads(result.stdout)
+    differing = 0
+    with sqlite3.connect(reference) as db:
+        for word in words:
+            theirs = sorted(
+                row[0]
+                for row in db.execute(
+                    "SELECT number FROM register WHERE rowid IN "
+                    "(SELECT rowid FROM register_fts WHERE register_fts MATCH ?)",
+                    [f'"{word}"*'],
+                )
+            )
+            if theirs != ours[word]:
+                differing += 1
+                print(f"  differs for {word!r}: ours {len(ours[word])}, datasette {len(theirs)}")
+    return len(words), differing
+
+
+def hitter(args: argparse.Namespace) -> Callable[[str, str, list[str]], Result]:
+    def hit(name: str, base: str, paths: list[str]) -> Result:
+        return load(name, base, paths, connections=args.connections, seconds=args.seconds)
+
+    return hit
+
+
+def ours_loaded(
+    label: str, database_url: str, words: list[str], numbers: list[str], args: argparse.Namespace
+) -> list[Result]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    q = [urllib.parse.quote(w) for w in words]
+    hit = hitter(args)
+    with serving(
+        gunicorn("nurture.wsgi:application", port, workers=WORKERS),
+        url=f"{base}/register/",
+        env=manage_env(database_url),
+    ):
+        return [
+            hit(f"{label}: name search page", base, [f"/register/?q={w}" for w in q]),
+            hit(f"{label}: name search API", base, [f"/api/v1/register?q={w}" for w in q]),
+            hit(f"{label}: number lookup page", base, [f"/register/{n}/" for n in numbers]),
+            hit(f"{label}: number lookup API", base, [f"/api/v1/register/{n}" for n in numbers]),
+        ]  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    if not wrk_available():
+        sys.exit("wrk is needed: apt-get install wrk")
+    DATA.mkdir(exist_ok=True)
+
+    ours_db = DATA / f"register-{args.entries}.sqlite3"
+    sqlite_url = f"sqlite:///{ours_db}"
+    register_made(sqlite_url, ours_db.with_suffix(".done"), args.entries)
+    venv = datasette_ready()
+    reference = DATA / f"reference-{args.entries}.sqlite3"
+    reference_made(ours_db, reference, args.entries, venv)
+    words, numbers = sample_queries(reference)
+    print(f"{len(words)} name prefixes (e.g. {', '.join(words[:5])}) and {len(numbers)} numbers; "
+          f"{args.connections} connections, {args.seconds} s each, gunicorn with {WORKERS} workers")  # fmt: skip
+
+    checked, differing = same_people(reference, words, sqlite_url)
+    print(f"Same people as datasette's full-text search: {checked - differing} of {checked} queries")
+
+    hit = hitter(args)
+    results: list[Result] = []
+    port = free_port()
+    with serving(gunicorn("bench.bare_app:application", port, workers=WORKERS), url=f"http://127.0.0.1:{port}/"):
+        bare = hit("bare Django view (reference)", f"http://127.0.0.1:{port}", ["/"])  # fmt: skip
+    results.append(bare)
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    q = [urllib.parse.quote(f"{w}*") for w in words]
+    command = [
+        str(venv / "bin" / "datasette"), "serve", str(reference), "--port", str(port), "--host", "127.0.0.1",
+        "--setting", "default_page_size", "20",
+    ]  # fmt: skip
+    name = reference.stem
+    with serving(command, url=f"{base}/{name}/register.json?_size=1"):
+        searches = [f"?_search={w}&_searchmode=raw" for w in q]
+        ds_html = hit("datasette: full-text search page", base, [f"/{name}/register{s}" for s in searches])
+        ds_json = hit("datasette: full-text search JSON", base, [f"/{name}/register.json{s}" for s in searches])
+    results += [ds_html, ds_json]
+
+    sqlite_results = ours_loaded("Nurture on SQLite", sqlite_url, words, numbers, args)
+    results += sqlite_results
+    if not args.no_postgres and postgres_ready():
+        register_made(PG_URL, DATA / f"postgres-{args.entries}.done", args.entries)
+        results += ours_loaded("Nurture on PostgreSQL", PG_URL, words, numbers, args)
+
+    print()
+    for result in results:
+        print(result.line())
+    print()
+    page, api = sqlite_results[0], sqlite_results[1]
+    for result in results[3:]:
+        if "name search" in result.name:
+            theirs = ds_html if "page" in result.name else ds_json
+            print(f"{result.name}: {result.requests_per_second / theirs.requests_per_second:.2f}× datasette, "
+                  f"{result.requests_per_second / bare.requests_per_second:.2f}× the bare Django view")  # fmt: skip
+    ratio = min(
+        page.requests_per_second / ds_html.requests_per_second, api.requests_per_second / ds_json.requests_per_second
+    )
+    print(f"register_search: ratio={ratio:.2f} same_people={checked - differing}/{checked}")
+
+
+if __name__ == "__main__":
+    main()

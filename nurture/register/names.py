@@ -1,0 +1,80 @@
+"""Folding names for search: pure functions, no Django.
+
+"Siobhán O'Néill" folds to "siobhan oneill": compatibility decomposition (NFKD),
+combining marks dropped, case folded, apostrophes and hyphens removed, and the
+letters that do not decompose (ø, ł, đ, ß, æ, œ, þ, ı) spelled out in Latin.
+The same folding is applied to what people type, so "ONEILL", "o'neill" and
+"O’Neill" all find her.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TOKEN_MAX = 64
+_SPELLED = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "Ð": "d",
+        "ß": "ss",
+        "ẞ": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "þ": "th",
+        "Þ": "th",
+        "ı": "i",
+    }
+)
+_APOSTROPHES = re.compile(r"['’‘ʼ`´]")
+_HYPHENS = re.compile(r"[-‐‑‒–—]")
+
+
+def _fold_letters(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPELLED))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    bare = _APOSTROPHES.sub("", bare.casefold())
+    # Anything else that is not a letter, digit, hyphen or space separates words.
+    return "".join(char if char.isalnum() or char == "-" or char.isspace() else " " for char in bare)
+
+
+def name_words(text: str) -> list[str]:
+    """The folded words of a name, hyphens kept: "Smith-Jones" → ["smith-jones"]."""
+    words = [_HYPHENS.sub("-", word).strip("-") for word in _fold_letters(_HYPHENS.sub("-", text)).split()]
+    return [word for word in words if word]
+
+
+def name_fold(text: str) -> str:
+    """The name as one folded string, words separated by one space, hyphens removed."""
+    return " ".join(word.replace("-", "") for word in name_words(text))
+
+
+def name_tokens(text: str) -> list[str]:
+    """What a name can be found by, each as a prefix: every word (joined, and by its
+    parts either side of a hyphen or apostrophe) and the whole name without spaces."""
+    tokens: list[str] = []
+    words = name_words(text)
+    for word in words:
+        tokens.append(word.replace("-", ""))
+        if "-" in word:
+            tokens.extend(part for part in word.split("-") if part)
+    # "O'Néill" is found by "neill" too, "D'Souza" by "souza".
+    for word in name_words(_APOSTROPHES.sub("-", text)):
+        if "-" in word:
+            tokens.extend(part for part in word.split("-") if len(part) > 1)
+    if len(words) > 1:
+        tokens.append("".join(word.replace("-", "") for word in words))
+    return list(dict.fromkeys(token[:TOKEN_MAX] for token in tokens if token))
+
+
+def query_words(text: str, *, most: int = 6) -> list[str]:
+    """The folded words of a search; each must be the start of one of an entry's tokens."""
+    return list(dict.fromkeys(word.replace("-", "")[:TOKEN_MAX] for word in name_words(text[:200])))[:most]

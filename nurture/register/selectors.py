@@ -1,0 +1,267 @@
+"""Reads of the Register: the public search, verification, the employers' check,
+the open-data export, and what the practitioner and the registrar see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+
+from nurture.accounts.models import Profession, Region
+from nurture.framework.models import Level
+from nurture.portfolios.models import SupervisionEntry
+from nurture.portfolios.selectors import portfolio_records
+from nurture.register.models import RegisterEntry, RegisterNameToken
+from nurture.register.names import query_words
+from nurture.register.numbers import NumberCheck, number_check
+
+PER_PAGE = 20
+MAX_PAGE = 500
+STATUS_LABELS = dict(RegisterEntry.Status.choices)
+PROFESSION_LABELS = dict(Profession.choices)
+REGION_LABELS = dict(Region.choices)
+DEFAULT_RENEWAL_HOURS = (Decimal(15), Decimal(12))
+
+# The columns the public may see; profession, region and employer only when the
+# practitioner chose to show them.
+PUBLIC_COLUMNS = (
+    "number",
+    "full_name",
+    "level_code",
+    "level_name",
+    "status",
+    "first_endorsed_on",
+    "period_started_on",
+    "renewal_due_on",
+    "status_changed_at",
+    "show_profession",
+    "profession",
+    "show_region",
+    "region",
+    "show_employer",
+    "employer",
+)
+
+
+def public_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """One entry as the public sees it, from a `values(*PUBLIC_COLUMNS)` row."""
+    status = row["status"]
+    return {
+        "number": row["number"],
+        "full_name": row["full_name"],
+        "level": row["level_code"],
+        "level_name": row["level_name"],
+        "status": status,
+        "status_label": STATUS_LABELS.get(status, status),
+        "endorsed_today": status in (RegisterEntry.Status.ACTIVE, RegisterEntry.Status.RENEWAL_DUE),
+        "first_endorsed_on": row["first_endorsed_on"],
+        "period_started_on": row["period_started_on"],
+        "renewal_due_on": row["renewal_due_on"],
+        "status_changed_on": row["status_changed_at"].date(),
+        "profession": PROFESSION_LABELS.get(row["profession"], "") if row["show_profession"] else "",
+        "region": REGION_LABELS.get(row["region"], "") if row["show_region"] else "",
+        "employer": row["employer"] if row["show_employer"] else "",
+    }
+
+
+def _prefix(word: str, field: str = "token") -> Q:
+    """`field` starts with `word`, in the form the database's index serves:
+    SQLite uses its index for the range `>= w AND < w + U+FFFF`; PostgreSQL's
+    btree with `varchar_pattern_ops` serves `LIKE 'w%'`."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__startswith": word})
+    return Q(**{f"{field}__gte": word, f"{field}__lt": word + "\uffff"})
+
+
+def _words_filter(words: list[str]) -> Q:
+    """Every word must be the start of one of the entry's name tokens."""
+    condition = Q()
+    for word in words:
+        condition &= Q(id__in=RegisterNameToken.objects.filter(_prefix(word)).values("entry_id"))
+    return condition
+
+
+def _distinct_entries(rows: QuerySet[Any], wanted: int) -> list[dict[str, Any]]:
+    """The first `wanted` distinct entries of a token-ordered stream (an entry can
+    match through more than one of its tokens). Usually one query."""
+    seen: set[int] = set()
+    found: list[dict[str, Any]] = []
+    offset, chunk = 0, wanted * 2 + 8
+    while True:
+        batch = list(rows[offset : offset + chunk])
+        for row in batch:
+            if row["entry_id"] not in seen:
+                seen.add(row["entry_id"])
+                found.append({column: row[f"entry__{column}"] for column in PUBLIC_COLUMNS})
+        if len(found) >= wanted or len(batch) < chunk:
+            return found[:wanted]
+        offset += chunk
+
+
+def _name_search(words: list[str], filters: dict[str, Any], wanted: int) -> list[dict[str, Any]]:
+    """Name search in token order: the longest word drives an index range scan read
+    in (token, name, id) order, so the first page comes after about a page of
+    index steps; the other words and the filters are checked on each row."""
+    driver = max(words, key=len)
+    tokens = RegisterNameToken.objects.filter(_prefix(driver)).exclude(entry__status=RegisterEntry.Status.REMOVED)
+    for word in words:
+        if word != driver:
+            tokens = tokens.filter(
+                Exists(RegisterNameToken.objects.filter(_prefix(word), entry_id=OuterRef("entry_id")))
+            )
+    tokens = tokens.filter(**{f"entry__{name}": value for name, value in filters.items()})
+    rows = tokens.order_by("token", "sort_name", "entry_id").values(
+        "entry_id", *(f"entry__{column}" for column in PUBLIC_COLUMNS)
+    )
+    return _distinct_entries(rows, wanted)
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    rows: list[dict[str, Any]]
+    number: int
+    has_next: bool
+    per_page: int = PER_PAGE
+    words: list[str] = field(default_factory=list)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def register_search(
+    *,
+    q: str = "",
+    number: str = "",
+    level: str = "",
+    region: str = "",
+    profession: str = "",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> SearchPage:
+    """The public search: usually one query, and never a COUNT.
+
+    `q` is matched word by word against the start of any part of the name,
+    ignoring case, accents, apostrophes and hyphens; results come grouped by the
+    name part that matched, then by folded full name ("smi" lists every Smith,
+    then every Smithson). Without `q`, results are by folded full name. `number`
+    must already be valid (see `numbers.number_check`). Removed entries are never
+    found; region and profession match only where the practitioner shows them."""
+    page = min(max(page, 1), MAX_PAGE)
+    filters: dict[str, Any] = {}
+    if number:
+        filters["number"] = number
+    if level:
+        filters["level_code"] = level
+    if region:
+        filters.update(region=region, show_region=True)
+    if profession:
+        filters.update(profession=profession, show_profession=True)
+    start = (page - 1) * per_page
+    words = query_words(q)
+    if words:
+        rows = _name_search(words, filters, start + per_page + 1)[start:]
+    else:
+        entries = RegisterEntry.objects.for_public_display().filter(**filters).order_by("search_name", "id")
+        rows = list(entries.values(*PUBLIC_COLUMNS)[start : start + per_page + 1])
+    return SearchPage(
+        rows=[public_fields(row) for row in rows[:per_page]],
+        number=page,
+        has_next=len(rows) > per_page,
+        per_page=per_page,
+        words=words,
+    )
+
+
+def register_entry_public(number: str) -> dict[str, Any] | None:
+    """One entry as the public sees it, or None if unknown or removed."""
+    row = RegisterEntry.objects.for_public_display().filter(number=number).values(*PUBLIC_COLUMNS).first()
+    return public_fields(row) if row else None
+
+
+def register_export_rows() -> Iterator[dict[str, Any]]:
+    rows = RegisterEntry.objects.for_public_display().order_by("number").values(*PUBLIC_COLUMNS)
+    for row in rows.iterator(chunk_size=2000):
+        yield public_fields(row)
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One line of an employer's check: what was typed and what the Register says."""
+
+    line: int
+    check: NumberCheck
+    entry: dict[str, Any] | None
+
+    @property
+    def outcome(self) -> str:
+        if not self.check.valid:
+            return self.check.problem
+        if self.entry is None:
+            return "Not on the Register: no entry has this number."
+        if self.entry["endorsed_today"]:
+            return "Endorsed today."
+        return f"Not endorsed today ({self.entry['status_label'].lower()})."
+
+
+def register_check(numbers: list[str]) -> list[CheckRow]:
+    """Each number's status today, in the order given, in one query."""
+    checks = [number_check(typed) for typed in numbers]
+    wanted = {c.number for c in checks if c.valid}
+    found = {
+        row["number"]: public_fields(row)
+        for row in RegisterEntry.objects.for_public_display().filter(number__in=wanted).values(*PUBLIC_COLUMNS)
+    }
+    return [CheckRow(line, c, found.get(c.number) if c.valid else None) for line, c in enumerate(checks, 1)]
+
+
+def register_entries_of(practitioner: Any) -> QuerySet[RegisterEntry]:
+    return RegisterEntry.objects.filter(practitioner=practitioner).exclude(status=RegisterEntry.Status.REMOVED)
+
+
+def staff_register_search(*, q: str = "", status: str = "") -> QuerySet[RegisterEntry]:
+    """The registrar's search: every entry, removed ones too, by name or number."""
+    entries = RegisterEntry.objects.all()
+    check = number_check(q)
+    if check.valid:
+        return entries.filter(number=check.number)
+    words = query_words(q)
+    if words:
+        entries = entries.filter(_words_filter(words))
+    if status in STATUS_LABELS:
+        entries = entries.filter(status=status)
+    return entries.order_by("search_name", "id")
+
+
+def renewal_requirements(level_code: str) -> tuple[Decimal, Decimal]:
+    """(CPD hours, supervision hours) a renewal needs: the current framework's level
+    with this code, else the newest level that had it."""
+    level = (
+        Level.objects.filter(code=level_code)
+        .order_by("-version__is_current", "-version__number")
+        .values("renewal_cpd_hours", "renewal_supervision_hours")
+        .first()
+    )
+    if level is None:
+        return DEFAULT_RENEWAL_HOURS
+    return Decimal(level["renewal_cpd_hours"]), Decimal(level["renewal_supervision_hours"])
+
+
+def renewal_prefill(practitioner: Any, *, today: date) -> tuple[Decimal, Decimal]:
+    """CPD hours, and confirmed supervision hours (peer supervision not counted),
+    from the practitioner's portfolio over the last 12 months."""
+    since = today - timedelta(days=365)
+    records = portfolio_records(practitioner)
+    cpd = records["cpd"].filter(done_on__gt=since, done_on__lte=today).aggregate(total=Sum("hours"))["total"]
+    supervision = (
+        records["supervision"]
+        .filter(session_on__gt=since, session_on__lte=today, status=SupervisionEntry.Status.CONFIRMED)
+        .exclude(kind=SupervisionEntry.Kind.PEER)
+        .aggregate(total=Sum("hours"))["total"]
+    )
+    return Decimal(cpd or 0), Decimal(supervision or 0)

@@ -1,0 +1,45 @@
+"""Register fixtures: entries made through the service, and dates set explicitly."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conftest import make_person
+from nurture.framework.selectors import framework_current, level_for
+from nurture.register.models import RegisterEntry
+from nurture.register.services import register_entry_create
+
+
+def level(code: str = "prevention"):
+    return level_for(framework_current(), code)
+
+
+def entry_for(person, *, code: str = "prevention", due_on: date | None = None, **fields) -> RegisterEntry:
+    entry = register_entry_create(practitioner=person, level=level(code), actor=None)
+    if due_on is not None:
+        fields.update(renewal_due_on=due_on, period_started_on=due_on.replace(year=due_on.year - 1))
+    if fields:
+        RegisterEntry.objects.filter(pk=entry.pk).update(**fields)
+        entry.refresh_from_db()
+    return entry
+
+
+@pytest.fixture
+def send_now(django_capture_on_commit_callbacks):
+    """Run what waits for the commit (the emails) at the end of the block."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def siobhan(db):
+    person = make_person("siobhan.oneill@example.org", name="Siobhán O'Néill")
+    person.region, person.profession, person.employer = "london", "health-visitor", "Lea Valley Community Health"
+    person.save()
+    return person
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

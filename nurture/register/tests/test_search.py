@@ -1,0 +1,190 @@
+"""The public search, its page, the API and the open-data export."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import client_for, make_person
+from nurture.register.models import RegisterEntry
+from nurture.register.numbers import number_for
+from nurture.register.selectors import register_search
+
+from .conftest import entry_for
+
+pytestmark = pytest.mark.django_db
+
+
+def names(page) -> list[str]:
+    return [row["full_name"] for row in page.rows]
+
+
+@pytest.fixture
+def people(siobhan, practitioner):
+    entry_for(siobhan, show_region=True)
+    entry_for(practitioner, code="promotion")
+    for email, name in [("zoe@example.org", "Zoë Smith-Jones"), ("lukasz@example.org", "Łukasz Wiśniewski")]:
+        entry_for(make_person(email, name=name))
+    return siobhan
+
+
+@pytest.mark.parametrize("typed", ["sio", "SIOBHAN", "siobhán", "ONEILL", "o'neill", "O’Néill", "néi", "siobhanon"])
+def test_it_finds_a_name_whatever_the_accents_and_capitals(people, typed):
+    assert names(register_search(q=typed)) == ["Siobhán O'Néill"]
+
+
+def test_every_word_must_match_a_part_of_the_name(people):
+    assert names(register_search(q="sio o'n")) == ["Siobhán O'Néill"]
+    assert names(register_search(q="sio smith")) == []
+    assert names(register_search(q="jones zo")) == ["Zoë Smith-Jones"]
+    assert names(register_search(q="luk")) == ["Łukasz Wiśniewski"]
+
+
+def test_it_filters_by_number_level_and_what_is_shown(people, siobhan):
+    number = RegisterEntry.objects.get(practitioner=siobhan).number
+    assert names(register_search(number=number)) == ["Siobhán O'Néill"]
+    assert names(register_search(level="promotion")) == ["Amara Okafor"]
+    assert names(register_search(region="london")) == ["Siobhán O'Néill"]
+    # She shows her region, not her profession.
+    assert names(register_search(profession="health-visitor")) == []
+
+
+def test_hidden_fields_are_not_shown(people):
+    (row,) = register_search(q="siobhan").rows
+    assert row["region"] == "London"
+    assert row["profession"] == "" and row["employer"] == ""
+
+
+def test_removed_entries_are_never_found(people, siobhan):
+    RegisterEntry.objects.filter(practitioner=siobhan).update(status=RegisterEntry.Status.REMOVED)
+    assert register_search(q="siobhan").rows == []
+    assert "Siobhán O'Néill" not in names(register_search())
+
+
+def test_pages_come_without_counting(db):
+    for n in range(25):
+        entry_for(make_person(f"p{n}@example.org", name=f"Anna Test{n:02d}"))
+    first, second = register_search(q="anna"), register_search(q="anna", page=2)
+    assert len(first.rows) == 20 and first.has_next
+    assert len(second.rows) == 5 and not second.has_next
+    assert not set(names(first)) & set(names(second))
+
+
+def test_the_search_takes_one_query_however_many_results(db):
+    for n in range(3):
+        entry_for(make_person(f"few{n}@example.org", name=f"Ngozi Few{n}"))
+    with CaptureQueriesContext(connection) as few:
+        register_search(q="ngozi")
+    for n in range(30):
+        entry_for(make_person(f"many{n}@example.org", name=f"Ngozi Many{n:02d}"))
+    with CaptureQueriesContext(connection) as many:
+        register_search(q="ngozi")
+    assert len(few) == len(many) == 1
+
+
+def test_the_search_page_asks_a_constant_number_of_queries(db):
+    entry_for(make_person("one@example.org", name="José Uno"))
+    client = client_for(None)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/register/", {"q": "jose"})
+    for n in range(15):
+        entry_for(make_person(f"jose{n}@example.org", name=f"José N{n:02d}"))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/register/", {"q": "jose"})
+    assert response.content.decode().count("José N") == 15
+    assert len(few) == len(many) <= 2
+
+
+def test_the_page_lists_results_with_links_to_verification(people):
+    page = client_for(None).get("/register/", {"q": "sio"}).content.decode()
+    number = RegisterEntry.objects.get(full_name="Siobhán O'Néill").number
+    assert f'href="/register/{number}/"' in page
+    assert "Siobh&#x27;" not in page and "O&#x27;Néill" in page
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "-1"},
+        {"page": "abc"},
+        {"page": "99999999999999999999"},
+        {"q": "x" * 5000},
+        {"q": "🙂 ∑ 漢字 \u0000"},
+        {"q": "' OR 1=1 --"},
+        {"q": "%_\\"},
+        {"number": "garbage"},
+        {"number": "IMH-1234567Q"},
+        {"level": "nonsense", "region": "atlantis", "profession": "wizard"},
+        {"region": ["london", "wales"]},
+    ],
+)
+def test_no_input_breaks_the_search(people, params):
+    page = client_for(None).get("/register/", params)
+    api = client_for(None).get("/api/v1/register", params)
+    assert page.status_code in (200, 400)
+    assert api.status_code in (200, 422)
+
+
+def test_bad_input_is_shown_next_to_the_field_and_kept(people):
+    response = client_for(None).get("/register/", {"number": "IMH-1234567Q", "q": "sio"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "typing mistake" in page
+    assert 'value="IMH-1234567Q"' in page and 'value="sio"' in page
+
+
+def test_the_api_searches_and_pages(people):
+    response = client_for(None).get("/api/v1/register", {"q": "oneill"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["has_next"] is False and body["page"] == 1
+    (entry,) = body["results"]
+    assert entry["full_name"] == "Siobhán O'Néill"
+    assert entry["endorsed_today"] is True
+    assert entry["region"] == "London" and entry["employer"] == ""
+    assert "practitioner" not in entry and "id" not in entry
+
+
+def test_the_api_gives_one_entry_and_404s(people, siobhan):
+    entry = RegisterEntry.objects.get(practitioner=siobhan)
+    client = client_for(None)
+    assert client.get(f"/api/v1/register/{entry.number}").json()["status"] == "active"
+    unknown = client.get(f"/api/v1/register/{number_for(7_777_777)}")
+    assert unknown.status_code == 404 and "no entry" in unknown.json()["detail"]
+    typo = client.get(f"/api/v1/register/{entry.number[:-1]}{'0' if entry.number[-1] != '0' else '1'}")
+    assert typo.status_code == 404 and "typing mistake" in typo.json()["detail"]
+    RegisterEntry.objects.filter(pk=entry.pk).update(status=RegisterEntry.Status.REMOVED)
+    assert client.get(f"/api/v1/register/{entry.number}").status_code == 404
+
+
+def test_the_api_refuses_a_mistyped_number_in_a_search(people):
+    response = client_for(None).get("/api/v1/register", {"number": "IMH-1234567Q"})
+    assert response.status_code == 422
+    assert "typing mistake" in response.json()["detail"]
+
+
+def test_the_export_holds_public_columns_only(people, siobhan):
+    RegisterEntry.objects.filter(full_name="Łukasz Wiśniewski").update(status=RegisterEntry.Status.REMOVED)
+    response = client_for(None).get("/register/export.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert list(rows[0]) == [
+        "number",
+        "full_name",
+        "level",
+        "level_name",
+        "status",
+        "endorsed_today",
+        "first_endorsed_on",
+        "period_started_on",
+        "renewal_due_on",
+        "status_changed_on",
+        "profession",
+        "region",
+        "employer",
+    ]
+    assert {row["full_name"] for row in rows} == {"Siobhán O'Néill", "Amara Okafor", "Zoë Smith-Jones"}
+    theirs = next(row for row in rows if row["full_name"] == "Siobhán O'Néill")
+    assert theirs["region"] == "London" and theirs["employer"] == "" and theirs["profession"] == ""

@@ -1,0 +1,65 @@
+"""The verification page says plainly whether the person is endorsed today."""
+
+import pytest
+
+from conftest import client_for
+from nurture.register.models import RegisterEntry
+from nurture.register.numbers import number_for
+
+from .conftest import entry_for
+
+pytestmark = pytest.mark.django_db
+Status = RegisterEntry.Status
+
+
+@pytest.mark.parametrize(
+    ("status", "says", "never"),
+    [
+        (Status.ACTIVE, "Endorsed today.", "Not endorsed today"),
+        (Status.RENEWAL_DUE, "Endorsed today.", "Not endorsed today"),
+        (Status.LAPSED, "Not endorsed today.", "Endorsed today."),
+        (Status.SUSPENDED, "Not endorsed today.", "Endorsed today."),
+    ],
+)
+def test_the_page_says_whether_the_person_is_endorsed_today(siobhan, status, says, never):
+    entry = entry_for(siobhan, status=status)
+    response = client_for(None).get(f"/register/{entry.number}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert says in page and never not in page
+    assert entry.number in page and "Prevention" in page
+
+
+def test_a_removed_entry_is_not_found(siobhan):
+    entry = entry_for(siobhan, status=Status.REMOVED)
+    response = client_for(None).get(f"/register/{entry.number}/")
+    assert response.status_code == 404
+    assert "O&#x27;Néill" not in response.content.decode()
+
+
+def test_an_unknown_number_is_not_found(db):
+    response = client_for(None).get(f"/register/{number_for(7_000_001)}/")
+    assert response.status_code == 404
+    assert "no entry on the Register" in response.content.decode()
+
+
+def test_a_mistyped_number_is_called_a_typing_mistake(siobhan):
+    entry = entry_for(siobhan)
+    typo = entry.number[:5] + entry.number[6] + entry.number[5] + entry.number[7:]
+    if typo == entry.number:
+        typo = entry.number[:-1] + ("0" if entry.number[-1] != "0" else "1")
+    response = client_for(None).get(f"/register/{typo}/")
+    assert response.status_code == 404
+    assert "typing mistake" in response.content.decode()
+
+
+def test_a_number_typed_loosely_redirects_to_the_stable_address(siobhan):
+    entry = entry_for(siobhan)
+    response = client_for(None).get(f"/register/{entry.number.lower().replace('-', '')}/")
+    assert response.status_code == 302 and response["Location"] == f"/register/{entry.number}/"
+
+
+def test_the_entry_keeps_its_public_record_when_the_account_is_erased(siobhan):
+    entry = entry_for(siobhan)
+    siobhan.delete()
+    assert "Endorsed today." in client_for(None).get(f"/register/{entry.number}/").content.decode()

@@ -1,3 +1,61 @@
-from ninja import Router
+"""The signed-in practitioner's own applications, read-only, through their session."""
 
-router = Router(tags=["endorsements"])
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from nurture.endorsements.models import Application
+from nurture.endorsements.selectors import application_status
+
+router = Router(tags=["my applications"], auth=django_auth)
+
+
+class ApplicationOut(Schema):
+    id: int
+    level: str
+    level_name: str
+    framework_version: int
+    state: str
+    state_label: str
+    next_step: str
+    expected_on: date | None
+    submitted_at: str | None
+
+
+def _out(application: Application) -> ApplicationOut:
+    status = application_status(application)
+    return ApplicationOut(
+        id=application.pk,
+        level=application.level.code,
+        level_name=application.level.name,
+        framework_version=application.level.version.number,
+        state=application.state,
+        state_label=status.label,
+        next_step=status.next_step,
+        expected_on=status.expected_on,
+        submitted_at=application.submitted_at.isoformat() if application.submitted_at else None,
+    )
+
+
+def _practitioner(request: HttpRequest) -> None:
+    if not getattr(request.user, "is_practitioner", False):
+        raise HttpError(403, "Only practitioners apply for endorsement.")
+
+
+@router.get("", response=list[ApplicationOut], summary="My applications for endorsement")
+def application_list_api(request: HttpRequest) -> list[ApplicationOut]:
+    _practitioner(request)
+    return [_out(a) for a in Application.objects.owned_by(request.user).select_related("level", "level__version")]
+
+
+@router.get("/{application_id}", response=ApplicationOut, summary="One of my applications")
+def application_api(request: HttpRequest, application_id: int) -> ApplicationOut:
+    _practitioner(request)
+    mine = Application.objects.owned_by(request.user).select_related("level", "level__version")
+    return _out(get_object_or_404(mine, pk=application_id))

@@ -919,6 +919,12 @@ class Command(BaseCommand):
             help=f"How much each portfolio holds (default: full, light above {LIGHT_ABOVE:,} practitioners).",
         )
         parser.add_argument(
+            "--register-entries",
+            type=int,
+            default=0,
+            help="How many standalone Register entries to add, for benchmarks (default 0).",
+        )
+        parser.add_argument(
             "--allow-without-debug",
             action="store_true",
             help="Run even when DJANGO_DEBUG is false. The demo logins share a published password.",
@@ -962,7 +968,18 @@ class Command(BaseCommand):
             done += len(batch)
             if self.verbosity >= 2:
                 self.stdout.write(f"  … {done:,} practitioners written")
+        self.later_domains(register_entries=options["register_entries"])
         self.report(seed, time.monotonic() - started, light=light)
+
+    def later_domains(self, *, register_entries: int) -> None:
+        """The Register and applications build on the people made above."""
+        from nurture.endorsements.demo import demo_applications
+        from nurture.register.demo import demo_register
+
+        if register_entries < 0:
+            raise CommandError("--register-entries must be zero or more.")
+        demo_register(entries=register_entries, stdout=self.stdout)
+        demo_applications(stdout=self.stdout)
 
     def new_user(self, **fields: Any) -> User:
         return User(password=self.password, **fields)

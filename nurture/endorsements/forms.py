@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from nurture.accounts.models import User
+from nurture.accounts.roles import Role
+from nurture.endorsements.models import ReferenceRequest, Review, Score
+from nurture.framework.models import Competency
+
+LONG = 5000
+
+
+def _text(label: str, *, rows: int = 4, required: bool = True, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=LONG,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class RefereeForm(forms.Form):
+    referee_name = forms.CharField(label="Referee's full name", max_length=150)
+    referee_email = forms.EmailField(
+        label="Referee's email address",
+        help_text="We email them a single-use link to a short form. They do not need an account.",
+    )
+    referee_role = forms.ChoiceField(label="Their role", choices=[])
+
+    def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["referee_role"].choices = [(r, r.capitalize()) for r in roles]  # type: ignore[attr-defined]
+
+
+class ResendForm(forms.Form):
+    referee_name = forms.CharField(label="Referee's full name", max_length=150)
+    referee_email = forms.EmailField(
+        label="Email address to send it to",
+        help_text="If their work address blocks our email, try another address they read, or ask someone else.",
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = _text("Your answer to the assessor's question", rows=6)
+
+
+class AppealForm(forms.Form):
+    grounds = _text("Your grounds for appeal", rows=6, help_text="Say which part of the decision you dispute, and why.")
+
+
+class WithdrawForm(forms.Form):
+    reason = _text("Why are you withdrawing? (optional)", rows=2, required=False)
+
+
+class AssessorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+        return f"{obj} ({obj.employer or 'no employer recorded'})"
+
+
+def _assessors() -> Any:
+    return User.objects.filter(role=Role.ASSESSOR, is_active=True).order_by("full_name", "email")
+
+
+class AssignForm(forms.Form):
+    assessor = AssessorChoiceField(
+        queryset=User.objects.none(),
+        label="Assessor",
+        help_text="Someone with a conflict of interest (same employer, referee, supervisor, declared) is refused.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].queryset = _assessors()  # type: ignore[attr-defined]
+
+
+class ModeratorForm(forms.Form):
+    moderator = AssessorChoiceField(queryset=User.objects.none(), label="Third assessor as moderator")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["moderator"].queryset = _assessors()  # type: ignore[attr-defined]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="Decision", choices=Review.Recommendation.choices, widget=forms.RadioSelect)
+    reason = _text("Reasons for the decision")
+    required_actions = _text(
+        "Required actions (for a deferral)",
+        required=False,
+        help_text="The training, supervision or evidence the practitioner must complete before resubmitting.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "defer" and not data.get("required_actions", "").strip():
+            self.add_error("required_actions", "List the required actions for a deferral.")
+        return data
+
+
+class ModerationForm(forms.Form):
+    recommendation = forms.ChoiceField(
+        label="Moderated recommendation", choices=Review.Recommendation.choices, widget=forms.RadioSelect
+    )
+    reason = _text("Reasons, weighing both reviews")
+
+
+class AppealDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Appeal outcome",
+        choices=[("uphold", "Uphold: the decision stands"), ("overturn", "Overturn: the practitioner is endorsed")],
+        widget=forms.RadioSelect,
+    )
+    reason = _text("Reasons")
+
+
+class InfoRequestForm(forms.Form):
+    question = _text(
+        "Your question for the practitioner",
+        help_text="The application goes back to them; the review continues when they answer.",
+    )
+
+
+class ConflictForm(forms.Form):
+    practitioner_email = forms.EmailField(label="A practitioner's email address", required=False)
+    employer = forms.CharField(label="Or an employer", max_length=150, required=False)
+    reason = forms.CharField(label="Why (optional)", max_length=300, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("practitioner_email") and not data.get("employer", "").strip() and not self.errors:
+            self.add_error("practitioner_email", "Give a practitioner's email address or an employer's name.")
+        return data
+
+
+class RubricForm(forms.Form):
+    """Every competency of the level: met / partly met / not met, with a comment below met."""
+
+    recommendation = forms.ChoiceField(
+        label="Overall recommendation", choices=Review.Recommendation.choices, widget=forms.RadioSelect
+    )
+    summary = _text("Summary for the registrar (optional)", required=False)
+
+    def __init__(self, *args: Any, competencies: list[Competency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.competencies = competencies
+        for competency in competencies:
+            self.fields[f"score_{competency.pk}"] = forms.ChoiceField(
+                label=f"{competency.code} {competency.name}",
+                choices=Score.Value.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Score {competency.code}."},
+            )
+            self.fields[f"comment_{competency.pk}"] = forms.CharField(
+                label=f"Comment on {competency.code}",
+                required=False,
+                max_length=LONG,
+                help_text="Needed when the score is below met.",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.order_fields([name for c in competencies for name in (f"score_{c.pk}", f"comment_{c.pk}")])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for competency in self.competencies:
+            score = data.get(f"score_{competency.pk}")
+            if score and score != Score.Value.MET and not data.get(f"comment_{competency.pk}", "").strip():
+                self.add_error(f"comment_{competency.pk}", f"Explain why {competency.code} is not fully met.")
+        return data
+
+    def scores(self) -> dict[int, tuple[str, str]]:
+        data = self.cleaned_data
+        return {c.pk: (data[f"score_{c.pk}"], data.get(f"comment_{c.pk}", "")) for c in self.competencies}
+
+
+class ReferenceForm(forms.Form):
+    """The referee rates the applicant on each competency of the level."""
+
+    comment = _text("Anything else the association should know (optional)", required=False)
+
+    def __init__(self, *args: Any, competencies: list[Competency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.competencies = competencies
+        for competency in competencies:
+            self.fields[f"rating_{competency.code}"] = forms.ChoiceField(
+                label=f"{competency.code} {competency.name}",
+                choices=ReferenceRequest.Rating.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose an answer for {competency.code}."},
+            )
+        self.order_fields([f"rating_{c.code}" for c in competencies])
+
+    def ratings(self) -> dict[str, str]:
+        return {c.code: self.cleaned_data[f"rating_{c.code}"] for c in self.competencies}

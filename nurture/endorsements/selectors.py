@@ -1,0 +1,178 @@
+"""Reads for endorsement: where an application is, what is missing, conflicts, agreement."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from nurture.accounts.models import User
+from nurture.accounts.roles import Role
+from nurture.endorsements import workflow
+from nurture.endorsements.agreement import Agreement, cohens_kappa
+from nurture.endorsements.models import Application, Assignment, ConflictDeclaration, ReferenceRequest, Review
+from nurture.portfolios.selectors import portfolio_records, readiness_of
+
+
+@dataclass(frozen=True)
+class Status:
+    label: str
+    next_step: str
+    expected_on: date | None
+
+
+def application_status(application: Application) -> Status:
+    """Where the application is, what happens next, and roughly when."""
+    state = workflow.State(application.state)
+    since = timezone.localtime(application.state_changed_at).date()
+    days = getattr(settings, "NURTURE_APPLICATION_EXPECTED_DAYS", None)
+    return Status(workflow.LABELS[state], workflow.NEXT_STEPS[state], workflow.expected_date(state, since, days))
+
+
+def current_references(application: Application) -> QuerySet[ReferenceRequest]:
+    return application.references.filter(replaced_at__isnull=True)
+
+
+def referee_roles_unnamed(application: Application) -> list[str]:
+    named = {r.referee_role for r in current_references(application) if not r.void}
+    return [role for role in application.level.reference_roles if role not in named]
+
+
+def references_missing(application: Application) -> list[str]:
+    """The references still to arrive before the review can start, as sentences."""
+    arrived: dict[str, int] = defaultdict(int)
+    for reference in current_references(application):
+        if reference.counts:
+            arrived[reference.referee_role] += 1
+    missing = [f"a reference from your {role}" for role in application.level.reference_roles if not arrived[role]]
+    total = sum(arrived.values())
+    if not missing and total < application.level.references:
+        missing.append(f"{application.level.references - total} more reference(s)")
+    return missing
+
+
+def submission_problems(application: Application, *, today: date, references: bool = True) -> list[str]:
+    """Everything that stops submission, in the practitioner's words; empty when it can go."""
+    owner, level = application.practitioner, application.level
+    readiness = readiness_of(owner, level, today=today)
+    problems = []
+    for requirement in readiness.missing:
+        have = requirement.have_label or f"{_number(requirement.have)} {requirement.unit}"
+        need = requirement.need_label or f"{_number(requirement.need)} {requirement.unit}"
+        problems.append(f"{requirement.name}: you have {have}, the level needs {need}")
+    if readiness.missing_competencies:
+        problems.append("Competencies without evidence: " + ", ".join(readiness.missing_competencies))
+    flagged = [e.title for e in portfolio_records(owner)["evidence"] if e.has_unresolved_findings]
+    if flagged:
+        problems.append("Evidence that may identify a family, not yet checked: " + ", ".join(f"“{t}”" for t in flagged))
+    if references:
+        unnamed = referee_roles_unnamed(application)
+        if unnamed:
+            problems.append("Name a referee for each role: still needed, " + ", ".join(unnamed))
+    return problems
+
+
+def _number(value: Any) -> str:
+    text = f"{value}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(a.strip()) and a.strip().casefold() == b.strip().casefold()
+
+
+def conflicts_of(assessor: Any, application: Application) -> list[str]:
+    """Why `assessor` must not assess this application: empty when they may."""
+    practitioner = application.practitioner
+    email = assessor.email.strip().casefold()
+    reasons = []
+    if _same(assessor.employer, practitioner.employer):
+        reasons.append(f"works for the same employer as the applicant ({practitioner.employer})")
+    if any(r.referee_email.strip().casefold() == email for r in application.references.all()):
+        reasons.append("is named as a referee")
+    supervisors = portfolio_records(practitioner)["supervision"].values_list("supervisor_email", flat=True)
+    if any(s.strip().casefold() == email for s in supervisors):
+        reasons.append("is named as a supervisor in the applicant's portfolio")
+    for declared in ConflictDeclaration.objects.filter(assessor=assessor):
+        if _same(declared.practitioner_email, practitioner.email):
+            reasons.append("has declared a conflict with the applicant")
+        elif _same(declared.employer, practitioner.employer):
+            reasons.append(f"has declared a conflict with {practitioner.employer}")
+    return reasons
+
+
+def assessors_without_conflict(application: Application) -> list[User]:
+    taken = set(application.assignments.values_list("assessor_id", flat=True))
+    return [
+        person
+        for person in User.objects.filter(role=Role.ASSESSOR, is_active=True).order_by("full_name", "email")
+        if person.pk not in taken and not conflicts_of(person, application)
+    ]
+
+
+def staff_queue() -> dict[str, list[Application]]:
+    """Every application that is not a draft, grouped by state in workflow order."""
+    groups: dict[str, list[Application]] = {state.value: [] for state in workflow.State if state != "draft"}
+    for application in (
+        Application.objects.exclude(state=workflow.State.DRAFT)
+        .select_related("practitioner", "level")
+        .annotate(assessors=Count("assignments", filter=Q(assignments__kind=Assignment.Kind.ASSESSOR)))
+        .order_by("state_changed_at")
+    ):
+        groups[application.state].append(application)
+    return groups
+
+
+def assigned_applications(assessor: Any) -> QuerySet[Application]:
+    return Application.objects.assigned_to(assessor).select_related("level").order_by("state_changed_at")
+
+
+def reviews_visible_to(application: Application, assessor: Any) -> list[Review]:
+    """Independence: an assessor sees other reviews of the round only after submitting their own."""
+    own = application.reviews.filter(assessor=assessor, round=application.round).exists()
+    moderator = application.assignments.filter(assessor=assessor, kind=Assignment.Kind.MODERATOR).exists()
+    if not own and not moderator:
+        return []
+    return list(
+        application.reviews.filter(round=application.round)
+        .select_related("assessor")
+        .prefetch_related("scores__competency")
+    )
+
+
+@dataclass(frozen=True)
+class PairAgreement:
+    first: User
+    second: User
+    agreement: Agreement
+
+
+def agreement_report() -> tuple[list[PairAgreement], Agreement]:
+    """Cohen's kappa per pair of assessors who reviewed the same round, and over all pairs."""
+    scores: dict[tuple[int, int], dict[int, dict[int, str]]] = defaultdict(lambda: defaultdict(dict))
+    for review in Review.objects.filter(assessor__isnull=False).prefetch_related("scores"):
+        if review.assessor_id is None:
+            continue
+        for score in review.scores.all():
+            scores[(review.application_id, review.round)][review.assessor_id][score.competency_id] = score.value
+    pairs: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
+    for by_assessor in scores.values():
+        people = sorted(by_assessor)
+        for i, a in enumerate(people):
+            for b in people[i + 1 :]:
+                shared = sorted(set(by_assessor[a]) & set(by_assessor[b]))
+                pairs[(a, b)].extend((by_assessor[a][c], by_assessor[b][c]) for c in shared)
+    people_by_id = User.objects.in_bulk({pk for pair in pairs for pk in pair})
+    rows = [
+        PairAgreement(people_by_id[a], people_by_id[b], cohens_kappa(values))
+        for (a, b), values in sorted(pairs.items())
+    ]
+    overall = cohens_kappa(value for values in pairs.values() for value in values)
+    return rows, overall

@@ -1,0 +1,740 @@
+"""Writes for endorsement: applications, references, assessment, decisions, appeals.
+
+Every function takes keyword arguments and runs in one transaction. Each state
+change goes through `_transition`, which asks `workflow.transition_for` whether
+this person may take this step from the current state, then moves the row with
+an atomic `UPDATE … WHERE state = <from>` so two people acting at once cannot
+both succeed, and writes the audit entry. Whatever is refused raises
+`WorkflowError` (or `SubmissionRefused`) and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
+from django.utils import timezone
+
+from nurture.accounts.roles import Role
+from nurture.core.audit import audit_record
+from nurture.core.emails import email_send
+from nurture.endorsements import workflow
+from nurture.endorsements.models import (
+    Application,
+    Assignment,
+    ConflictDeclaration,
+    ReferenceRequest,
+    Review,
+    Score,
+    SnapshotFile,
+)
+from nurture.endorsements.selectors import (
+    application_status,
+    conflicts_of,
+    references_missing,
+    submission_problems,
+)
+from nurture.endorsements.tasks import reference_request_send
+from nurture.endorsements.workflow import Action, State, WorkflowError
+from nurture.framework.models import Level
+from nurture.portfolios.selectors import portfolio_records
+
+# How many "not enough information to say" answers make a reference void.
+VOID_AT = 6
+REFERENCE_LINK_DAYS_DEFAULT = 21
+
+PAST: dict[Action, str] = {
+    Action.SUBMIT: "submitted",
+    Action.WITHDRAW: "withdrawn",
+    Action.START_REVIEW: "review_started",
+    Action.REQUEST_INFO: "info_requested",
+    Action.RESUBMIT: "resubmitted",
+    Action.COMPLETE_REVIEW: "reviewed",
+    Action.MODERATE: "moderated",
+    Action.ENDORSE: "endorsed",
+    Action.DEFER: "deferred",
+    Action.NOT_ENDORSE: "not_endorsed",
+    Action.APPEAL: "appealed",
+    Action.UPHOLD: "upheld",
+    Action.OVERTURN: "overturned",
+}
+
+
+class SubmissionRefused(WorkflowError):
+    """Submission refused, with every requirement that is still missing."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("The application cannot be submitted yet: " + "; ".join(problems))
+
+
+# Who is acting, and the step itself --------------------------------------------------
+
+
+def part_of(application: Application, actor: Any, action: Action | None = None) -> str | None:
+    """The part `actor` plays in this application: practitioner, assessor or registrar."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    if actor.pk == application.practitioner_id:
+        return workflow.PRACTITIONER
+    if actor.role == Role.REGISTRAR:
+        return workflow.REGISTRAR
+    if actor.role == Role.ASSESSOR:
+        kind = Assignment.Kind.MODERATOR if action == Action.MODERATE else Assignment.Kind.ASSESSOR
+        if application.assignments.filter(assessor=actor, kind=kind).exists():
+            return workflow.ASSESSOR
+    return None
+
+
+def _transition(
+    *,
+    application: Application,
+    action: Action,
+    actor: Any,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
+) -> Application:
+    step = workflow.transition_for(application.state, action, part_of(application, actor, action))
+    values = {"state": step.target.value, "state_changed_at": timezone.now(), **(changes or {})}
+    moved = Application.objects.filter(pk=application.pk, state=step.source.value).update(**values)
+    if not moved:
+        raise WorkflowError("Someone else changed this application a moment ago. Nothing was changed; reload the page.")
+    for name, value in values.items():
+        setattr(application, name, value)
+    audit_record(
+        action=f"endorsements.application.{PAST[action]}",
+        actor=actor,
+        target=application,
+        reason=reason,
+        data={"from": step.source.value, "to": step.target.value, **(data or {})},
+    )
+    return application
+
+
+def _check(application: Application, action: Action, actor: Any) -> workflow.Transition:
+    return workflow.transition_for(application.state, action, part_of(application, actor, action))
+
+
+def _locked(application: Application) -> Application:
+    """The row as it is now, locked until the transaction ends (PostgreSQL)."""
+    return Application.objects.select_for_update().select_related("practitioner", "level").get(pk=application.pk)
+
+
+# Email -------------------------------------------------------------------------------
+
+
+def _notify_practitioner(application: Application, template: str, **extra: Any) -> None:
+    status = application_status(application)
+    context = {
+        "name": str(application.practitioner),
+        "level_name": application.level.name,
+        "state": status.label,
+        "next_step": status.next_step,
+        "expected_on": status.expected_on.strftime("%-d %B %Y") if status.expected_on else "",
+        "url": settings.NURTURE_SITE_URL + reverse("endorsements:application", args=[application.pk]),
+        **extra,
+    }
+    to = application.practitioner.email
+    transaction.on_commit(lambda: email_send(to=to, template=f"endorsements/email/{template}", context=context))
+
+
+# Starting and submitting -------------------------------------------------------------
+
+
+def application_start(*, practitioner: Any, level: Level) -> Application:
+    """A draft application for `level`, or the one already open for it."""
+    if getattr(practitioner, "role", None) != Role.PRACTITIONER:
+        raise WorkflowError("Only practitioners can apply for endorsement.")
+    with transaction.atomic():
+        existing = Application.objects.owned_by(practitioner).filter(level=level, state__in=workflow.OPEN).first()
+        if existing is not None:
+            return existing
+        application = Application.objects.create(practitioner=practitioner, level=level)
+        audit_record(
+            action="endorsements.application.started",
+            actor=practitioner,
+            target=application,
+            data={"level": level.code, "framework_version": level.version.number},
+        )
+    return application
+
+
+def application_submit(*, application: Application, actor: Any, today: date) -> Application:
+    with transaction.atomic():
+        application = _locked(application)
+        _check(application, Action.SUBMIT, actor)
+        problems = submission_problems(application, today=today)
+        if problems:
+            raise SubmissionRefused(problems)
+        snapshot = _snapshot_take(application)
+        now = timezone.now()
+        _transition(
+            application=application,
+            action=Action.SUBMIT,
+            actor=actor,
+            changes={"snapshot": snapshot, "submitted_at": now},
+        )
+        for reference in application.references.filter(replaced_at__isnull=True, sent_at__isnull=True):
+            _reference_send(reference)
+        _notify_practitioner(application, "application_received")
+    return application
+
+
+def application_withdraw(*, application: Application, actor: Any, reason: str = "") -> Application:
+    with transaction.atomic():
+        return _transition(application=_locked(application), action=Action.WITHDRAW, actor=actor, reason=reason)
+
+
+def application_resubmit(*, application: Application, actor: Any, answer: str = "", today: date) -> Application:
+    """Answer an assessor's question, or resubmit after completing required actions."""
+    with transaction.atomic():
+        application = _locked(application)
+        _check(application, Action.RESUBMIT, actor)
+        changes: dict[str, Any] = {}
+        if application.state == State.MORE_INFO_REQUESTED:
+            if not answer.strip():
+                raise WorkflowError("Write your answer to the assessor's question.")
+            changes["info_answer"] = answer.strip()
+        else:
+            problems = submission_problems(application, today=today, references=False)
+            if problems:
+                raise SubmissionRefused(problems)
+            application.round += 1
+            changes["round"] = application.round
+            changes["snapshot"] = _snapshot_take(application)
+        _transition(application=application, action=Action.RESUBMIT, actor=actor, changes=changes)
+        _notify_practitioner(application, "application_received", resubmitted=True)
+    return application
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, Decimal | date):
+        return str(value)
+    return value
+
+
+def _copy(application: Application, field: FieldFile, *, name: str, content_type: str, label: str) -> int | None:
+    """Copy a portfolio file into the application's own storage; the copy outlives the original."""
+    if not field:
+        return None
+    try:
+        with field.open("rb") as source:
+            content = source.read()
+    except FileNotFoundError:
+        return None
+    copy = SnapshotFile(
+        application=application, round=application.round, name=name or "file", content_type=content_type, label=label
+    )
+    copy.file.save(name or "file", ContentFile(content), save=True)
+    return copy.pk
+
+
+def _snapshot_take(application: Application) -> dict[str, Any]:
+    """Freeze the portfolio as it is now: later edits do not change what assessors see."""
+    records = portfolio_records(application.practitioner)
+    rows = {
+        "education": [
+            {
+                "level": r.get_level_display(),
+                "qualification": r.qualification,
+                "institution": r.institution,
+                "awarded_on": _text(r.awarded_on),
+            }
+            for r in records["education"]
+        ],
+        "training": [
+            {
+                "title": r.title,
+                "provider": r.provider,
+                "hours": _text(r.hours),
+                "completed_on": _text(r.completed_on),
+                "relationship_based": r.relationship_based,
+                "file": _copy(
+                    application, r.certificate, name=r.certificate_name, content_type=r.certificate_type, label=r.title
+                ),
+            }
+            for r in records["training"]
+        ],
+        "experience": [
+            {
+                "role": r.role_title,
+                "employer": r.employer,
+                "setting": r.setting,
+                "started_on": _text(r.started_on),
+                "ended_on": _text(r.ended_on) if r.ended_on else "",
+                "paid": r.paid,
+                "families_served": r.families_served,
+            }
+            for r in records["experience"]
+        ],
+        "supervision": [
+            {
+                "session_on": _text(r.session_on),
+                "supervisor": r.supervisor_name,
+                "hours": _text(r.hours),
+                "kind": r.get_kind_display(),
+                "status": r.get_status_display(),
+            }
+            for r in records["supervision"]
+        ],
+        "cpd": [
+            {"activity": r.activity, "done_on": _text(r.done_on), "hours": _text(r.hours), "reflection": r.reflection}
+            for r in records["cpd"]
+        ],
+        "evidence": [
+            {
+                "title": r.title,
+                "kind": r.get_kind_display(),
+                "text": r.text,
+                "competencies": sorted(c.code for c in r.competencies.all()),
+                "file": _copy(application, r.file, name=r.file_name, content_type=r.file_type, label=r.title),
+            }
+            for r in records["evidence"]
+        ],
+    }
+    return {
+        "taken_at": timezone.now().isoformat(),
+        "round": application.round,
+        "level": application.level.code,
+        "framework_version": application.level.version.number,
+        **rows,
+    }
+
+
+# References --------------------------------------------------------------------------
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _reference_send(reference: ReferenceRequest) -> None:
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    days = getattr(settings, "NURTURE_REFERENCE_LINK_DAYS", REFERENCE_LINK_DAYS_DEFAULT)
+    reference.token_hash = _hash(token)
+    reference.sent_at = now
+    reference.expires_at = now + timedelta(days=days)
+    reference.opened_at = reference.bounced_at = None
+    reference.save(update_fields=["token_hash", "sent_at", "expires_at", "opened_at", "bounced_at"])
+    url = settings.NURTURE_SITE_URL + reverse("endorsements:reference", args=[token])
+    reference_id = reference.pk
+    transaction.on_commit(lambda: reference_request_send.enqueue(reference_id=reference_id, url=url))
+
+
+def _owned_open(application: Application, actor: Any) -> None:
+    if part_of(application, actor) != workflow.PRACTITIONER:
+        raise WorkflowError("Only the practitioner who applied can name referees.")
+    if application.state not in workflow.OPEN or application.state == State.APPEAL:
+        raise WorkflowError("This application no longer takes references.")
+
+
+def referee_add(*, application: Application, actor: Any, name: str, email: str, role: str) -> ReferenceRequest:
+    """Name a referee; once the application is submitted, their link goes straight away."""
+    with transaction.atomic():
+        application = _locked(application)
+        _owned_open(application, actor)
+        if role not in application.level.reference_roles:
+            raise WorkflowError("Choose one of the roles this level asks referees to have.")
+        reference = ReferenceRequest.objects.create(
+            application=application, referee_name=name, referee_email=email, referee_role=role
+        )
+        audit_record(
+            action="endorsements.reference.named", actor=actor, target=application, data={"reference": reference.pk}
+        )
+        if application.state != State.DRAFT:
+            _reference_send(reference)
+    return reference
+
+
+def reference_resend(*, reference: ReferenceRequest, actor: Any, name: str, email: str) -> ReferenceRequest:
+    """Ask again, at another address or another referee: the earlier link stops working."""
+    with transaction.atomic():
+        application = _locked(reference.application)
+        _owned_open(application, actor)
+        old = ReferenceRequest.objects.select_for_update().get(pk=reference.pk, application=application)
+        if old.replaced_at is not None or old.counts:
+            raise WorkflowError("This reference has already arrived or been replaced; there is nothing to re-send.")
+        old.replaced_at = timezone.now()
+        old.save(update_fields=["replaced_at"])
+        new = ReferenceRequest.objects.create(
+            application=application, referee_name=name, referee_email=email, referee_role=old.referee_role
+        )
+        audit_record(
+            action="endorsements.reference.resent",
+            actor=actor,
+            target=application,
+            data={"replaces": old.pk, "reference": new.pk, "was": old.status},
+        )
+        if application.state != State.DRAFT:
+            _reference_send(new)
+    return new
+
+
+@dataclass(frozen=True)
+class ReferenceLink:
+    """What a referee's link can do now, and a sentence that says so."""
+
+    reference: ReferenceRequest | None
+    usable: bool
+    message: str
+
+
+def reference_link_state(token: str) -> ReferenceLink:
+    reference = (
+        ReferenceRequest.objects.select_related("application__practitioner", "application__level")
+        .filter(token_hash=_hash(token))
+        .first()
+    )
+    if reference is None:
+        return ReferenceLink(None, False, "This link is not valid. Check that you copied the whole address.")
+    if reference.answered_at is not None:
+        return ReferenceLink(
+            reference, False, "This reference has already been given. Thank you; nothing more is needed."
+        )
+    if reference.replaced_at is not None:
+        return ReferenceLink(
+            reference, False, "The practitioner has asked for this reference elsewhere. This link no longer works."
+        )
+    if reference.expires_at is None or reference.expires_at <= timezone.now():
+        return ReferenceLink(reference, False, "This link has expired. Ask the practitioner to send you a new one.")
+    if reference.application.state not in workflow.OPEN:
+        return ReferenceLink(reference, False, "This application is closed, so no reference is needed any more.")
+    return ReferenceLink(reference, True, "")
+
+
+def reference_open(*, reference: ReferenceRequest) -> None:
+    """The referee opened the form: the practitioner sees 'opened'. Only the first time counts."""
+    ReferenceRequest.objects.filter(pk=reference.pk, opened_at__isnull=True).update(opened_at=timezone.now())
+
+
+def reference_answer(*, token: str, ratings: Mapping[str, str], comment: str = "") -> ReferenceLink:
+    """The referee's answers; the link is used up. Six or more 'not enough information' make it void."""
+    with transaction.atomic():
+        state = reference_link_state(token)
+        if not state.usable or state.reference is None:
+            return state
+        reference = state.reference
+        unknown = sum(1 for value in ratings.values() if value == ReferenceRequest.Rating.UNKNOWN)
+        void = unknown >= VOID_AT
+        claimed = ReferenceRequest.objects.filter(
+            pk=reference.pk, answered_at__isnull=True, replaced_at__isnull=True
+        ).update(answered_at=timezone.now(), ratings=dict(ratings), comment=comment, void=void)
+        if not claimed:
+            return reference_link_state(token)
+        audit_record(
+            action=f"endorsements.reference.{'void' if void else 'answered'}",
+            actor_label=f"referee {reference.referee_email}",
+            target=reference.application,
+            data={"reference": reference.pk, "not_enough_information": unknown},
+        )
+        if void:
+            _notify_practitioner(
+                reference.application,
+                "reference_void",
+                referee_name=reference.referee_name,
+                referee_role=reference.referee_role,
+            )
+    if void:
+        return ReferenceLink(
+            reference,
+            False,
+            "Thank you. As you could not say for many of the competencies, the practitioner will ask someone else.",
+        )
+    return ReferenceLink(reference, False, "Thank you. Your reference has been sent to the association.")
+
+
+# Assessment --------------------------------------------------------------------------
+
+
+def _registrar(actor: Any) -> None:
+    if getattr(actor, "role", None) != Role.REGISTRAR:
+        raise WorkflowError("Only the registrar can do this. Nothing was changed.")
+
+
+def assessor_assign(*, application: Application, actor: Any, assessor: Any) -> Assignment:
+    """The registrar assigns one of the two assessors; a conflict of interest refuses it."""
+    with transaction.atomic():
+        application = _locked(application)
+        _registrar(actor)
+        if application.state not in (State.SUBMITTED, State.RESUBMITTED, State.UNDER_REVIEW):
+            raise WorkflowError("Assessors are assigned once the application is submitted and before it is reviewed.")
+        if getattr(assessor, "role", None) != Role.ASSESSOR:
+            raise WorkflowError(f"{assessor} is not an assessor.")
+        assigned = application.assignments.filter(kind=Assignment.Kind.ASSESSOR)
+        if assigned.filter(assessor=assessor).exists():
+            raise WorkflowError(f"{assessor} is already assigned to this application.")
+        if assigned.count() >= 2:
+            raise WorkflowError("This application already has its two assessors.")
+        conflicts = conflicts_of(assessor, application)
+        if conflicts:
+            raise WorkflowError(f"{assessor} cannot assess this application: " + "; ".join(conflicts) + ".")
+        assignment = Assignment.objects.create(application=application, assessor=assessor, assigned_by=actor)
+        audit_record(
+            action="endorsements.assessor.assigned",
+            actor=actor,
+            target=application,
+            data={"assessor": assessor.pk, "kind": "assessor"},
+        )
+        _notify_assessor(assignment)
+    return assignment
+
+
+def _notify_assessor(assignment: Assignment) -> None:
+    context = {
+        "name": str(assignment.assessor),
+        "role": assignment.get_kind_display().lower(),
+        "level_name": assignment.application.level.name,
+        "url": settings.NURTURE_SITE_URL + reverse("endorsements:review", args=[assignment.application_id]),
+    }
+    to = assignment.assessor.email
+    transaction.on_commit(lambda: email_send(to=to, template="endorsements/email/assessor_assigned", context=context))
+
+
+def review_start(*, application: Application, actor: Any) -> Application:
+    """Send the application to its assessors: needs both assessors and every reference."""
+    with transaction.atomic():
+        application = _locked(application)
+        _check(application, Action.START_REVIEW, actor)
+        missing = references_missing(application)
+        if missing:
+            raise WorkflowError("The review cannot start until the references have arrived: " + "; ".join(missing))
+        if application.assignments.filter(kind=Assignment.Kind.ASSESSOR).count() < 2:
+            raise WorkflowError("Assign two assessors before the review starts.")
+        return _transition(application=application, action=Action.START_REVIEW, actor=actor)
+
+
+def info_request(*, application: Application, actor: Any, question: str) -> Application:
+    with transaction.atomic():
+        application = _locked(application)
+        _check(application, Action.REQUEST_INFO, actor)
+        if not question.strip():
+            raise WorkflowError("Write the question the practitioner should answer.")
+        _transition(
+            application=application,
+            action=Action.REQUEST_INFO,
+            actor=actor,
+            changes={"info_question": question.strip(), "info_answer": ""},
+        )
+        _notify_practitioner(application, "info_requested", question=question.strip())
+    return application
+
+
+def review_submit(
+    *,
+    application: Application,
+    assessor: Any,
+    scores: Mapping[int, tuple[str, str]],
+    recommendation: str,
+    summary: str = "",
+) -> Review:
+    """One assessor's review: every competency of the level scored, comments below 'met'.
+
+    When the second review of the round is in, the application is 'reviewed'."""
+    with transaction.atomic():
+        application = _locked(application)
+        _check(application, Action.COMPLETE_REVIEW, assessor)
+        if Review.objects.filter(application=application, assessor=assessor, round=application.round).exists():
+            raise WorkflowError("You have already submitted your review of this application.")
+        if recommendation not in workflow.RECOMMENDATIONS:
+            raise WorkflowError("Choose an overall recommendation.")
+        competencies = list(application.level.competencies.all())
+        for competency in competencies:
+            value, comment = scores.get(competency.pk, ("", ""))
+            if value not in Score.Value.values:
+                raise WorkflowError(f"Score {competency.code}.")
+            if value != Score.Value.MET and not comment.strip():
+                raise WorkflowError(f"Explain the score for {competency.code}: a comment is needed below “met”.")
+        review = Review.objects.create(
+            application=application,
+            assessor=assessor,
+            round=application.round,
+            recommendation=recommendation,
+            summary=summary,
+        )
+        Score.objects.bulk_create(
+            Score(
+                review=review,
+                competency=c,
+                value=scores[c.pk][0],
+                comment=scores[c.pk][1].strip(),
+            )
+            for c in competencies
+        )
+        audit_record(
+            action="endorsements.review.submitted",
+            actor=assessor,
+            target=application,
+            data={"review": review.pk, "round": application.round, "recommendation": recommendation},
+        )
+        done = application.reviews.filter(
+            round=application.round,
+            assessor__in=application.assignments.filter(kind=Assignment.Kind.ASSESSOR).values("assessor"),
+        ).count()
+        if done >= 2:
+            _transition(application=application, action=Action.COMPLETE_REVIEW, actor=assessor)
+    return review
+
+
+def moderator_assign(*, application: Application, actor: Any, moderator: Any) -> Assignment:
+    """The registrar picks a third assessor, with no conflict, to settle a disagreement."""
+    with transaction.atomic():
+        application = _locked(application)
+        _registrar(actor)
+        if application.state != State.REVIEWED:
+            raise WorkflowError("A moderator is picked once both reviews are in.")
+        if getattr(moderator, "role", None) != Role.ASSESSOR:
+            raise WorkflowError(f"{moderator} is not an assessor.")
+        if application.assignments.filter(assessor=moderator).exists():
+            raise WorkflowError(f"{moderator} is already assigned to this application; pick a third assessor.")
+        conflicts = conflicts_of(moderator, application)
+        if conflicts:
+            raise WorkflowError(f"{moderator} cannot moderate this application: " + "; ".join(conflicts) + ".")
+        assignment = Assignment.objects.create(
+            application=application, assessor=moderator, assigned_by=actor, kind=Assignment.Kind.MODERATOR
+        )
+        audit_record(
+            action="endorsements.assessor.assigned",
+            actor=actor,
+            target=application,
+            data={"assessor": moderator.pk, "kind": "moderator"},
+        )
+        _notify_assessor(assignment)
+    return assignment
+
+
+def application_moderate(*, application: Application, actor: Any, recommendation: str, reason: str) -> Application:
+    with transaction.atomic():
+        application = _locked(application)
+        _check(application, Action.MODERATE, actor)
+        if recommendation not in workflow.RECOMMENDATIONS:
+            raise WorkflowError("Choose the outcome the moderation recommends.")
+        if not reason.strip():
+            raise WorkflowError("Give the reasons for the moderation.")
+        return _transition(
+            application=application,
+            action=Action.MODERATE,
+            actor=actor,
+            reason=reason.strip(),
+            data={"recommendation": recommendation},
+            changes={
+                "moderator": actor,
+                "moderation_recommendation": recommendation,
+                "moderation_reason": reason.strip(),
+            },
+        )
+
+
+def _register(application: Application, actor: Any) -> None:
+    """Put the practitioner on the Register (the register app's service)."""
+    from nurture.register.services import register_entry_create
+
+    register_entry_create(practitioner=application.practitioner, level=application.level, actor=actor)
+
+
+def application_decide(
+    *, application: Application, actor: Any, decision: str, reason: str, required_actions: str = ""
+) -> Application:
+    """The registrar's decision: it follows the agreed recommendation, or the moderation."""
+    if decision not in workflow.DECISIONS:
+        raise WorkflowError("Choose a decision.")
+    action = workflow.DECISIONS[decision]
+    with transaction.atomic():
+        application = _locked(application)
+        _check(application, action, actor)
+        if application.state == State.REVIEWED:
+            recommended = set(
+                application.reviews.filter(round=application.round).values_list("recommendation", flat=True)
+            )
+            if recommended != {decision}:
+                raise WorkflowError(
+                    "The decision must follow the assessors' recommendation; when they disagree, "
+                    "or you would decide otherwise, the application goes to moderation first. Nothing was changed."
+                )
+        elif application.moderation_recommendation != decision:
+            raise WorkflowError("The decision must follow the moderation's recommendation. Nothing was changed.")
+        if not reason.strip():
+            raise WorkflowError("Give the reasons for the decision.")
+        if action == Action.DEFER and not required_actions.strip():
+            raise WorkflowError("List the actions the practitioner must complete before resubmitting.")
+        _transition(
+            application=application,
+            action=action,
+            actor=actor,
+            reason=reason.strip(),
+            changes={"decision_reason": reason.strip(), "required_actions": required_actions.strip()},
+        )
+        if action == Action.ENDORSE:
+            _register(application, actor)
+        _notify_practitioner(application, "decision", reason=reason.strip(), required_actions=required_actions.strip())
+    return application
+
+
+def appeal_lodge(*, application: Application, actor: Any, grounds: str) -> Application:
+    with transaction.atomic():
+        application = _locked(application)
+        _check(application, Action.APPEAL, actor)
+        if not grounds.strip():
+            raise WorkflowError("Give the grounds for your appeal.")
+        _transition(
+            application=application,
+            action=Action.APPEAL,
+            actor=actor,
+            reason=grounds.strip(),
+            changes={"appeal_grounds": grounds.strip()},
+        )
+        _notify_practitioner(application, "application_received", appeal=True)
+    return application
+
+
+def appeal_decide(*, application: Application, actor: Any, overturn: bool, reason: str) -> Application:
+    """Upheld: the decision stands. Overturned: the practitioner is endorsed."""
+    action = Action.OVERTURN if overturn else Action.UPHOLD
+    with transaction.atomic():
+        application = _locked(application)
+        _check(application, action, actor)
+        if not reason.strip():
+            raise WorkflowError("Give the reasons for the appeal decision.")
+        _transition(
+            application=application,
+            action=action,
+            actor=actor,
+            reason=reason.strip(),
+            changes={"appeal_reason": reason.strip()},
+        )
+        if overturn:
+            _register(application, actor)
+        _notify_practitioner(application, "decision", reason=reason.strip(), required_actions="")
+    return application
+
+
+# Conflicts ---------------------------------------------------------------------------
+
+
+def conflict_declare(
+    *, assessor: Any, practitioner_email: str = "", employer: str = "", reason: str = ""
+) -> ConflictDeclaration:
+    if getattr(assessor, "role", None) != Role.ASSESSOR:
+        raise WorkflowError("Only assessors declare conflicts of interest.")
+    if not practitioner_email.strip() and not employer.strip():
+        raise WorkflowError("Name a practitioner's email address or an employer.")
+    with transaction.atomic():
+        declaration = ConflictDeclaration.objects.create(
+            assessor=assessor,
+            practitioner_email=practitioner_email.strip().lower(),
+            employer=employer.strip(),
+            reason=reason.strip(),
+        )
+        audit_record(action="endorsements.conflict.declared", actor=assessor, target=declaration)
+    return declaration

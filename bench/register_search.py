@@ -223,6 +223,9 @@ def main() -> None:
     command = [
         str(venv / "bin" / "datasette"), "serve", str(reference), "--port", str(port), "--host", "127.0.0.1",
         "--setting", "default_page_size", "20",
+        # Facet suggestions run a GROUP BY per column on every search; turned off,
+        # datasette is several times faster, and that faster datasette is the reference.
+        "--setting", "suggest_facets", "off",
     ]  # fmt: skip
     name = reference.stem
     with serving(command, url=f"{base}/{name}/register.json?_size=1"):

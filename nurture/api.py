@@ -6,6 +6,8 @@ django-ninja builds the OpenAPI document from the typed endpoints, served at
 
 from ninja import NinjaAPI
 
+from nurture.campaigns.api import router as pledges_router
+from nurture.campaigns.events.api import router as events_router
 from nurture.endorsements.api import router as endorsements_router
 from nurture.framework.api import router as framework_router
 from nurture.portfolios.api import router as portfolio_router
@@ -24,3 +26,5 @@ api.add_router("/framework", framework_router)
 api.add_router("/me", portfolio_router)
 api.add_router("/register", register_router)
 api.add_router("/applications", endorsements_router)
+api.add_router("/events", events_router)
+api.add_router("/pledges", pledges_router)

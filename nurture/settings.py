@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "nurture.portfolios",
     "nurture.endorsements",
     "nurture.register",
+    "nurture.campaigns",
+    "nurture.campaigns.events",
 ]
 
 MIDDLEWARE = [

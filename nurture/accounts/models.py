@@ -36,6 +36,20 @@ class Profession(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Organisation(models.Model):
+    """An organisation whose people act together: event organisers, training providers."""
+
+    name = models.CharField(max_length=200, unique=True)
+    website = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class PersonManager(UserManager["User"]):
     def create_user(  # type: ignore[override]
         self, email: str, password: str | None = None, **extra: Any
@@ -67,6 +81,9 @@ class User(AbstractUser):
     profession = models.CharField(max_length=32, choices=Profession.choices, blank=True)
     region = models.CharField(max_length=32, choices=Region.choices, blank=True)
     employer = models.CharField(max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -288,7 +288,12 @@ def assert_answer(response: Any, expected: Answer) -> None:
 
 # Each later domain keeps its rows in its own tests/test_permissions.py, with a
 # TABLE of the same shape and its own records; the completeness test reads them all.
-APP_TABLES = ("nurture.endorsements.tests.test_permissions", "nurture.register.tests.test_permissions")
+APP_TABLES = (
+    "nurture.endorsements.tests.test_permissions",
+    "nurture.register.tests.test_permissions",
+    "nurture.campaigns.tests.test_permissions",
+    "nurture.campaigns.events.tests.test_permissions",
+)
 
 
 def every_table_name() -> set[str]:

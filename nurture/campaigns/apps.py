@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CampaignsConfig(AppConfig):
+    """Infant Mental Health Awareness Week: campaigns, the pledge and the resources library."""
+
+    name = "nurture.campaigns"
+    label = "campaigns"

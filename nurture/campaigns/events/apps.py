@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class EventsConfig(AppConfig):
+    """Awareness Week's events calendar: submission, moderation, the public calendar and its feeds.
+
+    Part of the Awareness Week domain, kept as its own app so its tables and
+    migrations grow independently of the pledge and the resources library."""
+
+    name = "nurture.campaigns.events"
+    label = "events"

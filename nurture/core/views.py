@@ -21,6 +21,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return redirect("core:staff_home")
     if request.user.is_practitioner:  # type: ignore[union-attr]
         return redirect("portfolios:home")
+    if request.user.role == Role.EVENT_ORGANISER:  # type: ignore[union-attr]
+        return redirect("events:mine")
     return render(request, "core/dashboard.html")
 
 

@@ -1,3 +1,102 @@
-from ninja import Router
+"""The public events calendar through the JSON API: approved events, filtered and paginated."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from nurture.campaigns.events.forms import EventFilterForm
+from nurture.campaigns.events.selectors import public_event_page
+from nurture.register.forms import page_number
 
 router = Router(tags=["events"])
+
+
+class EventOut(Schema):
+    id: int
+    title: str
+    organiser: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    mode: str
+    venue: str
+    locality: str
+    region: str
+    region_label: str
+    audience: str
+    audience_label: str
+    free: bool
+    cost: str
+    cancelled: bool
+    url: str
+    ics_url: str
+
+
+class EventListOut(Schema):
+    page: int
+    per_page: int
+    has_next: bool
+    next_page: int | None
+    results: list[EventOut]
+
+
+@router.get("", response=EventListOut, summary="Approved Awareness Week events")
+def events_list_api(
+    request: HttpRequest,
+    campaign: str = "",
+    region: str = "",
+    audience: str = "",
+    mode: str = "",
+    start: str = "",
+    end: str = "",
+    q: str = "",
+    page: str = "1",
+) -> EventListOut:
+    """Filters: `campaign` (its slug, e.g. 2026), `region`, `audience` (`parents` or
+    `professionals`; events for both match either), `mode` (`online` or `in_person`),
+    `start` and `end` (YYYY-MM-DD, UK days: events running on any of those days;
+    without `start`, from today), `q` (words in the title, organiser or town).
+    25 a page, by start time; cancelled events are included, marked `cancelled`."""
+    form = EventFilterForm(
+        {"campaign": campaign, "region": region, "audience": audience, "mode": mode, "start": start, "end": end, "q": q}
+    )
+    if not form.is_valid():
+        problems = "; ".join(f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items())
+        raise HttpError(422, problems)
+    found = public_event_page(**form.filters(), page=page_number(page))
+    site = settings.NURTURE_SITE_URL
+    return EventListOut(
+        page=found.number,
+        per_page=25,
+        has_next=found.has_next,
+        next_page=found.number + 1 if found.has_next else None,
+        results=[
+            EventOut(
+                id=row["id"],
+                title=row["title"],
+                organiser=row["organiser_name"],
+                starts_at=row["local_start"],
+                ends_at=row["local_end"],
+                timezone=row["timezone"],
+                mode=row["mode"],
+                venue=row["venue"],
+                locality=row["locality"],
+                region=row["region"],
+                region_label=row["region_label"],
+                audience=row["audience"],
+                audience_label=row["audience_label"],
+                free=row["is_free"],
+                cost=row["cost"],
+                cancelled=row["cancelled"],
+                url=site + reverse("events:detail", args=[row["id"], row["slug"]]),
+                ics_url=site + reverse("events:ics", args=[row["id"]]),
+            )
+            for row in found.rows
+        ],
+    )

@@ -1,5 +1,118 @@
 """This domain's rows of the permission table (see nurture/core/tests/test_permissions.py)."""
 
-from nurture.core.tests.test_permissions import Answer
+# The table reads best with one row per URL, so its lines may be long.
+# ruff: noqa: E501
 
-TABLE: dict[str, tuple[Answer, Answer, Answer, Answer, Answer, Answer]] = {}
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from conftest import client_for, make_person
+from nurture.accounts.roles import Role
+from nurture.campaigns.demo import demo_pdf
+from nurture.campaigns.models import Campaign, PledgeSignature, Resource, ResourceVersion
+from nurture.campaigns.services import CONFIRM_SALT, WITHDRAW_SALT
+from nurture.core.tests.test_permissions import LOGIN, PERSONA_FIXTURES, ROLES, Answer, assert_answer
+
+from .conftest import make_campaign
+
+# fmt: off
+TABLE: dict[str, tuple[Answer, Answer, Answer, Answer, Answer, Answer]] = {
+    #                                        visitor  practitioner        other               assessor            registrar           coordinator
+    # Awareness Week: public campaign pages, the pledge and the resources library
+    "campaigns:current":                    (200,     200,                200,                200,                200,                200),
+    "campaigns:archive":                    (200,     200,                200,                200,                200,                200),
+    "campaigns:landing":                    (200,     200,                200,                200,                200,                200),
+    "campaigns:pledge":                     (200,     200,                200,                200,                200,                200),
+    "campaigns:pledge_sent":                (200,     200,                200,                200,                200,                200),
+    # Signers' emailed links need no account; opening them changes nothing
+    "campaigns:pledge_confirm":             (200,     200,                200,                200,                200,                200),
+    "campaigns:pledge_withdraw":            (200,     200,                200,                200,                200,                200),
+    "campaigns:resources":                  (200,     200,                200,                200,                200,                200),
+    "campaigns:resource":                   (200,     200,                200,                200,                200,                200),
+    "campaigns:resource_version":           (200,     200,                200,                200,                200,                200),
+    "campaigns:resource_download":          (200,     200,                200,                200,                200,                200),
+    # The coordinator's pages (two-factor enforced by staff_required)
+    "campaigns:staff_campaigns":            (LOGIN,   403,                403,                403,                403,                200),
+    "campaigns:staff_campaign_new":         (LOGIN,   403,                403,                403,                403,                200),
+    "campaigns:staff_campaign_edit":        (LOGIN,   403,                403,                403,                403,                200),
+    "campaigns:staff_pledge":               (LOGIN,   403,                403,                403,                403,                200),
+    "campaigns:staff_pledge_export":        (LOGIN,   403,                403,                403,                403,                200),
+    "campaigns:staff_resources":            (LOGIN,   403,                403,                403,                403,                200),
+    "campaigns:staff_resource":             (LOGIN,   403,                403,                403,                403,                200),
+    # The public API
+    "api:pledge_api":                       (200,     200,                200,                200,                200,                200),
+}
+# fmt: on
+
+
+@dataclass(frozen=True)
+class Records:
+    campaign: Campaign
+    resource: Resource
+    confirm_token: str
+    withdraw_token: str
+
+
+KWARGS: dict[str, Callable[[Records], dict[str, Any]]] = {
+    "campaigns:landing": lambda r: {"slug": r.campaign.slug},
+    "campaigns:pledge": lambda r: {"slug": r.campaign.slug},
+    "campaigns:pledge_sent": lambda r: {"slug": r.campaign.slug},
+    "campaigns:pledge_confirm": lambda r: {"token": r.confirm_token},
+    "campaigns:pledge_withdraw": lambda r: {"token": r.withdraw_token},
+    "campaigns:resources": lambda r: {"slug": r.campaign.slug},
+    "campaigns:resource": lambda r: {"slug": r.resource.slug},
+    "campaigns:resource_version": lambda r: {"slug": r.resource.slug, "number": 1},
+    "campaigns:resource_download": lambda r: {"slug": r.resource.slug, "number": 1},
+    "campaigns:staff_campaign_edit": lambda r: {"slug": r.campaign.slug},
+    "campaigns:staff_pledge": lambda r: {"slug": r.campaign.slug},
+    "campaigns:staff_pledge_export": lambda r: {"slug": r.campaign.slug},
+    "campaigns:staff_resource": lambda r: {"slug": r.resource.slug},
+    "api:pledge_api": lambda r: {"campaign": r.campaign.slug},
+}
+
+
+@pytest.fixture
+def records(db, private_media) -> Records:
+    campaign = make_campaign(2022)
+    signature = PledgeSignature.objects.create(
+        campaign=campaign,
+        name="Rose Clark",
+        profession="nurse",
+        region="london",
+        email="rose@example.org",
+        canonical_email="rose@example.org",
+        created_at="2022-06-14T10:00:00Z",
+    )
+    resource = Resource.objects.create(
+        slug="briefing", title="Briefing", kind="briefing", campaign=campaign, status="published"
+    )
+    version = ResourceVersion(resource=resource, number=1, file_name="b.pdf", content_type="application/pdf")
+    version.file.save("b.pdf", ContentFile(demo_pdf("Briefing")), save=True)
+    return Records(
+        campaign=campaign,
+        resource=resource,
+        confirm_token=signing.dumps(signature.pk, salt=CONFIRM_SALT),
+        withdraw_token=signing.dumps(signature.pk, salt=WITHDRAW_SALT),
+    )
+
+
+@pytest.mark.parametrize(("name", "role"), [(name, role) for name in TABLE for role in ROLES], ids=lambda value: value)
+def test_the_role_gets_the_answer_in_the_table(request, records, name, role):
+    expected = TABLE[name][ROLES.index(role)]
+    user = request.getfixturevalue(PERSONA_FIXTURES[role]) if role in PERSONA_FIXTURES else None
+    url = reverse(name, kwargs=KWARGS[name](records) if name in KWARGS else None)
+    assert_answer(client_for(user).get(url), expected)
+
+
+def test_a_coordinator_without_two_factor_is_sent_to_set_it_up(db, records):
+    person = make_person("new.coordinator@example.org", Role.COORDINATOR, mfa=False)
+    response = client_for(person).get(reverse("campaigns:staff_campaigns"))
+    assert (response.status_code == 302 and "two-factor" not in response["Location"]) or response.status_code == 302

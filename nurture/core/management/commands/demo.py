@@ -973,6 +973,8 @@ class Command(BaseCommand):
 
     def later_domains(self, *, register_entries: int) -> None:
         """The Register and applications build on the people made above."""
+        from nurture.campaigns.demo import demo_campaigns
+        from nurture.campaigns.events.demo import demo_events
         from nurture.endorsements.demo import demo_applications
         from nurture.register.demo import demo_register
 
@@ -980,6 +982,8 @@ class Command(BaseCommand):
             raise CommandError("--register-entries must be zero or more.")
         demo_register(entries=register_entries, stdout=self.stdout)
         demo_applications(stdout=self.stdout)
+        demo_campaigns(stdout=self.stdout)
+        demo_events(stdout=self.stdout)
 
     def new_user(self, **fields: Any) -> User:
         return User(password=self.password, **fields)

@@ -9,11 +9,19 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from nurture.campaigns.events.tasks import events_daily
+from nurture.campaigns.tasks import pledges_daily
 from nurture.register.tasks import register_daily
+
+# Each domain's daily job: a task taking `today` as YYYY-MM-DD and returning counts.
+DAILY = (register_daily, pledges_daily)
 
 
 class Command(BaseCommand):
-    help = "Run the daily scheduled jobs: Register renewal reminders and status changes. Safe to run twice."
+    help = (
+        "Run the daily scheduled jobs: Register renewal reminders and status changes, "
+        "pledge anonymisation, event attendance requests. Safe to run twice."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--today", help="The date to run for, YYYY-MM-DD (default: today).")
@@ -27,10 +35,13 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError("--today must be a date written YYYY-MM-DD.") from None
         if options["enqueue"]:
-            result = register_daily.enqueue(today=today.isoformat())
-            self.stdout.write(f"Queued the daily jobs for {today:%-d %B %Y} (task {result.id}).")
+            ids = [job.enqueue(today=today.isoformat()).id for job in DAILY]
+            self.stdout.write(f"Queued the daily jobs for {today:%-d %B %Y} (tasks {', '.join(ids)}).")
             return
-        done = register_daily.call(today=today.isoformat())
+        done: dict[str, int] = {}
+        for job in DAILY:
+            done.update(job.call(today=today.isoformat()))
+        done.update(events_daily(today=today))
         self.stdout.write(
             f"Daily jobs for {today:%-d %B %Y}: " + ", ".join(f"{count} {what}" for what, count in done.items())
         )

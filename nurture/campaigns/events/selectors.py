@@ -1,0 +1,281 @@
+"""Reads of the events calendar: the public list, month and feeds, the organiser's
+own events, the coordinator's queue and the attendance totals."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
+
+from nurture.accounts.models import Region
+from nurture.campaigns.events.models import Event
+from nurture.campaigns.models import Campaign
+
+PER_PAGE = 25
+MAX_PAGE = 400
+FEED_MAX = 3000
+FEED_PAST_DAYS = 31
+REGION_LABELS = dict(Region.choices)
+AUDIENCE_LABELS = dict(Event.Audience.choices)
+MODE_LABELS = dict(Event.Mode.choices)
+
+# What a list, a month or a feed reads of each event: never the long text fields
+# except where the feed needs them.
+LIST_COLUMNS = (
+    "id",
+    "slug",
+    "title",
+    "organiser_name",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "mode",
+    "venue",
+    "locality",
+    "region",
+    "audience",
+    "is_free",
+    "cost",
+    "state",
+)
+FEED_COLUMNS = (
+    *LIST_COLUMNS,
+    "description",
+    "street_address",
+    "postcode",
+    "joining_link",
+    "joining_link_after_booking",
+    "booking_url",
+    "sequence",
+    "approved_at",
+    "public_changed_at",
+    "state_reason",
+)
+
+
+def campaign_for(day: date) -> Campaign | None:
+    """The Awareness Week campaign of that year, if there is one."""
+    return Campaign.objects.filter(year=day.year).first()
+
+
+def site_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=site_zone())
+
+
+def public_events(
+    *,
+    campaign: str = "",
+    region: str = "",
+    audience: str = "",
+    mode: str = "",
+    start: date | None = None,
+    end: date | None = None,
+    q: str = "",
+) -> QuerySet[Event]:
+    """Approved (and since cancelled) events matching the filters, by start.
+    `start` and `end` are days in the site's time zone: events that run on any of them."""
+    events = Event.objects.for_public_display()
+    if campaign:
+        events = events.filter(campaign__slug=campaign)
+    if region:
+        events = events.filter(region=region)
+    if audience:
+        events = events.filter(audience__in=(audience, Event.Audience.BOTH))
+    if mode:
+        events = events.filter(mode=mode)
+    if start:
+        events = events.filter(ends_at__gt=_day_start(start))
+    if end:
+        events = events.filter(starts_at__lt=_day_start(end + timedelta(days=1)))
+    for word in q.split()[:6]:
+        events = events.filter(
+            Q(title__icontains=word) | Q(organiser_name__icontains=word) | Q(locality__icontains=word)
+        )
+    return events.order_by("starts_at", "id")
+
+
+def _with_local(row: dict[str, Any]) -> dict[str, Any]:
+    zone = ZoneInfo(row["timezone"])
+    row["local_start"] = row["starts_at"].astimezone(zone)
+    row["local_end"] = row["ends_at"].astimezone(zone)
+    row["region_label"] = REGION_LABELS.get(row["region"], "")
+    row["audience_label"] = AUDIENCE_LABELS.get(row["audience"], "")
+    row["mode_label"] = MODE_LABELS.get(row["mode"], "")
+    row["cancelled"] = row["state"] == Event.State.CANCELLED
+    return row
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    events: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class EventPage:
+    rows: list[dict[str, Any]]
+    number: int
+    has_next: bool
+    days: list[Day] = field(default_factory=list)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def public_event_page(*, page: int = 1, per_page: int = PER_PAGE, **filters: Any) -> EventPage:
+    """One page of the public list, grouped by day (in the site's time zone): one
+    query, no COUNT. Without a start date, the list starts today."""
+    filters.setdefault("start", None)
+    if filters["start"] is None:
+        filters["start"] = timezone.localdate()
+    page = min(max(page, 1), MAX_PAGE)
+    offset = (page - 1) * per_page
+    rows = [_with_local(row) for row in public_events(**filters).values(*LIST_COLUMNS)[offset : offset + per_page + 1]]
+    shown = rows[:per_page]
+    days: list[Day] = []
+    zone = site_zone()
+    for row in shown:
+        day = row["starts_at"].astimezone(zone).date()
+        if not days or days[-1].day != day:
+            days.append(Day(day, []))
+        days[-1].events.append(row)
+    return EventPage(rows=shown, number=page, has_next=len(rows) > per_page, days=days)
+
+
+def public_month(*, year: int, month: int, **filters: Any) -> dict[date, list[dict[str, Any]]]:
+    """Each day of the month → the events starting that day (site time zone)."""
+    first = date(year, month, 1)
+    after = date(year + (month == 12), month % 12 + 1, 1)
+    filters.update(start=None, end=None)
+    events = public_events(**filters).filter(starts_at__gte=_day_start(first), starts_at__lt=_day_start(after))
+    found: dict[date, list[dict[str, Any]]] = {}
+    zone = site_zone()
+    for row in events.values(*LIST_COLUMNS)[:2000]:
+        found.setdefault(row["starts_at"].astimezone(zone).date(), []).append(_with_local(row))
+    return found
+
+
+def public_event(pk: int) -> Event | None:
+    return Event.objects.for_public_display().select_related("organisation", "campaign").filter(pk=pk).first()
+
+
+# Feeds -----------------------------------------------------------------------------
+
+
+def feed_events(**filters: Any) -> QuerySet[Event]:
+    """What a feed holds: without a start date, events from a month ago onwards."""
+    if not filters.get("start"):
+        filters["start"] = timezone.localdate() - timedelta(days=FEED_PAST_DAYS)
+    return public_events(**filters)
+
+
+def feed_version(**filters: Any) -> str:
+    """A cheap fingerprint of a feed's content: the filters, the latest public change
+    and the number of events. It changes whenever the feed would."""
+    found = feed_events(**filters).aggregate(latest=Max("public_changed_at"), count=Count("id"))
+    start = filters.get("start") or timezone.localdate() - timedelta(days=FEED_PAST_DAYS)
+    key = repr(sorted({**filters, "start": start}.items(), key=lambda item: item[0]))
+    text = f"v1|{key}|{found['latest']}|{found['count']}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def feed_rows(**filters: Any) -> list[dict[str, Any]]:
+    return [_with_local(row) for row in feed_events(**filters).values(*FEED_COLUMNS)[:FEED_MAX]]
+
+
+# The organiser and the coordinator -----------------------------------------------------
+
+
+def organisation_events(organisation_id: int) -> QuerySet[Event]:
+    return Event.objects.filter(organisation_id=organisation_id).order_by("-starts_at", "-id")
+
+
+def moderation_queue() -> QuerySet[Event]:
+    """Submissions and proposed changes waiting for the coordinator, oldest first."""
+    return (
+        Event.objects.filter(
+            Q(state=Event.State.SUBMITTED) | Q(state=Event.State.APPROVED, proposal_state=Event.ProposalState.SUBMITTED)
+        )
+        .select_related("organisation", "campaign")
+        .order_by("updated_at", "id")
+    )
+
+
+def waiting_for_organisers() -> QuerySet[Event]:
+    return (
+        Event.objects.filter(
+            Q(state=Event.State.CHANGES_REQUESTED)
+            | Q(state=Event.State.APPROVED, proposal_state=Event.ProposalState.CHANGES_REQUESTED)
+        )
+        .select_related("organisation")
+        .order_by("updated_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    label: str
+    events: int
+    reported: int
+    parents_carers: int
+    professionals: int
+    others: int
+
+    @property
+    def total(self) -> int:
+        return self.parents_carers + self.professionals + self.others
+
+
+def attendance_totals(campaign: Campaign | None) -> list[AttendanceRow]:
+    """For the campaign's approved events: by region (online events without a region
+    together), how many were held, how many reported, and attendance by audience.
+    The last row is the total."""
+    if campaign is None:
+        return []
+    rows = (
+        Event.objects.filter(campaign=campaign, state=Event.State.APPROVED)
+        .values("region")
+        .annotate(
+            events=Count("id"),
+            reported=Count("attendance_reported_at"),
+            parents=Sum("parents_carers_attended"),
+            pros=Sum("professionals_attended"),
+            others=Sum("others_attended"),
+        )
+    )
+    found = {row["region"]: row for row in rows}
+    result = []
+    for code, label in [*Region.choices, ("", "Online, no region")]:
+        row = found.get(code)
+        if row:
+            result.append(
+                AttendanceRow(
+                    label, row["events"], row["reported"], row["parents"] or 0, row["pros"] or 0, row["others"] or 0
+                )
+            )
+    result.append(
+        AttendanceRow(
+            "All regions",
+            sum(r.events for r in result),
+            sum(r.reported for r in result),
+            sum(r.parents_carers for r in result),
+            sum(r.professionals for r in result),
+            sum(r.others for r in result),
+        )
+    )
+    return result
+
+
+def campaigns_with_events() -> QuerySet[Campaign]:
+    return Campaign.objects.filter(events__isnull=False).distinct().order_by("-year")

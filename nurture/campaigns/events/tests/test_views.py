@@ -1,0 +1,304 @@
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from conftest import client_for
+from nurture.campaigns.events.models import Event
+from nurture.campaigns.events.services import event_cancel, event_update
+
+from .conftest import event_values, form_data, online_values
+
+
+def _json_ld(html: str) -> dict[str, Any]:
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert found, "no JSON-LD on the page"
+    return json.loads(found.group(1))
+
+
+# The public calendar ---------------------------------------------------------------------
+
+
+def test_the_list_shows_approved_events_by_day(approved, submit):
+    submit(title="Still waiting for moderation")
+    response = client_for(None).get(reverse("events:list"), {"start": "2031-05-01"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Monday 12 May 2031" in html and "Baby massage and songs for new parents" in html
+    assert "Still waiting" not in html
+
+
+def test_the_list_is_one_query_whatever_the_page_size(approved, submit, approve, django_assert_num_queries):
+    for n in range(5):
+        approve(submit(title=f"Stay and play {n}"))
+    with django_assert_num_queries(1):
+        client_for(None).get(reverse("events:list"), {"start": "2031-05-01", "region": "south-west"})
+
+
+def test_the_list_paginates(submit, approve, settings):
+    settings.NURTURE_EVENTS_SUBMIT_PER_HOUR = 100
+    for n in range(27):
+        approve(submit(title=f"Stay and play {n}"))
+    client = client_for(None)
+    first = client.get(reverse("events:list"), {"start": "2031-05-01"}).content.decode()
+    second = client.get(reverse("events:list"), {"start": "2031-05-01", "page": "2"}).content.decode()
+    assert "Next page" in first and "Previous page" in second
+    assert second.count("Stay and play") == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"start": "2031-13-45"},
+        {"end": "yesterday"},
+        {"start": "2031-05-10", "end": "2031-05-01"},
+        {"start": "9999-01-01"},
+        {"region": "<script>"},
+        {"audience": "babies"},
+        {"mode": "hybrid"},
+        {"q": "x" * 500},
+        {"q": "\x00%'\"; DROP TABLE"},
+        {"page": "-3"},
+        {"page": "99999999999999999999"},
+        {"campaign": "../../etc"},
+        {"start": "0001-01-01"},
+    ],
+)
+def test_odd_filters_never_cause_a_500(approved, query):
+    client = client_for(None)
+    for name in ("events:list", "events:feed"):
+        assert client.get(reverse(name), query).status_code in (200, 400), name
+    assert client.get(reverse("events:month", args=[2031, 5]), query).status_code in (200, 400)
+    assert client.get("/api/v1/events", query).status_code in (200, 422)
+
+
+def test_filter_errors_are_shown_next_to_the_field_and_the_typed_value_kept(db):
+    response = client_for(None).get(reverse("events:list"), {"start": "31/02/2031", "q": "songs"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_start_error"' in html and 'value="31/02/2031"' in html and 'value="songs"' in html
+
+
+def test_the_month_is_an_accessible_table_of_days(approved):
+    response = client_for(None).get(reverse("events:month", args=[2031, 5]))
+    html = response.content.decode()
+    assert "<caption" in html and '<th scope="col"><abbr title="Monday">Mon</abbr></th>' in html
+    assert "10:00 Baby massage and songs for new parents" in html
+    assert client_for(None).get("/events/month/2031/13/").status_code == 404
+
+
+def test_the_event_page_redirects_a_wrong_slug(approved):
+    response = client_for(None).get(reverse("events:detail", args=[approved.pk, "old-title"]))
+    assert response.status_code == 302 and response["Location"].endswith(f"/{approved.slug}/")
+
+
+def test_an_unapproved_event_has_no_public_page(submit):
+    event = submit()
+    assert client_for(None).get(reverse("events:detail", args=[event.pk, event.slug])).status_code == 404
+
+
+# schema.org Event data -------------------------------------------------------------------
+
+
+def test_an_in_person_event_page_has_schema_org_event_data(approved):
+    html = client_for(None).get(reverse("events:detail", args=[approved.pk, approved.slug])).content.decode()
+    data = _json_ld(html)
+    assert data["@context"] == "https://schema.org" and data["@type"] == "Event"
+    assert data["name"] == "Baby massage and songs for new parents"
+    assert data["startDate"] == "2031-05-12T10:00:00+01:00"
+    assert data["endDate"] == "2031-05-12T12:00:00+01:00"
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert data["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    place = data["location"]
+    assert place["@type"] == "Place" and place["name"] == "Lawrence Weston Family Hub"
+    assert place["address"] == {
+        "@type": "PostalAddress",
+        "streetAddress": "Long Cross",
+        "addressLocality": "Bristol",
+        "addressRegion": "South West",
+        "postalCode": "BS11 0QA",
+        "addressCountry": "GB",
+    }
+    assert data["organizer"]["@type"] == "Organization" and data["organizer"]["name"] == "Severnside Family Hubs"
+    assert data["organizer"]["url"].startswith("http")
+    assert data["description"] and data["offers"]["price"] == "0" and data["offers"]["priceCurrency"] == "GBP"
+
+
+def test_an_online_event_has_a_virtual_location_and_a_cancelled_one_says_so(submit, approve, organiser):
+    event = approve(submit(**online_values(joining_link_after_booking=True)))
+    event_cancel(event=event, actor=organiser, reason="The speaker is ill.")
+    response = client_for(None).get(reverse("events:detail", args=[event.pk, event.slug]))
+    html = response.content.decode()
+    data = _json_ld(html)
+    assert data["eventStatus"] == "https://schema.org/EventCancelled"
+    assert data["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+    assert data["location"] == {"@type": "VirtualLocation", "url": "https://tickets.example.org/baby-massage"}
+    assert "meet.example.org" not in html
+    assert "This event has been cancelled" in html and "The speaker is ill." in html
+
+
+def test_the_json_ld_cannot_close_its_script(submit, approve):
+    event = approve(submit(description="Bring snacks </script><script>alert(1)</script> please"))
+    html = client_for(None).get(reverse("events:detail", args=[event.pk, event.slug])).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "alert(1)" in _json_ld(html)["description"]
+
+
+def test_the_public_page_shows_the_approved_version_until_the_change_is_approved(approved, organiser, coordinator):
+    event_update(event=approved, actor=organiser, values=event_values(title="Baby massage and songs", venue="Hall 2"))
+    page = client_for(None).get(reverse("events:detail", args=[approved.pk, approved.slug])).content.decode()
+    assert "Lawrence Weston Family Hub" in page and "Hall 2" not in page
+
+    staff = client_for(coordinator)
+    review = staff.get(reverse("events:staff_event", args=[approved.pk])).content.decode()
+    assert "<del>Lawrence Weston Family Hub</del>" in review and "<ins>Hall 2</ins>" in review
+    response = staff.post(reverse("events:staff_event", args=[approved.pk]), {"action": "approve"})
+    assert response.status_code == 302
+    approved.refresh_from_db()
+    page = client_for(None).get(reverse("events:detail", args=[approved.pk, approved.slug])).content.decode()
+    assert "Hall 2" in page
+
+
+# The organiser ---------------------------------------------------------------------------
+
+
+def test_an_organiser_submits_an_event_through_the_form(organiser, campaign):
+    response = client_for(organiser).post(reverse("events:submit"), form_data())
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert event.state == Event.State.SUBMITTED and event.organisation == organiser.organisation
+    assert event.local_start.isoformat() == "2031-05-12T10:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"title": "Visit www.example.com for tickets"}, "title", "web address"),
+        ({"description": "x" * 5001}, "description", "at most 5,000"),
+        ({"description": "a.com b.org c.net https://d.example.org"}, "description", "at most 3"),
+        ({"venue": ""}, "venue", "in-person"),
+        ({"region": ""}, "region", "region"),
+        ({"end_time": "09:00"}, "end_time", "end after"),
+        ({"start_time": "01:30", "start_date": "2031-03-30", "end_date": "2031-03-30"}, "start_time", "clocks"),
+        ({"timezone": "Mars/Olympus"}, "timezone", "time zone"),
+        ({"start_date": "2032-05-12", "end_date": "2032-05-12"}, "start_date", "no Awareness Week"),
+        ({"is_free": "", "cost": ""}, "cost", "costs"),
+        ({"booking_url": "", "capacity": ""}, "booking_url", "places"),
+    ],
+)
+def test_the_form_puts_each_problem_next_to_its_field(organiser, campaign, changes, field, message):
+    data = form_data()
+    data.update(changes)
+    response = client_for(organiser).post(reverse("events:submit"), {k: v for k, v in data.items() if v != ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert message in " ".join(str(e) for e in response.context["form"].errors[field])
+    assert f'id="id_{field}_error"' in html and 'href="#id_' in html
+    assert not Event.objects.exists()
+
+
+def test_an_online_event_hiding_its_link_needs_a_booking_link(organiser, campaign):
+    data = form_data(mode="online", joining_link="https://meet.example.org/x", joining_link_after_booking="on")
+    data.pop("booking_url")
+    response = client_for(organiser).post(reverse("events:submit"), data)
+    assert "booking link" in str(response.context["form"].errors["booking_url"])
+
+
+def test_the_rate_limit_shows_on_the_form(organiser, campaign, settings):
+    settings.NURTURE_EVENTS_SUBMIT_PER_HOUR = 1
+    client = client_for(organiser)
+    assert client.post(reverse("events:submit"), form_data()).status_code == 302
+    response = client.post(reverse("events:submit"), form_data(title="Another"))
+    assert response.status_code == 400 and "limit is 1" in response.content.decode()
+
+
+def test_editing_an_approved_event_shows_the_proposed_version_to_the_organiser(approved, organiser):
+    client = client_for(organiser)
+    assert (
+        client.post(reverse("events:edit", args=[approved.pk]), form_data(title="Songs, new time")).status_code == 302
+    )
+    form = client.get(reverse("events:edit", args=[approved.pk])).content.decode()
+    assert 'value="Songs, new time"' in form
+
+
+def test_another_organisations_events_are_not_found(approved, other_organiser, teammate):
+    for name in ("events:edit", "events:cancel", "events:attendance"):
+        assert client_for(other_organiser).get(reverse(name, args=[approved.pk])).status_code == 404, name
+        assert client_for(teammate).get(reverse(name, args=[approved.pk])).status_code == 200, name
+    assert "Baby massage" not in client_for(other_organiser).get(reverse("events:mine")).content.decode()
+    assert "Baby massage" in client_for(teammate).get(reverse("events:mine")).content.decode()
+
+
+def test_cancelling_through_the_page_keeps_the_public_page(approved, organiser):
+    response = client_for(organiser).post(reverse("events:cancel", args=[approved.pk]), {"reason": "Flooded."})
+    assert response.status_code == 302
+    page = client_for(None).get(reverse("events:detail", args=[approved.pk, approved.slug]))
+    assert page.status_code == 200 and "Cancelled: Baby massage" in page.content.decode()
+
+
+def test_attendance_is_recorded_through_the_page_after_the_event(approved, organiser):
+    Event.objects.filter(pk=approved.pk).update(
+        starts_at=approved.starts_at - timedelta(days=3650), ends_at=approved.ends_at - timedelta(days=3650)
+    )
+    response = client_for(organiser).post(
+        reverse("events:attendance", args=[approved.pk]), {"parents_carers": "14", "professionals": "2", "others": "0"}
+    )
+    assert response.status_code == 302
+    approved.refresh_from_db()
+    assert approved.attendance_total == 16
+
+
+# The coordinator -------------------------------------------------------------------------
+
+
+def test_the_queue_lists_submissions_and_proposed_changes(submit, approved, organiser, coordinator):
+    submit(title="Stay and play at the library")
+    event_update(event=approved, actor=organiser, values=event_values(title="Changed"))
+    html = client_for(coordinator).get(reverse("events:staff_queue")).content.decode()
+    assert "Stay and play at the library" in html and "Changes to an approved event" in html
+
+
+def test_rejecting_without_a_reason_is_an_error_next_to_the_field(submit, coordinator):
+    event = submit()
+    response = client_for(coordinator).post(reverse("events:staff_event", args=[event.pk]), {"action": "reject"})
+    assert response.status_code == 400 and 'id="id_reason_error"' in response.content.decode()
+
+
+def test_the_coordinator_sees_attendance_by_region_and_audience(approved, submit, approve, coordinator, organiser):
+    online = approve(submit(**online_values()))
+    Event.objects.filter(pk=approved.pk).update(
+        parents_carers_attended=10, professionals_attended=2, others_attended=1, attendance_reported_at=approved.ends_at
+    )
+    Event.objects.filter(pk=online.pk).update(
+        parents_carers_attended=30, professionals_attended=40, others_attended=0, attendance_reported_at=online.ends_at
+    )
+    response = client_for(coordinator).get(reverse("events:staff_attendance"))
+    rows = {row.label: row for row in response.context["rows"]}
+    assert (rows["South West"].parents_carers, rows["South West"].total) == (10, 13)
+    assert rows["Online, no region"].professionals == 40
+    assert (rows["All regions"].events, rows["All regions"].reported, rows["All regions"].total) == (2, 2, 83)
+
+
+# The API ---------------------------------------------------------------------------------
+
+
+def test_the_api_lists_approved_events_with_filters(approved, submit, approve):
+    approve(submit(**online_values()))
+    submit(title="Waiting")
+    client = client_for(None)
+    body = client.get("/api/v1/events", {"start": "2031-05-01", "campaign": "2031"}).json()
+    assert [e["title"] for e in body["results"]] == [
+        "Baby massage and songs for new parents",
+        "Understanding your baby's cues: an online talk",
+    ]
+    assert body["results"][0]["starts_at"] == "2031-05-12T10:00:00+01:00"
+    assert body["results"][0]["ics_url"].endswith(f"/events/{approved.pk}.ics")
+    online = client.get("/api/v1/events", {"start": "2031-05-01", "mode": "online"}).json()["results"]
+    assert len(online) == 1
+    assert client.get("/api/v1/events", {"start": "2031-05-01", "campaign": "2030"}).json()["results"] == []
+    assert client.get("/api/v1/events", {"start": "soon"}).status_code == 422

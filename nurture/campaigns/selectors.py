@@ -1,0 +1,273 @@
+"""Reads for Awareness Week: campaigns, the pledge's counts and public list, resources,
+and what the coordinator sees. Public fragments are cached by `cached_fragment`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.apps import apps
+from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Max, Q, QuerySet, Sum
+
+from nurture.accounts.models import Profession, Region
+from nurture.campaigns.models import Campaign, PledgeSignature, PledgeTally, Resource, ResourceVersion
+
+PROFESSION_LABELS = dict(Profession.choices)
+REGION_LABELS = dict(Region.choices)
+NAMES_PER_PAGE = 50
+MAX_PAGE = 2000
+FRAGMENT_SECONDS = 24 * 3600
+Status = PledgeSignature.Status
+
+
+def cached_fragment(campaign: Campaign | None, name: str, render: Callable[[], str]) -> str:
+    """A rendered public fragment from the cache, keyed by the campaign's content version
+    (bumped on every change those pages show), so it is never stale."""
+    key = f"campaigns:{campaign.pk}:{campaign.content_version}:{name}" if campaign else f"campaigns:none:{name}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, FRAGMENT_SECONDS)
+    return str(html)
+
+
+# Campaigns -------------------------------------------------------------------------
+
+
+def campaign_current() -> Campaign | None:
+    """This year's campaign, or the latest one published."""
+    return Campaign.objects.for_public_display().order_by("-year").first()
+
+
+def campaign_public(slug: str) -> Campaign | None:
+    return Campaign.objects.for_public_display().filter(slug=slug[:50]).first()
+
+
+def events_counts(campaign_ids: list[int]) -> dict[int, int] | None:
+    """Approved events per campaign, from the events app if it is installed (None if not)."""
+    try:
+        event = apps.get_model("events", "Event")
+    except LookupError:
+        return None
+    events = event.objects.filter(campaign_id__in=campaign_ids)
+    try:
+        event._meta.get_field("status")
+    except FieldDoesNotExist:
+        pass
+    else:
+        events = events.filter(status="approved")
+    return dict(events.values_list("campaign_id").annotate(n=Count("pk")).order_by())
+
+
+@dataclass(frozen=True)
+class YearInReview:
+    campaign: Campaign
+    signatures: int
+    resources: int
+    events: int | None
+
+
+def campaigns_archive(today: date) -> list[YearInReview]:
+    """Past years (ended before today), newest first, with what each produced."""
+    past = list(Campaign.objects.for_public_display().filter(ends_on__lt=today).order_by("-year"))
+    ids = [c.pk for c in past]
+    signatures = dict(
+        PledgeTally.objects.filter(campaign_id__in=ids).values_list("campaign_id").annotate(n=Sum("count")).order_by()
+    )
+    resources = dict(
+        Resource.objects.filter(campaign_id__in=ids, status=Resource.Status.PUBLISHED)
+        .values_list("campaign_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    events = events_counts(ids)
+    return [
+        YearInReview(
+            campaign=c,
+            signatures=signatures.get(c.pk, 0),
+            resources=resources.get(c.pk, 0),
+            events=None if events is None else events.get(c.pk, 0),
+        )
+        for c in past
+    ]
+
+
+# The pledge ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PledgeCounts:
+    total: int
+    by_profession: list[tuple[str, str, int]]  # (code, label, count), largest first
+    by_region: list[tuple[str, str, int]]
+
+
+def pledge_counts(campaign: Campaign) -> PledgeCounts:
+    """Confirmed signatures, from the tally table (a few dozen rows at most)."""
+    rows = list(PledgeTally.objects.filter(campaign=campaign, count__gt=0).values_list("profession", "region", "count"))
+    professions: dict[str, int] = {}
+    regions: dict[str, int] = {}
+    for profession, region, count in rows:
+        professions[profession] = professions.get(profession, 0) + count
+        regions[region] = regions.get(region, 0) + count
+
+    def ordered(counts: dict[str, int], labels: dict[str, str]) -> list[tuple[str, str, int]]:
+        return sorted(((k, labels.get(k, k), n) for k, n in counts.items()), key=lambda row: (-row[2], row[1]))
+
+    return PledgeCounts(
+        total=sum(professions.values()),
+        by_profession=ordered(professions, PROFESSION_LABELS),
+        by_region=ordered(regions, REGION_LABELS),
+    )
+
+
+def pledge_names(campaign: Campaign, page: int) -> Page[Any]:
+    """Those who chose to be shown, newest first; 50 a page."""
+    shown = (
+        PledgeSignature.objects.filter(campaign=campaign, status=Status.CONFIRMED, show_name=True)
+        .order_by("-confirmed_at", "-pk")
+        .values("name", "profession", "organisation", "region")
+    )
+    found = Paginator(shown, NAMES_PER_PAGE).get_page(min(page, MAX_PAGE))
+    found.object_list = [
+        {
+            "name": row["name"],
+            "organisation": row["organisation"],
+            "profession": PROFESSION_LABELS.get(row["profession"], ""),
+            "region": REGION_LABELS.get(row["region"], ""),
+        }
+        for row in found.object_list
+    ]
+    return found
+
+
+def staff_signatures(campaign: Campaign, *, status: str, q: str) -> QuerySet[PledgeSignature]:
+    found = PledgeSignature.objects.filter(campaign=campaign).order_by("-created_at", "-pk")
+    if status in Status.values:
+        found = found.filter(status=status)
+    if q:
+        found = found.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(organisation__icontains=q))
+    return found
+
+
+def staff_status_counts(campaign: Campaign) -> dict[str, int]:
+    counts = dict(
+        PledgeSignature.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    return {value: counts.get(value, 0) for value in Status.values}
+
+
+EXPORT_COLUMNS = (
+    "signed_at",
+    "status",
+    "confirmed_at",
+    "name",
+    "profession",
+    "organisation",
+    "region",
+    "email",
+    "show_name",
+    "hidden_reason",
+)
+
+
+def pledge_export_rows(campaign: Campaign) -> Iterator[list[Any]]:
+    rows = (
+        PledgeSignature.objects.filter(campaign=campaign)
+        .order_by("created_at", "pk")
+        .values_list(
+            "created_at",
+            "status",
+            "confirmed_at",
+            "name",
+            "profession",
+            "organisation",
+            "region",
+            "email",
+            "show_name",
+            "hidden_reason",
+        )
+    )
+    for row in rows.iterator(chunk_size=2000):
+        created, status, confirmed, name, profession, organisation, region, email, shown, reason = row
+        yield [
+            created.isoformat(timespec="seconds"),
+            status,
+            confirmed.isoformat(timespec="seconds") if confirmed else "",
+            name,
+            PROFESSION_LABELS.get(profession, profession),
+            organisation,
+            REGION_LABELS.get(region, region),
+            email,
+            "yes" if shown else "no",
+            reason,
+        ]
+
+
+# Resources -------------------------------------------------------------------------
+
+
+def resources_of(campaign: Campaign) -> list[Resource]:
+    return list(
+        Resource.objects.filter(campaign=campaign, status=Resource.Status.PUBLISHED)
+        .annotate(latest=Max("versions__number"))
+        .order_by("kind", "title")
+    )
+
+
+@dataclass(frozen=True)
+class ResourcePage:
+    resource: Resource
+    version: ResourceVersion
+    latest: ResourceVersion
+    versions: list[ResourceVersion]
+
+    @property
+    def superseded(self) -> bool:
+        return self.version.number < self.latest.number
+
+
+def resource_public(slug: str, number: int | None = None) -> ResourcePage | None:
+    """A published resource at its newest version, or at version `number`."""
+    resource = (
+        Resource.objects.filter(slug=slug[:80], status=Resource.Status.PUBLISHED).select_related("campaign").first()
+    )
+    if resource is None:
+        return None
+    versions = list(resource.versions.all())
+    if not versions:
+        return None
+    chosen = versions[0] if number is None else next((v for v in versions if v.number == number), None)
+    if chosen is None:
+        return None
+    return ResourcePage(resource=resource, version=chosen, latest=versions[0], versions=versions)
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1_048_576:.1f} MB"
+
+
+FILE_TYPES = {
+    "application/pdf": "PDF",
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+}
+
+
+def file_type_label(content_type: str) -> str:
+    return FILE_TYPES.get(content_type, content_type or "file")
+
+
+def attribution(resource: Resource, url: str) -> str:
+    """The line to copy when reusing the resource: title, author, source, licence."""
+    return f"“{resource.title}” by {resource.author}. Source: {url}. Licence: {resource.licence}."

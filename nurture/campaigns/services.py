@@ -1,0 +1,426 @@
+"""Writes for Awareness Week: campaigns, the pledge and the resources library.
+
+Each function takes keyword arguments, runs in one transaction, checks that the
+change is allowed from the record's current state, and records it in the audit
+log (without signers' personal details: no names or emails in the log).
+
+A signature's status changes with one atomic `UPDATE … WHERE status = <old>`, and
+every move into or out of `confirmed` changes the campaign's `PledgeTally` in the
+same transaction, so a signature is counted exactly once however many workers or
+clicks race. Every change the public pages show bumps `Campaign.content_version`,
+which keys their cached fragments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import CharField, F, Max, Value
+from django.db.models.functions import Cast, Concat
+from django.urls import reverse
+from django.utils import timezone
+
+from nurture.campaigns.models import Campaign, PledgeSignature, PledgeTally, Resource, ResourceVersion
+from nurture.campaigns.signers import email_canonical, name_problem, network_of
+from nurture.core.audit import audit_record
+from nurture.core.emails import email_send
+from nurture.core.uploads import validate_upload
+
+Status = PledgeSignature.Status
+CONFIRM_SALT = "campaigns.pledge.confirm"
+WITHDRAW_SALT = "campaigns.pledge.withdraw"
+CONFIRM_DAYS = 14
+RATE_WINDOW = timedelta(hours=1)
+EMBED_HOSTS = frozenset({"www.youtube-nocookie.com", "www.youtube.com", "youtube.com", "player.vimeo.com", "vimeo.com"})
+
+
+class CampaignError(Exception):
+    """A change Awareness Week refuses, with a message for the person who asked."""
+
+
+def setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def anonymise_after_days() -> int:
+    """NURTURE_PLEDGE_ANONYMISE_DAYS: days after a campaign ends before signers' details are blanked."""
+    return setting("NURTURE_PLEDGE_ANONYMISE_DAYS", 90)
+
+
+def campaign_touch(*, campaign_id: int) -> None:
+    """Bump the version that keys the campaign's cached public fragments."""
+    Campaign.objects.filter(pk=campaign_id).update(content_version=F("content_version") + 1)
+
+
+# Campaigns -------------------------------------------------------------------------
+
+
+def campaign_save(*, campaign: Campaign, actor: Any) -> Campaign:
+    """The coordinator creates or edits a campaign (its landing text, key messages and pledge)."""
+    created = campaign.pk is None
+    with transaction.atomic():
+        campaign.save()
+        campaign_touch(campaign_id=campaign.pk)
+        audit_record(
+            action="campaigns.campaign.created" if created else "campaigns.campaign.updated",
+            actor=actor,
+            target=campaign,
+            data={"year": campaign.year, "slug": campaign.slug},
+        )
+    campaign.refresh_from_db(fields=["content_version"])
+    return campaign
+
+
+# The pledge ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signer:
+    name: str
+    profession: str
+    organisation: str
+    region: str
+    email: str
+    show_name: bool
+
+
+def _over_limit(*, address: str | None, network: str, now: datetime) -> bool:
+    since = now - RATE_WINDOW
+    per_address = setting("NURTURE_PLEDGE_LIMIT_PER_ADDRESS", 10)
+    per_network = setting("NURTURE_PLEDGE_LIMIT_PER_NETWORK", 40)
+    recent = PledgeSignature.objects.filter(created_at__gte=since)
+    if address and per_address and recent.filter(address=address).count() >= per_address:
+        return True
+    return bool(network and per_network and recent.filter(network=network).count() >= per_network)
+
+
+def pledge_sign(*, campaign: Campaign, signer: Signer, address: str | None, now: datetime | None = None) -> None:
+    """Someone signs the pledge; we email them a link to confirm it.
+
+    Returns nothing, and emails the same message whether or not the address had
+    signed already, so neither the page nor the email says which. Signing again
+    re-sends the link and never adds a second signature; a withdrawn signature
+    becomes a new one, awaiting confirmation. Over the rate limit (per address
+    and per /24 or /64 network, in the last hour) the signature is held: it is
+    never counted until the coordinator releases it."""
+    if not campaign.pledge_text or not campaign.pledge_open:
+        raise CampaignError("This pledge is not open for signatures.")
+    if problem := name_problem(signer.name):
+        raise CampaignError(problem)
+    now = now or timezone.now()
+    canonical = email_canonical(signer.email)
+    network = network_of(address or "")
+    address = address if network else None
+    details = {
+        "name": signer.name,
+        "profession": signer.profession,
+        "organisation": signer.organisation,
+        "region": signer.region,
+        "email": signer.email,
+        "show_name": signer.show_name,
+        "address": address,
+        "network": network,
+    }
+    with transaction.atomic():
+        held = _over_limit(address=address, network=network, now=now)
+        status = Status.HELD if held else Status.PENDING
+        signature = PledgeSignature.objects.filter(campaign=campaign, canonical_email=canonical).first()
+        if signature is None:
+            try:
+                with transaction.atomic():
+                    signature = PledgeSignature.objects.create(
+                        campaign=campaign, canonical_email=canonical, status=status, created_at=now, **details
+                    )
+            except IntegrityError:
+                signature = PledgeSignature.objects.get(campaign=campaign, canonical_email=canonical)
+            else:
+                audit_record(
+                    action="campaigns.pledge.signed",
+                    actor_label="pledge signer",
+                    target=signature,
+                    data={"campaign": campaign.slug, "held": held},
+                )
+        elif PledgeSignature.objects.filter(pk=signature.pk, status=Status.WITHDRAWN).update(
+            status=status, confirmed_at=None, withdrawn_at=None, created_at=now, **details
+        ):
+            audit_record(
+                action="campaigns.pledge.signed_again",
+                actor_label="pledge signer",
+                target=signature,
+                data={"campaign": campaign.slug, "held": held},
+            )
+        _email_links(campaign=campaign, signature_id=signature.pk, to=signer.email)
+
+
+def _site_url(name: str, *args: Any) -> str:
+    return settings.NURTURE_SITE_URL + reverse(name, args=args)
+
+
+def pledge_links(signature_id: int) -> tuple[str, str]:
+    """The (confirm, withdraw) addresses emailed to a signer."""
+    return (
+        _site_url("campaigns:pledge_confirm", signing.dumps(signature_id, salt=CONFIRM_SALT)),
+        _site_url("campaigns:pledge_withdraw", signing.dumps(signature_id, salt=WITHDRAW_SALT)),
+    )
+
+
+def _email_links(*, campaign: Campaign, signature_id: int, to: str) -> None:
+    confirm_url, withdraw_url = pledge_links(signature_id)
+    context = {
+        "campaign": f"{campaign.name} {campaign.year}",
+        "pledge_text": campaign.pledge_text,
+        "confirm_url": confirm_url,
+        "withdraw_url": withdraw_url,
+        "days": CONFIRM_DAYS,
+    }
+    transaction.on_commit(lambda: email_send(to=to, template="campaigns/email/pledge_confirm", context=context))
+
+
+def pledge_signature_from_token(token: str, *, confirm: bool) -> PledgeSignature | None:
+    salt, max_age = (CONFIRM_SALT, CONFIRM_DAYS * 86400) if confirm else (WITHDRAW_SALT, None)
+    try:
+        pk = signing.loads(token[:200], salt=salt, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    if not isinstance(pk, int):
+        return None
+    return PledgeSignature.objects.select_related("campaign").filter(pk=pk, anonymised_at__isnull=True).first()
+
+
+def _tally(*, signature: PledgeSignature, delta: int) -> None:
+    key = {"campaign_id": signature.campaign_id, "profession": signature.profession, "region": signature.region}
+    PledgeTally.objects.bulk_create([PledgeTally(**key, count=0)], ignore_conflicts=True)
+    PledgeTally.objects.filter(**key).update(count=F("count") + delta)
+    campaign_touch(campaign_id=signature.campaign_id)
+
+
+def _move(signature: PledgeSignature, *, frm: tuple[str, ...], **fields: Any) -> str | None:
+    """Move the signature from whichever of `frm` it is in; the old status, or None if in none."""
+    for old in frm:
+        if PledgeSignature.objects.filter(pk=signature.pk, status=old).update(**fields):
+            return old
+    return None
+
+
+def pledge_confirm(*, signature: PledgeSignature, now: datetime | None = None) -> PledgeSignature:
+    """The signer presses Confirm: a pending signature counts from now; a held one is
+    marked confirmed but waits for the coordinator."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if _move(signature, frm=(Status.PENDING,), status=Status.CONFIRMED, confirmed_at=now):
+            _tally(signature=signature, delta=1)
+            audit_record(action="campaigns.pledge.confirmed", actor_label="pledge signer", target=signature)
+        elif PledgeSignature.objects.filter(pk=signature.pk, status=Status.HELD, confirmed_at__isnull=True).update(
+            confirmed_at=now
+        ):
+            audit_record(action="campaigns.pledge.confirmed_while_held", actor_label="pledge signer", target=signature)
+    signature.refresh_from_db()
+    return signature
+
+
+def pledge_withdraw(*, signature: PledgeSignature, now: datetime | None = None) -> PledgeSignature:
+    """The signer withdraws through the emailed link; a confirmed signature stops counting."""
+    with transaction.atomic():
+        old = _move(
+            signature,
+            frm=(Status.CONFIRMED, Status.PENDING, Status.HELD),
+            status=Status.WITHDRAWN,
+            withdrawn_at=now or timezone.now(),
+        )
+        if old == Status.CONFIRMED:
+            _tally(signature=signature, delta=-1)
+        if old:
+            audit_record(
+                action="campaigns.pledge.withdrawn", actor_label="pledge signer", target=signature, data={"from": old}
+            )
+    signature.refresh_from_db()
+    return signature
+
+
+def pledge_hide(*, signature: PledgeSignature, actor: Any, reason: str) -> PledgeSignature:
+    """The coordinator hides a signature, saying why; it stops counting and leaves the public list."""
+    reason = reason.strip()
+    if not reason:
+        raise CampaignError("Say why the signature is hidden.")
+    with transaction.atomic():
+        old = _move(
+            signature,
+            frm=(Status.CONFIRMED, Status.PENDING, Status.HELD),
+            status=Status.HIDDEN,
+            hidden_reason=reason[:300],
+        )
+        if old is None:
+            raise CampaignError("This signature cannot be hidden: it was withdrawn or is hidden already.")
+        if old == Status.CONFIRMED:
+            _tally(signature=signature, delta=-1)
+        audit_record(action="campaigns.pledge.hidden", actor=actor, target=signature, reason=reason, data={"from": old})
+    signature.refresh_from_db()
+    return signature
+
+
+def pledge_release(*, signature: PledgeSignature, actor: Any) -> PledgeSignature:
+    """The coordinator releases a held signature: it counts now if its link was followed,
+    else when it is."""
+    with transaction.atomic():
+        if PledgeSignature.objects.filter(pk=signature.pk, status=Status.HELD, confirmed_at__isnull=False).update(
+            status=Status.CONFIRMED
+        ):
+            _tally(signature=signature, delta=1)
+        elif not PledgeSignature.objects.filter(pk=signature.pk, status=Status.HELD).update(status=Status.PENDING):
+            raise CampaignError("This signature is not held.")
+        audit_record(action="campaigns.pledge.released", actor=actor, target=signature)
+    signature.refresh_from_db()
+    return signature
+
+
+def pledges_anonymise(*, campaign: Campaign, now: datetime | None = None) -> int:
+    """Blank the personal details of every signature of `campaign` and close its pledge.
+
+    The status, profession and region stay, so the counts do. Returns how many
+    signatures were anonymised (none on a second run)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        changed = PledgeSignature.objects.filter(campaign=campaign, anonymised_at__isnull=True).update(
+            name="",
+            organisation="",
+            email="",
+            canonical_email=Concat(Value("anonymised-"), Cast("id", output_field=CharField())),
+            show_name=False,
+            address=None,
+            network="",
+            anonymised_at=now,
+        )
+        Campaign.objects.filter(pk=campaign.pk).update(pledge_open=False)
+        campaign_touch(campaign_id=campaign.pk)
+        if changed:
+            audit_record(
+                action="campaigns.pledge.anonymised",
+                actor_label="daily job",
+                target=campaign,
+                data={"signatures": changed},
+            )
+    return changed
+
+
+# Resources -------------------------------------------------------------------------
+
+
+def embed_url_problem(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme != "https" or parts.hostname not in EMBED_HOSTS:
+        return "Give the https embed address from YouTube or Vimeo, e.g. https://www.youtube-nocookie.com/embed/…"
+    return ""
+
+
+def _publish_problem(resource: Resource) -> str:
+    if resource.kind == Resource.Kind.INFOGRAPHIC and not resource.text_alternative.strip():
+        return "An infographic cannot be published without its text alternative."
+    if resource.kind == Resource.Kind.FILM and not resource.transcript.strip() and not resource.has_captions:
+        return "A film cannot be published without captions or a transcript."
+    return ""
+
+
+def resource_save(*, resource: Resource, actor: Any) -> Resource:
+    """The coordinator creates or edits a resource. A published one must stay publishable."""
+    created = resource.pk is None
+    if resource.status == Resource.Status.PUBLISHED and (problem := _publish_problem(resource)):
+        raise CampaignError(problem)
+    with transaction.atomic():
+        resource.save()
+        if resource.campaign_id:
+            campaign_touch(campaign_id=resource.campaign_id)
+        audit_record(
+            action="campaigns.resource.created" if created else "campaigns.resource.updated",
+            actor=actor,
+            target=resource,
+            data={"slug": resource.slug, "kind": resource.kind},
+        )
+    return resource
+
+
+def resource_version_add(
+    *, resource: Resource, actor: Any, upload: UploadedFile | None = None, embed_url: str = "", note: str = ""
+) -> ResourceVersion:
+    """A new file (checked by its bytes, as portfolio uploads are) or, for a film, an embed
+    address. It becomes the resource's current version; older ones stay, marked superseded."""
+    if upload is None and not embed_url:
+        raise CampaignError(
+            "Choose a file" + (" or give the film's embed address." if resource.kind == "film" else ".")
+        )
+    if upload is not None and embed_url:
+        raise CampaignError("Give a file or an embed address, not both.")
+    version = ResourceVersion(resource=resource, note=note.strip()[:300])
+    if embed_url:
+        if resource.kind != Resource.Kind.FILM:
+            raise CampaignError("Only a film can be an embedded video; upload a file instead.")
+        if problem := embed_url_problem(embed_url):
+            raise CampaignError(problem)
+        version.embed_url = embed_url
+    else:
+        assert upload is not None
+        try:
+            version.content_type = validate_upload(upload)
+        except ValidationError as error:
+            raise CampaignError(" ".join(error.messages)) from None
+        version.file_name = (upload.name or "file")[-200:]
+        version.size = upload.size or 0
+    with transaction.atomic():
+        Resource.objects.select_for_update().filter(pk=resource.pk).first()
+        latest = resource.versions.aggregate(n=Max("number"))["n"] or 0
+        version.number = latest + 1
+        if upload is not None:
+            version.file.save(version.file_name, upload, save=False)
+        version.save()
+        if resource.campaign_id:
+            campaign_touch(campaign_id=resource.campaign_id)
+        audit_record(
+            action="campaigns.resource.version_added",
+            actor=actor,
+            target=resource,
+            data={"number": version.number, "embed": bool(embed_url)},
+        )
+    return version
+
+
+def resource_publish(*, resource: Resource, actor: Any) -> Resource:
+    """Publish a draft: infographics need their text alternative, films captions or a transcript."""
+    if problem := _publish_problem(resource):
+        raise CampaignError(problem)
+    if not resource.versions.exists():
+        raise CampaignError("Add a file (or, for a film, its embed address) before publishing.")
+    with transaction.atomic():
+        if not Resource.objects.filter(pk=resource.pk, status=Resource.Status.DRAFT).update(
+            status=Resource.Status.PUBLISHED, published_at=timezone.now()
+        ):
+            raise CampaignError("This resource is published already.")
+        if resource.campaign_id:
+            campaign_touch(campaign_id=resource.campaign_id)
+        audit_record(action="campaigns.resource.published", actor=actor, target=resource)
+    resource.refresh_from_db()
+    return resource
+
+
+def resource_unpublish(*, resource: Resource, actor: Any) -> Resource:
+    with transaction.atomic():
+        if not Resource.objects.filter(pk=resource.pk, status=Resource.Status.PUBLISHED).update(
+            status=Resource.Status.DRAFT
+        ):
+            raise CampaignError("This resource is not published.")
+        if resource.campaign_id:
+            campaign_touch(campaign_id=resource.campaign_id)
+        audit_record(action="campaigns.resource.unpublished", actor=actor, target=resource)
+    resource.refresh_from_db()
+    return resource
+
+
+def resource_download_count(*, version: ResourceVersion) -> None:
+    """One more download of this version: an atomic increment, no lost updates."""
+    ResourceVersion.objects.filter(pk=version.pk).update(downloads=F("downloads") + 1)

@@ -89,9 +89,9 @@ class RegisterNameToken(models.Model):
 
     A name search is an indexed prefix range on `token`, read in index order
     (token, sort_name, entry), so a page of results costs about a page of index
-    steps however many entries match. On PostgreSQL the index
-    uses `varchar_pattern_ops` so that `LIKE 'q%'` can use it whatever the
-    database's collation (the operator class is ignored on SQLite)."""
+    steps however many entries match. On PostgreSQL, migration 0002 puts
+    `token` and `sort_name` in the "C" collation and rebuilds the index as a
+    plain btree, so the range and the order both come from it."""
 
     entry = models.ForeignKey(RegisterEntry, on_delete=models.CASCADE, related_name="tokens")
     token = models.CharField(max_length=64)

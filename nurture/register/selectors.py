@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from nurture.accounts.models import Profession, Region
@@ -70,12 +69,10 @@ def public_fields(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _prefix(word: str, field: str = "token") -> Q:
-    """`field` starts with `word`, in the form the database's index serves:
-    SQLite uses its index for the range `>= w AND < w + U+FFFF`; PostgreSQL's
-    btree with `varchar_pattern_ops` serves `LIKE 'w%'`."""
-    if connection.vendor == "postgresql":
-        return Q(**{f"{field}__startswith": word})
-    return Q(**{f"{field}__gte": word, f"{field}__lt": word + "\uffff"})
+    """`field` starts with `word`, as a range the token index serves in order on
+    both databases: SQLite compares bytes, and on PostgreSQL the token columns
+    are in the "C" collation (migration 0002)."""
+    return Q(**{f"{field}__gte": word, f"{field}__lt": word + "\U0010ffff"})
 
 
 def _words_filter(words: list[str]) -> Q:

@@ -98,6 +98,9 @@ class EventForm(forms.Form):
     def __init__(self, *args: Any, new: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.new = new
+        for name in IN_PERSON_FIELDS:
+            # Required only for in-person events: say so instead of "(optional)".
+            self.fields[name].condition = "needed for in-person events"  # type: ignore[attr-defined]
 
     @classmethod
     def initial_from(cls, values: dict[str, Any]) -> dict[str, Any]:

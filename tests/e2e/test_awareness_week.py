@@ -166,11 +166,11 @@ def organiser_submits(me: Visitor, day: date) -> None:
     page.get_by_label("End time").fill("12:00")
     expect(page.get_by_label("Time zone")).to_have_value("Europe/London")
     page.get_by_role("group", name="Online or in person").get_by_label("In person", exact=True).check()
-    me.type_into(page.get_by_label("Venue (in-person events)"), "Lawrence Weston Family Hub")
+    me.type_into(page.get_by_label("Venue (needed for in-person events)"), "Lawrence Weston Family Hub")
     me.type_into(page.get_by_label("Street address"), "Long Cross")
     me.type_into(page.get_by_label("Town or city"), "Bristol")
     me.type_into(page.get_by_label("Postcode"), "bs11 0qa")
-    me.choose(page.get_by_label("Region (optional)", exact=True), REGION.label)
+    me.choose(page.get_by_label("Region (needed for in-person events)", exact=True), REGION.label)
     me.tick(page.get_by_label("Free to attend"))
     me.type_into(page.get_by_label("Places"), "20")
     for need in ("Step-free access", "Buggy access and parking", "A space to feed a baby", "Babies welcome"):

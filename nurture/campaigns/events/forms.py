@@ -61,7 +61,7 @@ class EventForm(forms.Form):
         label="Show the joining link only to people who book (we then show your booking link instead)",
         required=False,
     )
-    venue = forms.CharField(label="Venue (in-person events)", max_length=200, required=False)
+    venue = forms.CharField(label="Venue", max_length=200, required=False)
     street_address = forms.CharField(label="Street address", max_length=200, required=False)
     locality = forms.CharField(label="Town or city", max_length=100, required=False)
     postcode = forms.CharField(max_length=10, required=False)

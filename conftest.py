@@ -100,3 +100,13 @@ def _shipped_framework_for_browser_tests(request):
     if request.node.get_closest_marker("browser"):
         request.getfixturevalue("transactional_db")
         ensure_shipped_framework()
+
+
+@pytest.fixture(autouse=True)
+def _empty_visitor_page_cache():
+    """Cached public pages are keyed by database ids and versions, which tests reuse."""
+    from nurture.core.visitor_cache import visitor_cache_clear
+
+    visitor_cache_clear()
+    yield
+    visitor_cache_clear()

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.apps import apps
 from django.core.cache import cache
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from nurture.accounts.models import Profession, Region
@@ -44,23 +44,33 @@ def campaign_current() -> Campaign | None:
     return Campaign.objects.for_public_display().order_by("-year").first()
 
 
+def campaign_version(slug: str | None = None) -> str | None:
+    """The version of what a campaign's public pages show (one small query), for the
+    visitor page cache: the campaign and its content version, or None if there is none."""
+    with connection.cursor() as cursor:
+        if slug is None:
+            cursor.execute(
+                "SELECT id, content_version FROM campaigns_campaign WHERE published ORDER BY year DESC LIMIT 1"
+            )
+        else:
+            cursor.execute(
+                "SELECT id, content_version FROM campaigns_campaign WHERE published AND slug = %s", [slug[:50]]
+            )
+        row = cursor.fetchone()
+    return f"{row[0]}:{row[1]}" if row else None
+
+
 def campaign_public(slug: str) -> Campaign | None:
     return Campaign.objects.for_public_display().filter(slug=slug[:50]).first()
 
 
 def events_counts(campaign_ids: list[int]) -> dict[int, int] | None:
-    """Approved events per campaign, from the events app if it is installed (None if not)."""
+    """Approved events per campaign (cancelled ones not counted), None if the events app is not installed."""
     try:
         event = apps.get_model("events", "Event")
     except LookupError:
         return None
-    events = event.objects.filter(campaign_id__in=campaign_ids)
-    try:
-        event._meta.get_field("status")
-    except FieldDoesNotExist:
-        pass
-    else:
-        events = events.filter(status="approved")
+    events = event.objects.filter(campaign_id__in=campaign_ids, state="approved")
     return dict(events.values_list("campaign_id").annotate(n=Count("pk")).order_by())
 
 

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from nurture.accounts.roles import Role
@@ -31,6 +32,7 @@ from nurture.campaigns.selectors import (
     cached_fragment,
     campaign_current,
     campaign_public,
+    campaign_version,
     campaigns_archive,
     events_counts,
     file_type_label,
@@ -63,6 +65,7 @@ from nurture.campaigns.signers import csv_safe
 from nurture.core.audit import audit_record
 from nurture.core.permissions import staff_required
 from nurture.core.uploads import private_file_response
+from nurture.core.visitor_cache import cached_for_visitors
 
 coordinator_required = staff_required(Role.COORDINATOR)
 
@@ -91,11 +94,13 @@ def _landing(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
 
 
 @require_GET
+@cached_for_visitors(campaign_version)
 def current(request: HttpRequest) -> HttpResponse:
     return _landing(request, campaign_current())
 
 
 @require_GET
+@cached_for_visitors(campaign_version)
 def landing(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_public(slug)
     if campaign is None:
@@ -137,7 +142,12 @@ def _pledge_page(request: HttpRequest, campaign: Campaign, form: PledgeForm, sta
     return render(request, "campaigns/pledge.html", context, status=status)
 
 
+# Signing is anonymous and counts only once the emailed link is followed, so a
+# forged request gains an attacker nothing they could not do directly; without
+# a CSRF token the page is the same for every visitor and can be cached whole.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
+@cached_for_visitors(campaign_version)
 def pledge(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_public(slug)
     if campaign is None or not campaign.pledge_text:

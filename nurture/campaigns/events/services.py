@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from nurture.accounts.roles import Role
 from nurture.campaigns.events.models import EDITABLE, Event, EventMessage
 from nurture.campaigns.models import Campaign
+from nurture.campaigns.services import campaign_touch
 from nurture.core.audit import audit_record
 from nurture.core.emails import email_send
 
@@ -169,6 +170,7 @@ def event_cancel(*, event: Event, actor: Any, reason: str = "") -> Event:
         if event.listed:
             _changed_publicly(event, now)
         event.save()
+        campaign_touch(campaign_id=event.campaign_id)
         audit_record(action="events.event.cancelled", actor=actor, target=event, reason=reason, data={"from": was})
     return event
 
@@ -195,6 +197,7 @@ def event_moderate(*, event: Event, actor: Any, action: str, reason: str = "") -
         else:
             raise EventError(f"There is nothing to moderate: the event is {event.get_state_display().lower()}.")
         event.save()
+        campaign_touch(campaign_id=event.campaign_id)
         audit_record(action=f"events.event.{outcome}", actor=actor, target=event, reason=reason)
         _tell_organiser(event, template="events/email/moderated", outcome=outcome, reason=reason)
     return event

@@ -96,6 +96,12 @@ CURRENT: Final[dict[str, Any]] = {
 }
 
 
+def demo_campaign_year(today: date) -> int:
+    """The coming Awareness Week: this year's until its week is over, then next year's,
+    so the demo's calendar always has events ahead of today."""
+    return today.year if today <= _mid_june_week(today.year)[1] else today.year + 1
+
+
 def _mid_june_week(year: int) -> tuple[date, date]:
     start = date(year, 6, 8)
     start += timedelta(days=(7 - start.weekday()) % 7)  # the Monday on or after 8 June
@@ -263,7 +269,7 @@ def demo_campaigns(*, stdout: Any, signatures: int = 0) -> None:
     now = timezone.now()
     today = timezone.localdate()
     past = [_campaign(fields) for fields in CAMPAIGNS]
-    year = max(today.year, 2023)
+    year = max(demo_campaign_year(today), 2023)
     starts_on, ends_on = _mid_june_week(year)
     current = _campaign({**CURRENT, "year": year, "starts_on": starts_on, "ends_on": ends_on})
     for campaign, fields in zip(past, CAMPAIGNS, strict=True):

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 
 from nurture.accounts.models import Organisation, Region, User
 from nurture.accounts.roles import Role
+from nurture.campaigns.demo import demo_campaign_year
 from nurture.campaigns.events.models import EDITABLE, Event
 from nurture.campaigns.models import Campaign
 
@@ -158,9 +159,10 @@ def _event(n: int, campaign: Campaign, organisation: Organisation, submitter: Us
 
 
 def demo_events(*, stdout: TextIO | Any, events: int = 0) -> None:
-    campaign = Campaign.objects.filter(year=timezone.localdate().year).first()
+    year = demo_campaign_year(timezone.localdate())
+    campaign = Campaign.objects.filter(year=year).first()
     if campaign is None:
-        stdout.write(f"  events: no campaign for {timezone.localdate().year}; no events created.\n")
+        stdout.write(f"  events: no campaign for {year}; no events created.\n")
         return
     with transaction.atomic():
         organisations = _organisations(stdout)

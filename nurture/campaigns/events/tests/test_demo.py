@@ -7,13 +7,14 @@ from django.utils import timezone
 
 from conftest import make_person
 from nurture.accounts.roles import Role
+from nurture.campaigns.demo import demo_campaign_year
 from nurture.campaigns.events.demo import demo_events
 from nurture.campaigns.events.models import Event
 from nurture.campaigns.models import Campaign
 
 
 def _this_years_campaign() -> Campaign:
-    year = timezone.localdate().year
+    year = demo_campaign_year(timezone.localdate())
     return Campaign.objects.create(
         year=year,
         slug=str(year),

@@ -62,6 +62,7 @@ LOGIN = Redirect("/accounts/login/")
 REAUTH = Redirect("/accounts/reauthenticate/")
 TO_HOME, TO_DASHBOARD, TO_PORTFOLIO, TO_STAFF = to("/"), to("/dashboard/"), to("/portfolio/"), to("/staff/")
 TO_CHANGE_PASSWORD = to("/accounts/password/change/")
+TO_REAUTH_CODE = to("/accounts/reauthenticate/code/")
 Answer = int | Redirect
 
 ROLES = ("visitor", "practitioner", "other", "assessor", "registrar", "coordinator")
@@ -117,6 +118,10 @@ TABLE: dict[str, tuple[Answer, Answer, Answer, Answer, Answer, Answer]] = {
     "account_inactive":                     (200,     200,                200,                200,                200,                200),
     "account_signup":                       (200,     TO_DASHBOARD,       TO_DASHBOARD,       TO_DASHBOARD,       TO_DASHBOARD,       TO_DASHBOARD),
     "account_reauthenticate":               (LOGIN,   200,                200,                200,                200,                200),
+    # Since allauth 65.22: re-authenticate with a code emailed to one's own address instead of the password;
+    # the confirm page sends back to the request page until a code has been asked for.
+    "account_request_reauthentication_code": (LOGIN,  200,                200,                200,                200,                200),
+    "account_confirm_reauthentication_code": (LOGIN,  TO_REAUTH_CODE,     TO_REAUTH_CODE,     TO_REAUTH_CODE,     TO_REAUTH_CODE,     TO_REAUTH_CODE),
     "account_email":                        (LOGIN,   200,                200,                200,                200,                200),
     "account_email_verification_sent":      (200,     200,                200,                200,                200,                200),
     "account_change_password":              (LOGIN,   200,                200,                200,                200,                200),

@@ -162,6 +162,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "nurture.accounts.forms.SignupForm"
+# allauth's emails (verification, password reset, security notices) go through the outbox.
+ACCOUNT_ADAPTER = "nurture.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Nurture] "
 # Failed logins are slowed down: after five failures for one address in five
 # minutes (or twenty from one network), further attempts are refused for a while.
@@ -214,8 +216,20 @@ EMAIL_PORT = envint("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", False)
+# The SMTP conversation gives up after this many seconds; the outbox retries later.
+EMAIL_TIMEOUT = envint("DJANGO_EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Nurture <no-reply@nurture.localhost>")
 NURTURE_SITE_URL = os.environ.get("NURTURE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The outbox (nurture/core/outbox.py): a message the mail server does not take is
+# retried, ever less often, for this many hours before it is marked failed.
+NURTURE_EMAIL_RETRY_HOURS = envint("NURTURE_EMAIL_RETRY_HOURS", 24)
+# Messages to an address someone typed (supervisors, referees, pledge signers,
+# alert subscribers, new accounts): at most this many to one address, and from
+# one account or network, per hour and per day. Over a limit nothing is sent.
+NURTURE_EMAIL_LIMIT_PER_ADDRESS_HOUR = envint("NURTURE_EMAIL_LIMIT_PER_ADDRESS_HOUR", 10)
+NURTURE_EMAIL_LIMIT_PER_ADDRESS_DAY = envint("NURTURE_EMAIL_LIMIT_PER_ADDRESS_DAY", 20)
+NURTURE_EMAIL_LIMIT_PER_SENDER_HOUR = envint("NURTURE_EMAIL_LIMIT_PER_SENDER_HOUR", 30)
+NURTURE_EMAIL_LIMIT_PER_SENDER_DAY = envint("NURTURE_EMAIL_LIMIT_PER_SENDER_DAY", 100)
 
 # Background work: inline while developing and testing, the database queue and
 # its worker (`manage.py db_worker`) in production.

@@ -29,9 +29,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nurture.campaigns.models import Campaign, PledgeSignature, PledgeTally, Resource, ResourceVersion
-from nurture.campaigns.signers import email_canonical, name_problem, network_of
+from nurture.campaigns.signers import email_canonical, name_problem
 from nurture.core.audit import audit_record
-from nurture.core.emails import email_send
+from nurture.core.emails import EmailLimitReached, Sender, email_send, network_of
 from nurture.core.uploads import validate_upload
 
 Status = PledgeSignature.Status
@@ -102,15 +102,18 @@ def _over_limit(*, address: str | None, network: str, now: datetime) -> bool:
     return bool(network and per_network and recent.filter(network=network).count() >= per_network)
 
 
-def pledge_sign(*, campaign: Campaign, signer: Signer, address: str | None, now: datetime | None = None) -> None:
-    """Someone signs the pledge; we email them a link to confirm it.
+def pledge_sign(*, campaign: Campaign, signer: Signer, address: str | None, now: datetime | None = None) -> bool:
+    """Someone signs the pledge; we email them a link to confirm it. Returns
+    False when the signature is held instead, and no email goes.
 
-    Returns nothing, and emails the same message whether or not the address had
-    signed already, so neither the page nor the email says which. Signing again
-    re-sends the link and never adds a second signature; a withdrawn signature
-    becomes a new one, awaiting confirmation. Over the rate limit (per address
-    and per /24 or /64 network, in the last hour) the signature is held: it is
-    never counted until the coordinator releases it."""
+    Emails the same message whether or not the address had signed already, so
+    neither the page nor the email says which. Signing again re-sends the link
+    and never adds a second signature; a withdrawn signature becomes a new one,
+    awaiting confirmation. Over the pledge's rate limit (per address and per /24
+    or /64 network, in the last hour) the signature is held: it is never counted
+    until the coordinator releases it, and no further email is sent. Over the
+    site's email limits (`core.emails`) nothing is stored and `CampaignError`
+    says so."""
     if not campaign.pledge_text or not campaign.pledge_open:
         raise CampaignError("This pledge is not open for signatures.")
     if problem := name_problem(signer.name):
@@ -157,7 +160,15 @@ def pledge_sign(*, campaign: Campaign, signer: Signer, address: str | None, now:
                 target=signature,
                 data={"campaign": campaign.slug, "held": held},
             )
-        _email_links(campaign=campaign, signature_id=signature.pk, to=signer.email)
+        if held:
+            return False
+        try:
+            _email_links(
+                campaign=campaign, signature=signature, to=signer.email, sender=Sender.from_address(address or "")
+            )
+        except EmailLimitReached as refused:
+            raise CampaignError(str(refused)) from None
+    return True
 
 
 def _site_url(name: str, *args: Any) -> str:
@@ -172,8 +183,8 @@ def pledge_links(signature_id: int) -> tuple[str, str]:
     )
 
 
-def _email_links(*, campaign: Campaign, signature_id: int, to: str) -> None:
-    confirm_url, withdraw_url = pledge_links(signature_id)
+def _email_links(*, campaign: Campaign, signature: PledgeSignature, to: str, sender: Sender | None) -> None:
+    confirm_url, withdraw_url = pledge_links(signature.pk)
     context = {
         "campaign": f"{campaign.name} {campaign.year}",
         "pledge_text": campaign.pledge_text,
@@ -181,7 +192,7 @@ def _email_links(*, campaign: Campaign, signature_id: int, to: str) -> None:
         "withdraw_url": withdraw_url,
         "days": CONFIRM_DAYS,
     }
-    transaction.on_commit(lambda: email_send(to=to, template="campaigns/email/pledge_confirm", context=context))
+    email_send(to=to, template="campaigns/email/pledge_confirm", context=context, about=signature, sender=sender)
 
 
 def pledge_signature_from_token(token: str, *, confirm: bool) -> PledgeSignature | None:
@@ -268,13 +279,18 @@ def pledge_hide(*, signature: PledgeSignature, actor: Any, reason: str) -> Pledg
 
 def pledge_release(*, signature: PledgeSignature, actor: Any) -> PledgeSignature:
     """The coordinator releases a held signature: it counts now if its link was followed,
-    else when it is."""
+    else when it is. A held signer was sent no email, so releasing one that was not
+    confirmed emails the link now."""
     with transaction.atomic():
         if PledgeSignature.objects.filter(pk=signature.pk, status=Status.HELD, confirmed_at__isnull=False).update(
             status=Status.CONFIRMED
         ):
             _tally(signature=signature, delta=1)
-        elif not PledgeSignature.objects.filter(pk=signature.pk, status=Status.HELD).update(status=Status.PENDING):
+        elif PledgeSignature.objects.filter(pk=signature.pk, status=Status.HELD).update(status=Status.PENDING):
+            stored = PledgeSignature.objects.select_related("campaign").get(pk=signature.pk)
+            if stored.email:
+                _email_links(campaign=stored.campaign, signature=stored, to=stored.email, sender=None)
+        else:
             raise CampaignError("This signature is not held.")
         audit_record(action="campaigns.pledge.released", actor=actor, target=signature)
     signature.refresh_from_db()

@@ -5,14 +5,11 @@
   `jobloggs@googlemail.com`.
 - `name_problem`: why a name cannot go on a public list (a link, or a leading
   spreadsheet formula character), or "".
-- `network_of`: the /24 (IPv4) or /64 (IPv6) network an address belongs to,
-  which is what the rate limit counts besides the address itself.
 - `csv_safe`: a cell that a spreadsheet will not run as a formula.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
@@ -42,18 +39,6 @@ def name_problem(name: str) -> str:
     if LINK.search(name):
         return "A name cannot contain a web address or a link."
     return ""
-
-
-def network_of(address: str) -> str:
-    """'192.0.2.0/24' for 192.0.2.77; '2001:db8:1:2::/64' for an IPv6 address; '' if not an address."""
-    try:
-        ip = ipaddress.ip_address(address.strip())
-    except ValueError:
-        return ""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    prefix = 24 if ip.version == 4 else 64
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
 def csv_safe(value: object) -> str:

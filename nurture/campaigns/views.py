@@ -63,6 +63,7 @@ from nurture.campaigns.services import (
 )
 from nurture.campaigns.signers import csv_safe
 from nurture.core.audit import audit_record
+from nurture.core.origins import sent_from_another_site
 from nurture.core.permissions import staff_required
 from nurture.core.uploads import private_file_response
 from nurture.core.visitor_cache import cached_for_visitors
@@ -154,6 +155,8 @@ def pledge(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("This campaign has no pledge.")
     if request.method != "POST":
         return _pledge_page(request, campaign, PledgeForm())
+    if sent_from_another_site(request):
+        return render(request, "campaigns/pledge_refused.html", {"campaign": campaign}, status=403)
     form = PledgeForm(request.POST)
     if form.is_bot:
         return redirect("campaigns:pledge_sent", slug=campaign.slug)
@@ -162,10 +165,12 @@ def pledge(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_valid() and campaign.pledge_open:
         data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
         try:
-            pledge_sign(campaign=campaign, signer=Signer(**data), address=_client_address(request))
+            emailed = pledge_sign(campaign=campaign, signer=Signer(**data), address=_client_address(request))
         except CampaignError as error:
             form.add_error(None, str(error))
         else:
+            if not emailed:
+                return render(request, "campaigns/pledge_held.html", {"campaign": campaign})
             return redirect("campaigns:pledge_sent", slug=campaign.slug)
     return _pledge_page(request, campaign, form, status=400)
 

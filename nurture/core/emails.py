@@ -1,29 +1,130 @@
-"""Email: every message has a plain-text and an HTML body and is sent by a task."""
+"""Email: one path for every message the site sends.
+
+`email_send` renders `<template>_subject.txt`, `.txt` and `.html` and records
+the message in the outbox (`core.outbox`) inside the caller's transaction; a
+task sends it after the commit and retries it through a mail outage.
+
+Whenever the address was typed by someone (a supervisor's, a referee's, a
+pledge signer's, an alert subscriber's, a new account's), the caller passes
+`sender`: who asked, as an account or a network. Before anything is recorded,
+`email_allowance_check` counts what the outbox already holds for that address
+and for that sender over the last hour and day, against the limits in
+settings, and raises `EmailLimitReached` with a sentence for the person. The
+site's own notices to a person about their own account pass no sender and are
+never limited.
+"""
 
 from __future__ import annotations
 
+import ipaddress
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.db import models
+from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django_tasks import task
+from django.utils import timezone
+
+from nurture.core.models import OutboundEmail
+from nurture.core.outbox import message_record
 
 
-@task()
-def send_templated_email(*, to: str, template: str, context: dict[str, Any]) -> None:
-    """Render `<template>_subject.txt`, `.txt` and `.html` and send them.
+def network_of(address: str) -> str:
+    """'192.0.2.0/24' for 192.0.2.77; '2001:db8:1:2::/64' for an IPv6 address; '' if not an address."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return ""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 64
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
-    Takes only plain values so it can wait in the database queue.
-    """
+
+@dataclass(frozen=True)
+class Sender:
+    """Who made the site write to an address they typed: an account, else a network."""
+
+    key: str
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> Sender:
+        if request.user.is_authenticated:
+            return cls(f"user:{request.user.pk}")
+        return cls.from_address(str(request.META.get("REMOTE_ADDR") or ""))
+
+    @classmethod
+    def from_address(cls, address: str) -> Sender:
+        return cls(f"net:{network_of(address) or 'unknown'}")
+
+    @classmethod
+    def account(cls, user: models.Model) -> Sender:
+        return cls(f"user:{user.pk}")
+
+
+class EmailLimitReached(Exception):
+    """Sending this message would go over a limit; nothing was sent. The text is for the person."""
+
+
+def _limit(name: str) -> int:
+    return int(getattr(settings, name))
+
+
+def email_allowance_check(*, to: str, sender: Sender) -> None:
+    """Raise `EmailLimitReached` if one more message to `to` from `sender` would go over a limit."""
+    now = timezone.now()
+    typed = OutboundEmail.objects.exclude(sender_key="")
+    recipient = typed.filter(to=to.strip().lower())
+    from_sender = OutboundEmail.objects.filter(sender_key=sender.key)
+    checks = (
+        (recipient, "NURTURE_EMAIL_LIMIT_PER_ADDRESS_HOUR", timedelta(hours=1), "to this address in the last hour"),
+        (recipient, "NURTURE_EMAIL_LIMIT_PER_ADDRESS_DAY", timedelta(days=1), "to this address today"),
+        (from_sender, "NURTURE_EMAIL_LIMIT_PER_SENDER_HOUR", timedelta(hours=1), "for you in the last hour"),
+        (from_sender, "NURTURE_EMAIL_LIMIT_PER_SENDER_DAY", timedelta(days=1), "for you today"),
+    )
+    for rows, setting, window, where in checks:
+        limit = _limit(setting)
+        if rows.filter(created_at__gt=now - window).count() >= limit:
+            later = "in an hour" if window <= timedelta(hours=1) else "tomorrow"
+            raise EmailLimitReached(
+                f"We have already sent as many emails {where} as we allow ({limit}), so nothing was sent. "
+                f"Please try again {later}."
+            )
+
+
+def email_render(*, template: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, text, html) of `template` with `context`."""
     context = {**context, "site_url": settings.NURTURE_SITE_URL}
     subject = render_to_string(f"{template}_subject.txt", context).strip()
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    return subject, text, html
 
 
-def email_send(*, to: str, template: str, context: dict[str, Any]) -> None:
-    send_templated_email.enqueue(to=to, template=template, context=context)
+def email_send(
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    about: models.Model | None = None,
+    sender: Sender | None = None,
+) -> OutboundEmail:
+    """Record one message in the outbox, in the caller's transaction; it goes once that commits.
+
+    With `sender` (an address someone typed), the limits are checked first and
+    `EmailLimitReached` is raised, with nothing recorded, when one is reached.
+    """
+    if sender is not None:
+        email_allowance_check(to=to, sender=sender)
+    subject, text, html = email_render(template=template, context=context)
+    return message_record(
+        to=to,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        purpose=template,
+        about=about,
+        sender_key=sender.key if sender is not None else "",
+    )

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class EndorsementsConfig(AppConfig):
     name = "nurture.endorsements"
     label = "endorsements"
+
+    def ready(self) -> None:
+        from nurture.core.outbox import message_undeliverable
+        from nurture.endorsements.signals import reference_bounced
+
+        message_undeliverable.connect(reference_bounced, dispatch_uid="endorsements.reference_bounced")

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from nurture.accounts.roles import Role
 from nurture.core.audit import audit_record
-from nurture.core.emails import email_send
+from nurture.core.emails import EmailLimitReached, Sender, email_send
 from nurture.endorsements import workflow
 from nurture.endorsements.models import (
     Application,
@@ -44,7 +44,6 @@ from nurture.endorsements.selectors import (
     references_missing,
     submission_problems,
 )
-from nurture.endorsements.tasks import reference_request_send
 from nurture.endorsements.workflow import Action, State, WorkflowError
 from nurture.framework.models import Level
 from nurture.portfolios.selectors import portfolio_records
@@ -145,8 +144,12 @@ def _notify_practitioner(application: Application, template: str, **extra: Any) 
         "url": settings.NURTURE_SITE_URL + reverse("endorsements:application", args=[application.pk]),
         **extra,
     }
-    to = application.practitioner.email
-    transaction.on_commit(lambda: email_send(to=to, template=f"endorsements/email/{template}", context=context))
+    email_send(
+        to=application.practitioner.email,
+        template=f"endorsements/email/{template}",
+        context=context,
+        about=application,
+    )
 
 
 # Starting and submitting -------------------------------------------------------------
@@ -320,6 +323,7 @@ def _hash(token: str) -> str:
 
 
 def _reference_send(reference: ReferenceRequest) -> None:
+    """A new link for the referee, emailed through the outbox in this transaction."""
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     days = getattr(settings, "NURTURE_REFERENCE_LINK_DAYS", REFERENCE_LINK_DAYS_DEFAULT)
@@ -328,9 +332,25 @@ def _reference_send(reference: ReferenceRequest) -> None:
     reference.expires_at = now + timedelta(days=days)
     reference.opened_at = reference.bounced_at = None
     reference.save(update_fields=["token_hash", "sent_at", "expires_at", "opened_at", "bounced_at"])
-    url = settings.NURTURE_SITE_URL + reverse("endorsements:reference", args=[token])
-    reference_id = reference.pk
-    transaction.on_commit(lambda: reference_request_send.enqueue(reference_id=reference_id, url=url))
+    application = reference.application
+    context = {
+        "referee_name": reference.referee_name,
+        "referee_role": reference.referee_role,
+        "practitioner_name": str(application.practitioner),
+        "level_name": application.level.name,
+        "url": settings.NURTURE_SITE_URL + reverse("endorsements:reference", args=[token]),
+        "expires_on": timezone.localtime(reference.expires_at).strftime("%-d %B %Y"),
+    }
+    try:
+        email_send(
+            to=reference.referee_email,
+            template="endorsements/email/reference_request",
+            context=context,
+            about=reference,
+            sender=Sender.account(application.practitioner),
+        )
+    except EmailLimitReached as refused:
+        raise WorkflowError(str(refused)) from None
 
 
 def _owned_open(application: Application, actor: Any) -> None:
@@ -498,8 +518,9 @@ def _notify_assessor(assignment: Assignment) -> None:
         "level_name": assignment.application.level.name,
         "url": settings.NURTURE_SITE_URL + reverse("endorsements:review", args=[assignment.application_id]),
     }
-    to = assignment.assessor.email
-    transaction.on_commit(lambda: email_send(to=to, template="endorsements/email/assessor_assigned", context=context))
+    email_send(
+        to=assignment.assessor.email, template="endorsements/email/assessor_assigned", context=context, about=assignment
+    )
 
 
 def review_start(*, application: Application, actor: Any) -> Application:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nurture.core.audit import audit_record
-from nurture.core.emails import email_send
+from nurture.core.emails import EmailLimitReached, Sender, email_send
 from nurture.portfolios.identifiers import identifiers_find
 from nurture.portfolios.models import Evidence, SupervisionEntry, SupervisionLink, TrainingRecord
 
@@ -142,11 +142,30 @@ def supervision_link_send(*, entry: SupervisionEntry, actor: Any) -> Supervision
             "url": url,
             "expires_on": link.expires_at.strftime("%-d %B %Y"),
         }
-        transaction.on_commit(
-            lambda: email_send(
-                to=entry.supervisor_email, template="portfolios/email/supervision_confirm", context=context
+        try:
+            email_send(
+                to=entry.supervisor_email,
+                template="portfolios/email/supervision_confirm",
+                context=context,
+                about=entry,
+                sender=Sender.account(actor),
             )
-        )
+        except EmailLimitReached as refused:
+            raise PortfolioError(str(refused)) from None
+    return link
+
+
+def supervision_link_resend(*, entry: SupervisionEntry, actor: Any, email: str) -> SupervisionLink:
+    """Send the supervisor a new link, at a corrected address if one is given."""
+    with transaction.atomic():
+        stored = SupervisionEntry.objects.select_for_update().get(pk=entry.pk, owner=actor)
+        if stored.is_locked:
+            raise PortfolioError("Your supervisor has already confirmed this entry.")
+        if stored.supervisor_email != email:
+            stored.supervisor_email = email
+            stored.save(update_fields=["supervisor_email"])
+        link = supervision_link_send(entry=stored, actor=actor)
+    entry.supervisor_email = stored.supervisor_email
     return link
 
 

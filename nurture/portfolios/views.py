@@ -33,7 +33,7 @@ from nurture.portfolios.services import (
     record_delete,
     record_save,
     supervision_confirm,
-    supervision_link_send,
+    supervision_link_resend,
     supervision_link_state,
 )
 
@@ -103,12 +103,13 @@ def record_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpR
                 competency_ids=[c.pk for c in form.cleaned_data["competencies"]] if kind == "evidence" else None,
             )
         except PortfolioError as error:
-            messages.error(request, str(error))
-            return redirect("portfolios:home")
-        messages.success(request, f"Saved your {record_kind.singular}.")
-        if isinstance(record, Evidence) and record.has_unresolved_findings:
-            return redirect("portfolios:evidence", pk=record.pk)
-        return redirect(reverse("portfolios:home") + f"#{kind}")
+            # Nothing was saved; the form keeps everything that was typed.
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Saved your {record_kind.singular}.")
+            if isinstance(record, Evidence) and record.has_unresolved_findings:
+                return redirect("portfolios:evidence", pk=record.pk)
+            return redirect(reverse("portfolios:home") + f"#{kind}")
     return render(
         request,
         "portfolios/record_form.html",
@@ -220,11 +221,15 @@ def supervision_resend(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("portfolios:home")
     form = ResendForm(request.POST or None, initial={"supervisor_email": entry.supervisor_email})
     if request.method == "POST" and form.is_valid():
-        entry.supervisor_email = form.cleaned_data["supervisor_email"]
-        entry.save(update_fields=["supervisor_email"])
-        supervision_link_send(entry=entry, actor=request.user)
-        messages.success(request, f"We have sent a new link to {entry.supervisor_email}. Earlier links no longer work.")
-        return redirect("portfolios:home")
+        try:
+            supervision_link_resend(entry=entry, actor=request.user, email=form.cleaned_data["supervisor_email"])
+        except PortfolioError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"A new link is on its way to {entry.supervisor_email}. Earlier links no longer work."
+            )
+            return redirect(reverse("portfolios:home") + "#supervision")
     return render(
         request,
         "portfolios/supervision_resend.html",

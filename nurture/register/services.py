@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nurture.core.audit import audit_record
-from nurture.core.emails import email_send
+from nurture.core.emails import EmailLimitReached, Sender, email_send
 from nurture.framework.models import Level
 from nurture.register.models import RegisterEntry, RegisterNameToken, Renewal, RenewalReminder, Subscription
 from nurture.register.names import name_fold, name_tokens
@@ -328,9 +328,10 @@ def register_status_follow_calendar(*, entry: RegisterEntry, today: date) -> boo
 # Employers' subscriptions -----------------------------------------------------------
 
 
-def subscription_create(*, email: str, numbers: list[str]) -> Subscription | None:
+def subscription_create(*, email: str, numbers: list[str], sender: Sender) -> Subscription | None:
     """An employer asks to be told when these entries change status; we email a
-    link to confirm the address. None if no number is on the Register."""
+    link to confirm the address. None if no number is on the Register. Raises
+    `RegisterError`, with nothing stored, when the email limits are reached."""
     wanted = {c.number for c in map(number_check, numbers) if c.valid}
     with transaction.atomic():
         entries = list(RegisterEntry.objects.for_public_display().filter(number__in=wanted))
@@ -351,9 +352,16 @@ def subscription_create(*, email: str, numbers: list[str]) -> Subscription | Non
             "unsubscribe_url": _unsubscribe_url(subscription),
             "days": CONFIRM_DAYS,
         }
-        transaction.on_commit(
-            lambda: email_send(to=email, template="register/email/subscription_confirm", context=context)
-        )
+        try:
+            email_send(
+                to=email,
+                template="register/email/subscription_confirm",
+                context=context,
+                about=subscription,
+                sender=sender,
+            )
+        except EmailLimitReached as refused:
+            raise RegisterError(str(refused)) from None
     return subscription
 
 
@@ -406,8 +414,8 @@ def _unsubscribe_url(subscription: Subscription) -> str:
 
 
 def _notify(*, entry: RegisterEntry, old: str, template: str = "", reason: str = "", days_before: int = 0) -> None:
-    """After the commit: the practitioner's email (`template`), and, when the status
-    changed, one email to each confirmed subscriber watching the entry."""
+    """In the change's transaction: the practitioner's email (`template`), and, when
+    the status changed, one email to each confirmed subscriber watching the entry."""
     context = {
         "full_name": entry.full_name,
         "number": entry.number,
@@ -438,8 +446,5 @@ def _notify(*, entry: RegisterEntry, old: str, template: str = "", reason: str =
                 )
             )
 
-    def send() -> None:
-        for to, name, values in messages:
-            email_send(to=to, template=name, context=values)
-
-    transaction.on_commit(send)
+    for to, name, values in messages:
+        email_send(to=to, template=name, context=values, about=entry)

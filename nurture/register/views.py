@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from nurture.accounts.roles import Role
 from nurture.core.audit import audit_trail
+from nurture.core.emails import Sender
 from nurture.core.permissions import practitioner_required, staff_required
 from nurture.framework.models import Level
 from nurture.register.forms import (
@@ -169,9 +170,15 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST)
     if not form.is_valid():
         return render(request, "register/subscribe.html", {"form": form}, status=400)
-    subscription = subscription_create(
-        email=form.cleaned_data["email"], numbers=_checked_numbers(form.cleaned_data["token"])
-    )
+    try:
+        subscription = subscription_create(
+            email=form.cleaned_data["email"],
+            numbers=_checked_numbers(form.cleaned_data["token"]),
+            sender=Sender.of(request),
+        )
+    except RegisterError as refused:
+        form.add_error(None, str(refused))
+        return render(request, "register/subscribe.html", {"form": form}, status=429)
     return render(request, "register/subscribe.html", {"subscription": subscription, "form": None})
 
 

@@ -22,9 +22,10 @@ SIGNUP = {
 }
 
 
-def test_signing_up_makes_a_practitioner_who_must_confirm_their_email(mailoutbox):
+def test_signing_up_makes_a_practitioner_who_must_confirm_their_email(mailoutbox, django_capture_on_commit_callbacks):
     client = Client()
-    response = client.post("/accounts/signup/", SIGNUP)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/signup/", SIGNUP)
     assert response.status_code == 302
     user = User.objects.get(email="siobhan.oneill@example.org")
     assert user.role == Role.PRACTITIONER
@@ -75,9 +76,10 @@ def test_repeated_failed_logins_are_slowed_down():
     cache.clear()
 
 
-def test_a_password_reset_is_emailed(mailoutbox):
+def test_a_password_reset_is_emailed(mailoutbox, django_capture_on_commit_callbacks):
     make_person("amara@example.org")
-    response = Client().post("/accounts/password/reset/", {"email": "amara@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post("/accounts/password/reset/", {"email": "amara@example.org"})
     assert response.status_code == 302
     assert "/accounts/password/reset/key/" in mailoutbox[0].body
 

@@ -87,13 +87,8 @@ def _tell_organiser(event: Event, *, template: str, **context: Any) -> None:
         "public_url": reverse("events:detail", args=[event.pk, event.slug]) if event.listed else "",
         **context,
     }
-    recipients = _recipients(event)
-
-    def send() -> None:
-        for to in recipients:
-            email_send(to=to, template=template, context=message)
-
-    transaction.on_commit(send)
+    for to in _recipients(event):
+        email_send(to=to, template=template, context=message, about=event)
 
 
 def _changed_publicly(event: Event, now: datetime) -> None:

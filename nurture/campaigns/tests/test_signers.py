@@ -2,7 +2,8 @@
 
 import pytest
 
-from nurture.campaigns.signers import csv_safe, email_canonical, name_problem, network_of
+from nurture.campaigns.signers import csv_safe, email_canonical, name_problem
+from nurture.core.emails import network_of
 
 
 @pytest.mark.parametrize(

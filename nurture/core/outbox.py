@@ -1,0 +1,323 @@
+"""The outbox: every email the site sends, recorded first, then delivered by a task.
+
+- `message_record` writes one `OutboundEmail` row inside the caller's
+  transaction, so the message exists exactly when the change that caused it
+  does, and asks for `outbox_deliver` once the transaction commits.
+- `message_attempt` claims the row with one `UPDATE … WHERE state IN (…)`, so
+  two workers (or a worker and the sweep) never send it twice, then hands it to
+  the mail server. A refused connection, a timeout or any SMTP error is retried
+  with a growing wait (1, 2, 4 … minutes, at most an hour apart) until
+  `NURTURE_EMAIL_RETRY_HOURS` (24) have passed since the message was recorded;
+  then it is marked failed. A recipient the server refuses for good (a 5xx
+  answer to RCPT) is marked bounced at once: retrying cannot help, a corrected
+  address can.
+- `outbox_send_due` (`manage.py outbox_send`, every few minutes from a timer)
+  sends whatever is due, whatever happened to its task: a worker that died
+  mid-send, a task row lost with a database restart.
+- `message_resend` is the staff member's "send again".
+
+A message is delivered at least once and, unless a worker dies between the mail
+server's "250 OK" and the row being marked sent, exactly once; each keeps one
+Message-ID across attempts so that a duplicate can be recognised by the reader.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import models, transaction
+from django.db.models import Q
+from django.dispatch import Signal
+from django.utils import timezone
+from django_tasks import task
+
+from nurture.core.audit import audit_record
+from nurture.core.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+State = OutboundEmail.State
+
+CLAIM_MINUTES = 10
+FIRST_WAIT_SECONDS = 60
+LONGEST_WAIT_SECONDS = 3600
+# States in which a message may still go out: the sweep looks only at these.
+WAITING = (State.QUEUED, State.RETRYING)
+
+
+def _retry_hours() -> int:
+    return int(getattr(settings, "NURTURE_EMAIL_RETRY_HOURS", 24))
+
+
+def _message_domain() -> str:
+    return urlsplit(settings.NURTURE_SITE_URL).hostname or "nurture.localhost"
+
+
+def about_key(record: models.Model) -> tuple[str, str]:
+    """How a message names the record it is about (the audit log's convention)."""
+    return record._meta.label_lower, str(record.pk)
+
+
+# Recording ----------------------------------------------------------------------------
+
+
+def message_record(
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    purpose: str,
+    about: models.Model | None = None,
+    sender_key: str = "",
+    from_email: str = "",
+) -> OutboundEmail:
+    """Record one message in the current transaction; it is sent once that commits."""
+    now = timezone.now()
+    about_type, about_id = about_key(about) if about is not None else ("", "")
+    message = OutboundEmail.objects.create(
+        created_at=now,
+        to=to.strip().lower(),
+        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+        subject=" ".join(subject.split())[:300],
+        body_text=body_text,
+        body_html=body_html,
+        message_id=make_msgid(domain=_message_domain()),
+        purpose=purpose[:100],
+        about_type=about_type,
+        about_id=about_id,
+        sender_key=sender_key,
+        next_attempt_at=now,
+        give_up_at=now + timedelta(hours=_retry_hours()),
+    )
+    message_id = message.pk
+    transaction.on_commit(lambda: _enqueue(message_id))
+    return message
+
+
+def _enqueue(message_id: int, *, run_after: datetime | None = None) -> None:
+    """Ask for a delivery task. If the queue cannot take it now, the sweep sends the message."""
+    try:
+        if run_after is not None:
+            if not outbox_deliver.get_backend().supports_defer:
+                return  # the sweep retries it when it is due
+            outbox_deliver.using(run_after=run_after).enqueue(message_id=message_id)
+        else:
+            outbox_deliver.enqueue(message_id=message_id)
+    except Exception:
+        logger.exception("Could not queue the delivery of email %s; the outbox sweep will send it", message_id)
+
+
+# Delivering ---------------------------------------------------------------------------
+
+
+@task()
+def outbox_deliver(*, message_id: int) -> str:
+    """Try to send one message now; returns its state afterwards. Safe to run twice."""
+    return message_attempt(message_id)
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    due = Q(state__in=WAITING, next_attempt_at__lte=now) | Q(state=State.SENDING, claimed_until__lt=now)
+    return bool(
+        OutboundEmail.objects.filter(due, pk=message_id).update(
+            state=State.SENDING,
+            claimed_until=now + timedelta(minutes=CLAIM_MINUTES),
+            attempts=models.F("attempts") + 1,
+        )
+    )
+
+
+def _email_message(message: OutboundEmail) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=message.from_email,
+        to=[message.to],
+        headers={"Message-ID": message.message_id},
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    return email
+
+
+def _is_bounce(error: Exception) -> bool:
+    """The server refused the recipient for good: a 5xx answer to RCPT TO."""
+    return isinstance(error, smtplib.SMTPRecipientsRefused) and all(
+        code >= 500 for code, _ in error.recipients.values()
+    )
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).replace("\n", " ").strip()
+    return f"{type(error).__name__}: {text}"[:500] if text else type(error).__name__
+
+
+def retry_wait(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt: 1, 2, 4 … minutes, at most an hour."""
+    return timedelta(seconds=min(FIRST_WAIT_SECONDS * 2 ** max(attempts - 1, 0), LONGEST_WAIT_SECONDS))
+
+
+def message_attempt(message_id: int, *, now: datetime | None = None) -> str:
+    """Claim the message if it is due, hand it to the mail server, and record what happened."""
+    now = now or timezone.now()
+    if not _claim(message_id, now):
+        state = OutboundEmail.objects.filter(pk=message_id).values_list("state", flat=True).first()
+        return str(state or "")
+    message = OutboundEmail.objects.get(pk=message_id)
+    try:
+        with get_connection(fail_silently=False) as connection:
+            connection.send_messages([_email_message(message)])
+    except Exception as error:
+        return _attempt_failed(message, error, now)
+    OutboundEmail.objects.filter(pk=message_id, state=State.SENDING).update(
+        state=State.SENT, sent_at=now, claimed_until=None, last_error=""
+    )
+    return State.SENT
+
+
+def _attempt_failed(message: OutboundEmail, error: Exception, now: datetime) -> str:
+    reason = _reason(error)
+    if _is_bounce(error):
+        state, next_at = State.BOUNCED, now
+    elif isinstance(error, ValueError):
+        # A message Django cannot even put together (a bad header): retrying cannot help.
+        state, next_at = State.FAILED, now
+    elif now >= message.give_up_at:
+        state, next_at = State.FAILED, now
+    else:
+        state, next_at = State.RETRYING, now + retry_wait(message.attempts)
+    logger.warning("Email %s (%s) attempt %s: %s -> %s", message.pk, message.purpose, message.attempts, reason, state)
+    with transaction.atomic():
+        updated = OutboundEmail.objects.filter(pk=message.pk, state=State.SENDING).update(
+            state=state, next_attempt_at=next_at, claimed_until=None, last_error=reason
+        )
+        message.state, message.last_error = state, reason
+        if updated and state in (State.BOUNCED, State.FAILED):
+            audit_record(
+                action=f"core.email.{state}",
+                actor_label="mail server",
+                target=message,
+                reason=reason,
+                data={"purpose": message.purpose, "attempts": message.attempts},
+            )
+            message_undeliverable.send(sender=OutboundEmail, message=message, state=state)
+    if updated and state == State.RETRYING:
+        transaction.on_commit(lambda: _enqueue(message.pk, run_after=next_at))
+    return state
+
+
+def outbox_send_due(*, now: datetime | None = None, limit: int = 1000) -> dict[str, int]:
+    """Attempt every message that is due (oldest first); returns how many ended in each state."""
+    now = now or timezone.now()
+    due = Q(state__in=WAITING, next_attempt_at__lte=now) | Q(state=State.SENDING, claimed_until__lt=now)
+    ids = list(OutboundEmail.objects.filter(due).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+    counts: dict[str, int] = {}
+    for message_id in ids:
+        state = message_attempt(message_id, now=now)
+        counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+# Staff: sending again -----------------------------------------------------------------
+
+
+class OutboxError(Exception):
+    """A change to the outbox that is refused, with a message for the staff member."""
+
+
+def message_resend(*, message: OutboundEmail, actor: Any) -> OutboundEmail:
+    """Send a retrying, failed or bounced message again now, with a fresh day of retries."""
+    now = timezone.now()
+    with transaction.atomic():
+        moved = OutboundEmail.objects.filter(
+            pk=message.pk, state__in=(State.RETRYING, State.FAILED, State.BOUNCED)
+        ).update(
+            state=State.QUEUED,
+            next_attempt_at=now,
+            give_up_at=now + timedelta(hours=_retry_hours()),
+            claimed_until=None,
+        )
+        if not moved:
+            raise OutboxError("This message is being sent or has been sent already; nothing was changed.")
+        audit_record(
+            action="core.email.resent",
+            actor=actor,
+            target=message,
+            data={"purpose": message.purpose, "was": message.state, "attempts": message.attempts},
+        )
+        message_id = message.pk
+        transaction.on_commit(lambda: _enqueue(message_id))
+    message.refresh_from_db()
+    return message
+
+
+# Signals ------------------------------------------------------------------------------
+
+# Sent (inside the transaction) when a message bounces or fails for good, with
+# `message` and `state`, so the app whose record it is about can react (the
+# endorsements app marks a reference request bounced). Core names no domain.
+message_undeliverable = Signal()
+
+
+# Reads --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How the latest message about one record is getting on, in words for its page."""
+
+    state: str
+    label: str
+    detail: str
+    at: datetime
+
+    @property
+    def is_problem(self) -> bool:
+        return self.state in (State.RETRYING, State.BOUNCED, State.FAILED)
+
+
+def delivery_of(message: OutboundEmail) -> Delivery:
+    when = timezone.localtime(message.sent_at or message.created_at)
+    retry_until = timezone.localtime(message.give_up_at)
+    details = {
+        State.QUEUED: "Waiting to be sent.",
+        State.SENDING: "Being sent now.",
+        State.SENT: f"Sent {when:%-d %B %Y, %H:%M}.",
+        State.RETRYING: (
+            f"The mail server could not take it yet; we keep trying until {retry_until:%-d %B %Y, %H:%M}."
+        ),
+        State.BOUNCED: "Their mail server refused this address. Check it and send again.",
+        State.FAILED: "We could not deliver it. Check the address and send again.",
+    }
+    state = State(message.state)
+    label = "Sending" if state == State.SENDING else state.label
+    return Delivery(state=state.value, label=label, detail=details[state], at=when)
+
+
+def deliveries_about(records: list[Any]) -> dict[Any, Delivery]:
+    """The latest message about each record, by primary key (one query for all of them)."""
+    if not records:
+        return {}
+    about_type = records[0]._meta.label_lower
+    latest: dict[str, OutboundEmail] = {}
+    messages = OutboundEmail.objects.filter(about_type=about_type, about_id__in=[str(r.pk) for r in records]).only(
+        "about_id", "state", "created_at", "sent_at", "give_up_at"
+    )
+    for message in messages.order_by("about_id", "created_at", "pk"):
+        latest[message.about_id] = message
+    return {record.pk: delivery_of(latest[str(record.pk)]) for record in records if str(record.pk) in latest}
+
+
+def messages_needing_attention() -> models.QuerySet[OutboundEmail]:
+    """Retrying, bounced and failed messages, the longest-waiting first (the staff page)."""
+    return OutboundEmail.objects.filter(state__in=(State.RETRYING, State.BOUNCED, State.FAILED)).order_by(
+        "created_at", "pk"
+    )

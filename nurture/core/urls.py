@@ -9,4 +9,6 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/audit/", views.audit_log, name="audit_log"),
+    path("staff/outbox/", views.outbox, name="outbox"),
+    path("staff/outbox/<int:pk>/resend/", views.outbox_resend, name="outbox_resend"),
 ]

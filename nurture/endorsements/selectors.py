@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
+from nurture.core.outbox import Delivery, deliveries_about
 from nurture.endorsements import workflow
 from nurture.endorsements.agreement import Agreement, cohens_kappa
 from nurture.endorsements.models import Application, Assignment, ConflictDeclaration, ReferenceRequest, Review
@@ -36,6 +37,20 @@ def application_status(application: Application) -> Status:
 
 def current_references(application: Application) -> QuerySet[ReferenceRequest]:
     return application.references.filter(replaced_at__isnull=True)
+
+
+@dataclass(frozen=True)
+class ReferenceRow:
+    """A current reference request and, once its link has gone, how the email is getting on."""
+
+    reference: ReferenceRequest
+    delivery: Delivery | None
+
+
+def reference_rows(application: Application) -> list[ReferenceRow]:
+    references = list(current_references(application))
+    deliveries = deliveries_about([r for r in references if r.sent_at is not None])
+    return [ReferenceRow(r, deliveries.get(r.pk)) for r in references]
 
 
 def referee_roles_unnamed(application: Application) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count
 
+from nurture.core.outbox import Delivery, deliveries_about
 from nurture.framework.models import Competency, Level
 from nurture.portfolios.models import (
     CPDEntry,
@@ -29,6 +30,20 @@ def portfolio_records(owner: Any) -> dict[str, Any]:
         "cpd": CPDEntry.objects.owned_by(owner),
         "evidence": Evidence.objects.owned_by(owner).prefetch_related("competencies"),
     }
+
+
+@dataclass(frozen=True)
+class SupervisionRow:
+    """One supervision entry and, while it awaits the supervisor, how its link's email is getting on."""
+
+    entry: SupervisionEntry
+    delivery: Delivery | None
+
+
+def supervision_with_delivery(entries: list[SupervisionEntry]) -> list[SupervisionRow]:
+    awaiting = [e for e in entries if e.status == SupervisionEntry.Status.AWAITING]
+    deliveries = deliveries_about(awaiting)
+    return [SupervisionRow(entry, deliveries.get(entry.pk)) for entry in entries]
 
 
 def level_rules(level: Level) -> LevelRules:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from nurture.core.forms import PlainTextMixin
 from nurture.core.permissions import get_owned_or_404, practitioner_required
 from nurture.core.uploads import private_file_response
 from nurture.framework.selectors import framework_competencies, framework_current, framework_levels, level_for
@@ -26,7 +27,7 @@ from nurture.portfolios.models import (
     SupervisionEntry,
     TrainingRecord,
 )
-from nurture.portfolios.selectors import coverage_matrix, portfolio_records, readiness_of
+from nurture.portfolios.selectors import coverage_matrix, portfolio_records, readiness_of, supervision_with_delivery
 from nurture.portfolios.services import (
     PortfolioError,
     evidence_findings_review,
@@ -77,10 +78,16 @@ def _form(kind: RecordKind, request: HttpRequest, instance: models.Model | None)
 @practitioner_required
 def portfolio_home(request: HttpRequest) -> HttpResponse:
     version = framework_current()
+    records = portfolio_records(request.user)
     return render(
         request,
         "portfolios/home.html",
-        {"records": portfolio_records(request.user), "kinds": KINDS, "levels": framework_levels(version)},
+        {
+            "records": records,
+            "supervision": supervision_with_delivery(list(records["supervision"])),
+            "kinds": KINDS,
+            "levels": framework_levels(version),
+        },
     )
 
 
@@ -238,7 +245,7 @@ def supervision_resend(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class ResendForm(forms.Form):
+class ResendForm(PlainTextMixin, forms.Form):
     supervisor_email = forms.EmailField(
         label="Supervisor's email address",
         help_text="If their work address blocks our email, try another address they read.",

@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from conftest import client_for, make_person
 from nurture.accounts.roles import Role
 from nurture.accounts.services import person_role_assign
+from nurture.core.models import OutboundEmail
 from nurture.framework.models import Competency
 from nurture.portfolios.models import (
     CPDEntry,
@@ -86,6 +87,8 @@ TABLE: dict[str, tuple[Answer, Answer, Answer, Answer, Answer, Answer]] = {
     "core:dashboard":                       (LOGIN,   TO_PORTFOLIO,       TO_PORTFOLIO,       TO_STAFF,           TO_STAFF,           TO_STAFF),
     "core:staff_home":                      (LOGIN,   403,                403,                200,                200,                200),
     "core:audit_log":                       (LOGIN,   403,                403,                403,                200,                403),
+    "core:outbox":                          (LOGIN,   403,                403,                403,                200,                200),
+    "core:outbox_resend":                   (LOGIN,   403,                403,                403,                405,                405),
     # Accounts
     "accounts:profile":                     (LOGIN,   200,                200,                200,                200,                200),
     "accounts:people":                      (LOGIN,   403,                403,                403,                200,                403),
@@ -169,6 +172,7 @@ class Site:
 
 KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
     "accounts:person_role": lambda site: {"pk": site.practitioner.pk},
+    "core:outbox_resend": lambda site: {"pk": OutboundEmail.objects.latest("pk").pk},
     "framework:competency": lambda site: {"code": "D1.1"},
     "framework:level": lambda site: {"code": "prevention"},
     "framework:version": lambda site: {"number": 1},

@@ -7,9 +7,10 @@ from django.http import HttpRequest
 
 from nurture.accounts.models import Profession, Region, User
 from nurture.accounts.roles import Role
+from nurture.core.forms import PlainTextMixin
 
 
-class SignupForm(forms.Form):
+class SignupForm(PlainTextMixin, forms.Form):
     """Extra fields on allauth's sign-up form: who the practitioner is."""
 
     full_name = forms.CharField(max_length=150, label="Full name")
@@ -26,13 +27,13 @@ class SignupForm(forms.Form):
         user.save()
 
 
-class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProfileForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = User
         fields = ["full_name", "profession", "region", "employer"]
 
 
-class RoleForm(forms.Form):
+class RoleForm(PlainTextMixin, forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
     reason = forms.CharField(max_length=500, help_text="Recorded in the audit log.")
 

@@ -8,6 +8,7 @@ from nurture.accounts.models import Profession, Region
 from nurture.campaigns.models import Campaign, Resource
 from nurture.campaigns.services import embed_url_problem
 from nurture.campaigns.signers import name_problem
+from nurture.core.forms import PlainTextMixin
 
 RESERVED_SLUGS = frozenset({"archive", "pledge", "resources", "new"})
 
@@ -19,7 +20,7 @@ def page_number(raw: str | None) -> int:
         return 1
 
 
-class PledgeForm(forms.Form):
+class PledgeForm(PlainTextMixin, forms.Form):
     name = forms.CharField(label="Your name", max_length=120)
     profession = forms.ChoiceField(label="Your role or profession", choices=[("", "Choose one"), *Profession.choices])
     organisation = forms.CharField(label="Organisation", max_length=200, required=False)
@@ -59,7 +60,7 @@ class PledgeForm(forms.Form):
         return bool(self.data.get("website"))
 
 
-class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
+class CampaignForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Campaign
         fields = [
@@ -94,7 +95,7 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
-class ResourceForm(forms.ModelForm):  # type: ignore[type-arg]
+class ResourceForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Resource
         fields = [
@@ -119,7 +120,7 @@ class ResourceForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["slug"].help_text = "Used in the resource's address, e.g. understanding-early-trauma-briefing."
 
 
-class VersionForm(forms.Form):
+class VersionForm(PlainTextMixin, forms.Form):
     file = forms.FileField(
         label="File", required=False, help_text="PDF, Word (.docx), PNG or JPEG; checked by its content."
     )
@@ -145,10 +146,10 @@ class VersionForm(forms.Form):
         return data
 
 
-class HideForm(forms.Form):
+class HideForm(PlainTextMixin, forms.Form):
     signature = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="Why hide it", max_length=300)
 
 
-class SignatureForm(forms.Form):
+class SignatureForm(PlainTextMixin, forms.Form):
     signature = forms.IntegerField(widget=forms.HiddenInput)

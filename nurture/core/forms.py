@@ -1,4 +1,38 @@
+"""What every form in the project shares: its renderer, and plain text only.
+
+Text typed into a form ends up in email headers, CSV exports, logs and other
+people's pages. A line break or NUL hidden in a name makes an email fail on a
+header error long after the page said it was sent (or a database refuse it with
+a 500), so forms refuse control characters where they are typed, with a message
+next to the field.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.forms.renderers import TemplatesSetting
+
+CONTROL_CHARACTERS_CODE = "control_characters"
+
+validate_single_line = RegexValidator(
+    # C0, DEL and C1 controls, and the Unicode line and paragraph separators:
+    # everything Python's str.splitlines() breaks a line at, and more.
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029]",
+    message="Enter this on one line, without line breaks or control characters.",
+    code=CONTROL_CHARACTERS_CODE,
+    inverse_match=True,
+)
+"""Refuses line breaks and control characters in a one-line value (a name, an address)."""
+
+validate_multi_line = RegexValidator(
+    # The same controls, except tab, line feed and carriage return.
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]",
+    message="Remove the control characters from this text (invisible characters such as NUL).",
+    code=CONTROL_CHARACTERS_CODE,
+    inverse_match=True,
+)
+"""Refuses control characters other than tab, LF and CR in text typed into a textarea."""
 
 
 class NurtureFormRenderer(TemplatesSetting):
@@ -6,3 +40,22 @@ class NurtureFormRenderer(TemplatesSetting):
 
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
+
+
+class PlainTextMixin(forms.BaseForm):
+    """List it before `forms.Form` or `forms.ModelForm`: every text field refuses control characters.
+
+    Every `forms.CharField` (so also email, URL and slug fields) gets the
+    single-line validator, or the multi-line one when its widget is a textarea.
+    It is done when the form is cleaned rather than built, so that fields added
+    in a subclass's `__init__` (allauth's passwords, per-competency comments) are
+    covered too. Django's own NUL validator is dropped: ours says the same, once.
+    """
+
+    def full_clean(self) -> None:
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                validate = validate_multi_line if isinstance(field.widget, forms.Textarea) else validate_single_line
+                kept = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+                field.validators = kept if validate in kept else [*kept, validate]
+        super().full_clean()

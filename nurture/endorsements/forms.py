@@ -6,6 +6,7 @@ from django import forms
 
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
+from nurture.core.forms import PlainTextMixin
 from nurture.endorsements.models import ReferenceRequest, Review, Score
 from nurture.framework.models import Competency
 
@@ -22,7 +23,7 @@ def _text(label: str, *, rows: int = 4, required: bool = True, help_text: str = 
     )
 
 
-class RefereeForm(forms.Form):
+class RefereeForm(PlainTextMixin, forms.Form):
     referee_name = forms.CharField(label="Referee's full name", max_length=150)
     referee_email = forms.EmailField(
         label="Referee's email address",
@@ -35,7 +36,7 @@ class RefereeForm(forms.Form):
         self.fields["referee_role"].choices = [(r, r.capitalize()) for r in roles]  # type: ignore[attr-defined]
 
 
-class ResendForm(forms.Form):
+class ResendForm(PlainTextMixin, forms.Form):
     referee_name = forms.CharField(label="Referee's full name", max_length=150)
     referee_email = forms.EmailField(
         label="Email address to send it to",
@@ -43,15 +44,15 @@ class ResendForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(PlainTextMixin, forms.Form):
     answer = _text("Your answer to the assessor's question", rows=6)
 
 
-class AppealForm(forms.Form):
+class AppealForm(PlainTextMixin, forms.Form):
     grounds = _text("Your grounds for appeal", rows=6, help_text="Say which part of the decision you dispute, and why.")
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(PlainTextMixin, forms.Form):
     reason = _text("Why are you withdrawing? (optional)", rows=2, required=False)
 
 
@@ -64,7 +65,7 @@ def _assessors() -> Any:
     return User.objects.filter(role=Role.ASSESSOR, is_active=True).order_by("full_name", "email")
 
 
-class AssignForm(forms.Form):
+class AssignForm(PlainTextMixin, forms.Form):
     assessor = AssessorChoiceField(
         queryset=User.objects.none(),
         label="Assessor",
@@ -76,7 +77,7 @@ class AssignForm(forms.Form):
         self.fields["assessor"].queryset = _assessors()  # type: ignore[attr-defined]
 
 
-class ModeratorForm(forms.Form):
+class ModeratorForm(PlainTextMixin, forms.Form):
     moderator = AssessorChoiceField(queryset=User.objects.none(), label="Third assessor as moderator")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -84,7 +85,7 @@ class ModeratorForm(forms.Form):
         self.fields["moderator"].queryset = _assessors()  # type: ignore[attr-defined]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PlainTextMixin, forms.Form):
     decision = forms.ChoiceField(label="Decision", choices=Review.Recommendation.choices, widget=forms.RadioSelect)
     reason = _text("Reasons for the decision")
     required_actions = _text(
@@ -100,14 +101,14 @@ class DecisionForm(forms.Form):
         return data
 
 
-class ModerationForm(forms.Form):
+class ModerationForm(PlainTextMixin, forms.Form):
     recommendation = forms.ChoiceField(
         label="Moderated recommendation", choices=Review.Recommendation.choices, widget=forms.RadioSelect
     )
     reason = _text("Reasons, weighing both reviews")
 
 
-class AppealDecisionForm(forms.Form):
+class AppealDecisionForm(PlainTextMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="Appeal outcome",
         choices=[("uphold", "Uphold: the decision stands"), ("overturn", "Overturn: the practitioner is endorsed")],
@@ -116,14 +117,14 @@ class AppealDecisionForm(forms.Form):
     reason = _text("Reasons")
 
 
-class InfoRequestForm(forms.Form):
+class InfoRequestForm(PlainTextMixin, forms.Form):
     question = _text(
         "Your question for the practitioner",
         help_text="The application goes back to them; the review continues when they answer.",
     )
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(PlainTextMixin, forms.Form):
     practitioner_email = forms.EmailField(label="A practitioner's email address", required=False)
     employer = forms.CharField(label="Or an employer", max_length=150, required=False)
     reason = forms.CharField(label="Why (optional)", max_length=300, required=False)
@@ -135,7 +136,7 @@ class ConflictForm(forms.Form):
         return data
 
 
-class RubricForm(forms.Form):
+class RubricForm(PlainTextMixin, forms.Form):
     """Every competency of the level: met / partly met / not met, with a comment below met."""
 
     recommendation = forms.ChoiceField(
@@ -175,7 +176,7 @@ class RubricForm(forms.Form):
         return {c.pk: (data[f"score_{c.pk}"], data.get(f"comment_{c.pk}", "")) for c in self.competencies}
 
 
-class ReferenceForm(forms.Form):
+class ReferenceForm(PlainTextMixin, forms.Form):
     """The referee rates the applicant on each competency of the level."""
 
     comment = _text("Anything else the association should know (optional)", required=False)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nurture.accounts.roles import Role
+from nurture.core.forms import PlainTextMixin
 from nurture.core.permissions import staff_required
 from nurture.framework.models import Competency, FrameworkVersion
 from nurture.framework.selectors import framework_domains, framework_levels, framework_version, level_for
@@ -49,7 +50,7 @@ def level_detail(request: HttpRequest, code: str, number: int | None = None) -> 
     return render(request, "framework/level.html", {"version": version, "level": level, "competencies": competencies})
 
 
-class ImportForm(forms.Form):
+class ImportForm(PlainTextMixin, forms.Form):
     data_file = forms.FileField(
         label="Framework data file (JSON)",
         help_text="The same shape as nurture/framework/data/framework-1.json, with a new version number.",

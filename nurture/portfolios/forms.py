@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
+from nurture.core.forms import PlainTextMixin
 from nurture.core.uploads import validate_upload
 from nurture.framework.models import Competency
 from nurture.portfolios.models import (
@@ -53,7 +54,7 @@ class UploadMixin:
         return upload
 
 
-class EducationForm(forms.ModelForm):  # type: ignore[type-arg]
+class EducationForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = EducationRecord
         fields = ["level", "qualification", "institution", "awarded_on"]
@@ -63,7 +64,7 @@ class EducationForm(forms.ModelForm):  # type: ignore[type-arg]
         return _not_future(self.cleaned_data.get("awarded_on"), "date awarded")
 
 
-class TrainingForm(UploadMixin, forms.ModelForm):  # type: ignore[type-arg]
+class TrainingForm(PlainTextMixin, UploadMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = TrainingRecord
         fields = ["title", "provider", "hours", "completed_on", "relationship_based", "certificate"]
@@ -80,7 +81,7 @@ class TrainingForm(UploadMixin, forms.ModelForm):  # type: ignore[type-arg]
         return self.clean_upload(self.cleaned_data.get("certificate"))
 
 
-class ExperienceForm(forms.ModelForm):  # type: ignore[type-arg]
+class ExperienceForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = ExperienceRecord
         fields = ["role_title", "employer", "setting", "started_on", "ended_on", "paid", "families_served"]
@@ -97,7 +98,7 @@ class ExperienceForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
-class SupervisionForm(forms.ModelForm):  # type: ignore[type-arg]
+class SupervisionForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = SupervisionEntry
         fields = ["session_on", "supervisor_name", "supervisor_email", "hours", "kind", "notes"]
@@ -114,7 +115,7 @@ class SupervisionForm(forms.ModelForm):  # type: ignore[type-arg]
         return _not_future(self.cleaned_data.get("session_on"), "session date")
 
 
-class CPDForm(forms.ModelForm):  # type: ignore[type-arg]
+class CPDForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = CPDEntry
         fields = ["activity", "done_on", "hours", "reflection"]
@@ -132,7 +133,7 @@ class CompetencyChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[typ
         return f"{obj.code} {obj.name}"
 
 
-class EvidenceForm(UploadMixin, forms.ModelForm):  # type: ignore[type-arg]
+class EvidenceForm(PlainTextMixin, UploadMixin, forms.ModelForm):  # type: ignore[type-arg]
     competencies = CompetencyChoiceField(
         queryset=Competency.objects.none(),
         widget=forms.CheckboxSelectMultiple,

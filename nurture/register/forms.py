@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from nurture.accounts.models import Profession, Region
+from nurture.core.forms import PlainTextMixin
 from nurture.register.numbers import number_check, numbers_in_text
 from nurture.register.services import STAFF_ACTIONS
 
@@ -33,7 +34,7 @@ class QuickSelect(forms.Select):
         )
 
 
-class RegisterSearchForm(forms.Form):
+class RegisterSearchForm(PlainTextMixin, forms.Form):
     """The public search. With `levels=None` (the API) any level code is accepted."""
 
     q = forms.CharField(
@@ -79,7 +80,7 @@ def page_number(value: str | None) -> int:
         return 1
 
 
-class CheckForm(forms.Form):
+class CheckForm(PlainTextMixin, forms.Form):
     """An employer's list: pasted, or a CSV or text file, at most 100 numbers."""
 
     numbers = forms.CharField(
@@ -128,7 +129,7 @@ class CheckForm(forms.Form):
         return data
 
 
-class SubscribeForm(forms.Form):
+class SubscribeForm(PlainTextMixin, forms.Form):
     email = forms.EmailField(
         label="Your email address",
         help_text="We email you a link to confirm. Every email has a link to stop them.",
@@ -136,13 +137,13 @@ class SubscribeForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
 
 
-class VisibilityForm(forms.Form):
+class VisibilityForm(PlainTextMixin, forms.Form):
     show_profession = forms.BooleanField(label="Show my profession", required=False)
     show_region = forms.BooleanField(label="Show my region", required=False)
     show_employer = forms.BooleanField(label="Show my employer", required=False)
 
 
-class RenewalForm(forms.Form):
+class RenewalForm(PlainTextMixin, forms.Form):
     cpd_hours = forms.DecimalField(
         label="CPD hours in the last 12 months", min_value=0, max_value=2000, max_digits=6, decimal_places=1
     )
@@ -178,7 +179,7 @@ class RenewalForm(forms.Form):
         return value
 
 
-class StaffActionForm(forms.Form):
+class StaffActionForm(PlainTextMixin, forms.Form):
     action = forms.ChoiceField(
         label="Action", choices=[(name, name.capitalize()) for name in STAFF_ACTIONS], widget=forms.RadioSelect
     )

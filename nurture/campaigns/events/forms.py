@@ -13,6 +13,7 @@ from nurture.campaigns.events.models import DEFAULT_TIMEZONE, EDITABLE, Event
 from nurture.campaigns.events.selectors import campaign_for
 from nurture.campaigns.events.services import MODERATION_ACTIONS, events_setting
 from nurture.campaigns.events.text_checks import text_problems
+from nurture.core.forms import PlainTextMixin
 
 IN_PERSON_FIELDS = ("venue", "street_address", "locality", "postcode", "region")
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
@@ -39,7 +40,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M")
 
 
-class EventForm(forms.Form):
+class EventForm(PlainTextMixin, forms.Form):
     """What an organiser submits. `values()` gives the model's editable fields."""
 
     title = forms.CharField(max_length=150, help_text="Say what happens, not just the theme. No web addresses.")
@@ -188,7 +189,7 @@ class EventForm(forms.Form):
         return {name: data[name] for name in EDITABLE}
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(PlainTextMixin, forms.Form):
     """The public calendar's filters, shared by the list, the month, the feed and the API."""
 
     q = forms.CharField(label="Search", max_length=100, required=False, help_text="Words in the title or organiser.")
@@ -220,7 +221,7 @@ class EventFilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
 
 
-class ModerationForm(forms.Form):
+class ModerationForm(PlainTextMixin, forms.Form):
     action = forms.ChoiceField(label="Decision", choices=list(MODERATION_ACTIONS.items()), widget=forms.RadioSelect)
     reason = forms.CharField(
         label="Reason or changes needed",
@@ -237,7 +238,7 @@ class ModerationForm(forms.Form):
         return data
 
 
-class CancelForm(forms.Form):
+class CancelForm(PlainTextMixin, forms.Form):
     reason = forms.CharField(
         label="Reason (shown on the event page)",
         max_length=500,
@@ -246,7 +247,7 @@ class CancelForm(forms.Form):
     )
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(PlainTextMixin, forms.Form):
     parents_carers = forms.IntegerField(label="Parents and carers", min_value=0, max_value=100_000)
     professionals = forms.IntegerField(label="Professionals", min_value=0, max_value=100_000)
     others = forms.IntegerField(label="Others", min_value=0, max_value=100_000, help_text="Anyone else, 0 if none.")

@@ -1,0 +1,240 @@
+"""Control characters are refused where they are typed, next to the field.
+
+A line break or NUL hidden in a name would otherwise make an email fail on a
+header error after the page said it was sent, or a database answer 500.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django import forms
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import escape
+
+from conftest import client_for
+from nurture.accounts.models import User
+from nurture.campaigns.models import Campaign, PledgeSignature
+from nurture.core.forms import PlainTextMixin, validate_multi_line, validate_single_line
+from nurture.portfolios.models import SupervisionEntry
+
+ONE_LINE = "Enter this on one line, without line breaks or control characters."
+MULTI_LINE = "Remove the control characters from this text (invisible characters such as NUL)."
+
+REFUSED_ON_ONE_LINE = [
+    "\r",
+    "\n",
+    "\r\n",
+    "\x00",
+    "\x07",
+    "\t",
+    "\x1b",
+    "\x1f",
+    "\x7f",
+    "\x85",
+    "\x9f",
+    "\u2028",
+    "\u2029",
+]
+REFUSED_IN_MULTI_LINE = ["\x00", "\x07", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\x9f"]
+
+
+# The validators ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("control", REFUSED_ON_ONE_LINE, ids=ascii)
+def test_one_line_text_refuses_each_line_break_and_control_character(control):
+    with pytest.raises(ValidationError) as refused:
+        validate_single_line(f"Siobhan{control}O'Neill")
+    assert refused.value.messages == [ONE_LINE]
+    assert refused.value.code == "control_characters"
+
+
+def test_one_line_text_accepts_accents_punctuation_and_other_scripts():
+    validate_single_line("Siobhán O'Neill-Ní Bhriain (she/her) – 王秀英, Zoë")
+
+
+def test_multi_line_text_keeps_tab_line_feed_and_carriage_return():
+    validate_multi_line("First line\r\nSecond line\n\tIndented, and a non-breaking\xa0space")
+
+
+@pytest.mark.parametrize("control", REFUSED_IN_MULTI_LINE, ids=ascii)
+def test_multi_line_text_refuses_every_other_control_character(control):
+    with pytest.raises(ValidationError) as refused:
+        validate_multi_line(f"First line\n{control}Second line")
+    assert refused.value.messages == [MULTI_LINE]
+
+
+# The mixin ---------------------------------------------------------------------------
+
+
+class Sample(PlainTextMixin, forms.Form):
+    name = forms.CharField()
+    email = forms.EmailField(required=False)
+    notes = forms.CharField(widget=forms.Textarea, required=False)
+    count = forms.IntegerField(required=False)
+
+    def __init__(self, data: dict[str, str]) -> None:
+        super().__init__(data)
+        self.fields["added_later"] = forms.CharField(required=False)
+
+
+def test_the_mixin_refuses_line_breaks_in_text_inputs_and_keeps_them_in_textareas():
+    form = Sample({"name": "Amara\nOkafor", "notes": "Line one\r\nLine two", "added_later": "a\rb"})
+    assert form.errors == {"name": [ONE_LINE], "added_later": [ONE_LINE]}
+
+
+def test_the_mixin_covers_email_fields_which_accept_control_characters_in_quotes():
+    assert forms.EmailField().clean('"a\x07b"@example.org'), "Django alone lets it through"
+    form = Sample({"name": "Amara", "email": '"a\x07b"@example.org'})
+    assert form.errors == {"email": [ONE_LINE]}
+
+
+def test_a_nul_is_refused_with_one_clear_message_instead_of_two():
+    form = Sample({"name": "Amara\x00", "notes": "\x00", "count": "\x00"})
+    assert form.errors["name"] == [ONE_LINE]
+    assert form.errors["notes"] == [MULTI_LINE]
+    assert form.errors["count"] == ["Enter a whole number."]
+
+
+def test_cleaning_a_form_twice_adds_each_validator_once():
+    form = Sample({"name": "Amara"})
+    assert form.is_valid()
+    form.full_clean()
+    assert form.fields["name"].validators.count(validate_single_line) == 1
+
+
+# Real forms, through their pages -----------------------------------------------------
+
+SIGNUP = {
+    "full_name": "Siobhan O'Neill",
+    "email": "siobhan.oneill@example.org",
+    "profession": "health-visitor",
+    "region": "north-west",
+    "password1": "slow mornings with the baby 7",
+    "password2": "slow mornings with the baby 7",
+}
+
+
+def field_error(page: str, name: str) -> str:
+    start = page.index(f'id="id_{name}_error"')
+    return page[start : page.index("</p>", start)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("full_name", ["Siobhan\nO'Neill", "Siobhan\x00O'Neill", "Siobhan\r\nO'Neill"], ids=ascii)
+def test_sign_up_refuses_a_full_name_with_a_line_break_or_nul_next_to_the_field(full_name):
+    response = client_for(None).post("/accounts/signup/", {**SIGNUP, "full_name": full_name})
+    page = response.content.decode()
+    assert response.status_code == 200  # allauth's own status for a refused sign-up
+    assert ONE_LINE in field_error(page, "full_name")
+    assert f'value="{escape(full_name)}"' in page
+    assert 'value="siobhan.oneill@example.org"' in page
+    assert not User.objects.exists()
+    assert not mail.outbox
+
+
+@pytest.mark.django_db
+def test_a_supervision_entry_with_a_control_character_is_refused_and_nothing_is_saved(practitioner, mailoutbox):
+    data = {
+        "session_on": "2026-03-02",
+        "supervisor_name": "Dr Ruth\nBcc: everyone@example.org",
+        "supervisor_email": "ruth@example.org",
+        "hours": "1.5",
+        "kind": "individual",
+        "notes": "We talked about\r\nsleep.\x07",
+    }
+    response = client_for(practitioner).post("/portfolio/supervision/new/", data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert ONE_LINE in field_error(page, "supervisor_name")
+    assert MULTI_LINE in field_error(page, "notes")
+    assert f'value="{escape(data["supervisor_name"])}"' in page
+    assert escape(data["notes"]) in page
+    assert 'value="ruth@example.org"' in page
+    assert not SupervisionEntry.objects.exists()
+    assert not mailoutbox
+
+
+@pytest.mark.django_db
+def test_a_supervision_entry_keeps_line_breaks_in_its_notes(practitioner):
+    data = {
+        "session_on": "2026-03-02",
+        "supervisor_name": "Dr Ruth Adeyemi",
+        "supervisor_email": "ruth@example.org",
+        "hours": "1.5",
+        "kind": "individual",
+        "notes": "We talked about\r\nsleep.",
+    }
+    assert client_for(practitioner).post("/portfolio/supervision/new/", data).status_code == 302
+    assert SupervisionEntry.objects.get().notes.splitlines() == ["We talked about", "sleep."]
+
+
+def make_campaign() -> Campaign:
+    return Campaign.objects.create(
+        year=2022,
+        slug="2022",
+        name="Infant Mental Health Awareness Week",
+        theme="Understanding Early Trauma",
+        starts_on=date(2022, 6, 13),
+        ends_on=date(2022, 6, 19),
+        pledge_text="I pledge to ask how the babies I meet are doing.",
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "typed"), [("name", "Rose\rClark"), ("organisation", "Leeds\u2028Community")], ids=ascii
+)
+def test_the_pledge_refuses_a_control_character_next_to_the_field_and_sends_nothing(field, typed):
+    campaign = make_campaign()
+    data = {
+        "name": "Rose Clark",
+        "profession": "health-visitor",
+        "organisation": "Leeds Community Healthcare",
+        "region": "yorkshire",
+        "email": "rose.clark@example.org",
+        "show_name": "on",
+        "website": "",
+        field: typed,
+    }
+    response = client_for(None).post(reverse("campaigns:pledge", args=[campaign.slug]), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert ONE_LINE in field_error(page, field)
+    assert f'value="{escape(typed)}"' in page
+    assert 'value="rose.clark@example.org"' in page
+    assert not PledgeSignature.objects.exists()
+    assert not mail.outbox
+
+
+# Search boxes of GET forms -----------------------------------------------------------
+
+SEARCHES = ["\x00", "Amara\x00", "Amara\r\nOkafor", "\u2028", "\x7f"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", SEARCHES, ids=ascii)
+@pytest.mark.parametrize("path", ["/register/", "/events/", "/events/feed.ics"])
+def test_a_control_character_in_a_public_search_box_never_answers_500(path, q):
+    assert client_for(None).get(path, {"q": q}).status_code in (200, 400)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", SEARCHES, ids=ascii)
+@pytest.mark.parametrize(
+    ("path", "name"), [("/staff/people/", "q"), ("/staff/register/", "q"), ("/staff/audit/", "action")]
+)
+def test_a_control_character_in_a_staff_search_box_never_answers_500(registrar, path, name, q):
+    assert client_for(registrar).get(path, {name: q}).status_code in (200, 400)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", SEARCHES, ids=ascii)
+def test_a_control_character_in_the_signatories_search_box_never_answers_500(coordinator, q):
+    campaign = make_campaign()
+    response = client_for(coordinator).get(reverse("campaigns:staff_pledge", args=[campaign.slug]), {"q": q})
+    assert response.status_code in (200, 400)

@@ -7,12 +7,18 @@ as every staff person must.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
 
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
+
+if TYPE_CHECKING:
+    from nurture.core.tests.mailserver import MailServer
 
 PASSWORD = "a long demo passphrase 2026"
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"
@@ -110,3 +116,21 @@ def _empty_visitor_page_cache():
     visitor_cache_clear()
     yield
     visitor_cache_clear()
+
+
+@pytest.fixture
+def mail_server(settings) -> Iterator[MailServer]:
+    """A real SMTP server on loopback, running, that the site sends to; `.stop()`
+    and `.start()` take it down and bring it back on the same port."""
+    from nurture.core.tests.mailserver import MailServer
+
+    server = MailServer()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    server.start()
+    yield server
+    server.stop()

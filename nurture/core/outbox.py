@@ -193,7 +193,8 @@ def _attempt_failed(message: OutboundEmail, error: Exception, now: datetime) -> 
     elif now >= message.give_up_at:
         state, next_at = State.FAILED, now
     else:
-        state, next_at = State.RETRYING, now + retry_wait(message.attempts)
+        # The last try is made when the day is up; if that fails too, the message has failed.
+        state, next_at = State.RETRYING, min(now + retry_wait(message.attempts), message.give_up_at)
     logger.warning("Email %s (%s) attempt %s: %s -> %s", message.pk, message.purpose, message.attempts, reason, state)
     with transaction.atomic():
         updated = OutboundEmail.objects.filter(pk=message.pk, state=State.SENDING).update(

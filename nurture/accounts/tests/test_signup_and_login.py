@@ -99,3 +99,50 @@ def test_the_profile_keeps_what_was_typed_when_a_choice_is_bad(practitioner):
     assert 'value="Amara Okafor-Lewis"' in response.content.decode()
     practitioner.refresh_from_db()
     assert practitioner.full_name == "Amara Okafor"
+
+
+def test_a_sign_up_during_a_mail_outage_says_the_email_has_not_gone_yet(
+    mail_server, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from nurture.core.outbox import outbox_send_due
+
+    mail_server.stop()
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_up = client.post("/accounts/signup/", SIGNUP)
+    assert signed_up.status_code == 302
+    response = client.get(signed_up["Location"])
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Confirmation email sent" not in page, "allauth's message would not be true yet"
+    assert "Your account is made, but we have not been able to send the email yet" in page
+    assert User.objects.filter(email="siobhan.oneill@example.org").exists()
+
+    mail_server.start()
+    outbox_send_due(now=timezone.now() + timedelta(minutes=2))
+    page = client.get("/accounts/confirm-email/").content.decode()
+    assert "We have emailed you a link" in page
+    (message,) = mail_server.delivered_to("siobhan.oneill@example.org")
+    assert "/accounts/confirm-email/" in message.get_body(("plain",)).get_content()
+
+
+def test_sign_ups_that_would_mail_one_address_again_and_again_are_limited(
+    settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Signing up with someone else's address sends them "you already have an account":
+    over the limit, nothing more goes to them and the page says so."""
+    settings.NURTURE_EMAIL_LIMIT_PER_ADDRESS_HOUR = 2
+    settings.ACCOUNT_RATE_LIMITS = False  # allauth keeps its own (1 per 3 minutes): ours must hold alone
+    make_person("amara@example.org")
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            Client().post("/accounts/signup/", {**SIGNUP, "email": "amara@example.org"})
+    assert len(mailoutbox) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post("/accounts/signup/", {**SIGNUP, "email": "amara@example.org"}, follow=True)
+    assert len(mailoutbox) == 2, "nothing more is sent"
+    assert "as many emails to this address in the last hour as we allow (2)" in response.content.decode()

@@ -189,3 +189,25 @@ def test_the_review_cannot_start_until_every_reference_has_arrived(application, 
         services.reference_answer(token=token, ratings={"D1.1": "met"})
     services.review_start(application=application, actor=registrar)
     assert Application.objects.get(pk=application.pk).state == State.UNDER_REVIEW
+
+
+def test_referee_links_show_as_retrying_during_a_mail_outage_then_sent(practitioner, level, send_now, mail_server):
+    from nurture.core.outbox import outbox_send_due
+
+    ready_portfolio(practitioner, level)
+    application = services.application_start(practitioner=practitioner, level=level)
+    name_referees(application)
+    mail_server.stop()
+    with send_now():
+        services.application_submit(application=application, actor=practitioner, today=TODAY)
+    page = client_for(practitioner).get(f"/applications/{application.pk}/").content.decode()
+    table = page[page.index('id="references"') : page.index("</table>", page.index('id="references"'))]
+    assert table.count("Email retrying") == 3
+    assert table.count("Correct the address and send again") == 3
+
+    mail_server.start()
+    outbox_send_due(now=timezone.now() + timedelta(minutes=2))
+    page = client_for(practitioner).get(f"/applications/{application.pk}/").content.decode()
+    table = page[page.index('id="references"') : page.index("</table>", page.index('id="references"'))]
+    assert "Email retrying" not in table and table.count("Sent ") == 3
+    assert len(mail_server.received) == 4, "three referees and the practitioner's receipt, once each"

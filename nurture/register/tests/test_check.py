@@ -114,3 +114,25 @@ def test_a_subscription_is_confirmed_notified_and_cancelled(entries, registrar, 
 def test_forged_subscription_links_are_not_found(db):
     assert client_for(None).get("/register/subscriptions/confirm/forged/").status_code == 404
     assert client_for(None).get("/register/subscriptions/unsubscribe/forged/").status_code == 404
+
+
+def test_alert_subscriptions_from_one_network_are_limited_and_the_form_says_so(entries, send_now, settings):
+    settings.NURTURE_EMAIL_LIMIT_PER_SENDER_HOUR = 2
+    client = client_for(None)
+    page = client.post("/register/check/", {"numbers": entries[0].number}).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    mail.outbox.clear()
+    with send_now():
+        for n in range(2):
+            ok = client.post(
+                "/register/check/subscribe/", {"email": f"hr{n}@nhs.example", "token": token}, REMOTE_ADDR="192.0.2.9"
+            )
+            assert ok.status_code == 200
+        refused = client.post(
+            "/register/check/subscribe/", {"email": "victim@example.org", "token": token}, REMOTE_ADDR="192.0.2.77"
+        )
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert "nothing was sent" in page and 'value="victim@example.org"' in page
+    assert [m.to for m in mail.outbox] == [["hr0@nhs.example"], ["hr1@nhs.example"]]
+    assert not Subscription.objects.filter(email="victim@example.org").exists()

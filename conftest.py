@@ -21,6 +21,21 @@ if TYPE_CHECKING:
     from nurture.core.tests.mailserver import MailServer
 
 PASSWORD = "a long demo passphrase 2026"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` (a database restart, say) are about PostgreSQL itself:
+    the SQLite pass leaves them out, as deselected, and the PostgreSQL pass runs them."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 

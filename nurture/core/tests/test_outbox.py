@@ -249,3 +249,36 @@ def test_a_message_that_cannot_be_put_together_fails_at_once(db, mail_server, se
         OutboundEmail.objects.update(subject="Line one\nBcc: victim@example.org")
     assert states() == [State.FAILED]
     assert mail_server.received == []
+
+
+def test_the_staff_page_reads_the_same_number_of_queries_for_one_message_or_twenty(
+    practitioner, coordinator, mail_server, send_now
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mail_server.stop()
+    with send_now():
+        name_supervisor(practitioner, "s0@example.org")
+    client = client_for(coordinator)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/staff/outbox/").status_code == 200
+    with send_now():
+        for n in range(1, 20):
+            name_supervisor(practitioner, f"s{n}@example.org")
+    with CaptureQueriesContext(connection) as twenty:
+        page = client.get("/staff/outbox/").content.decode()
+    assert page.count('class="card outbox-message"') == 20
+    assert len(twenty) == len(one)
+
+
+def test_a_message_that_was_sent_cannot_be_sent_again_from_the_staff_page(
+    practitioner, registrar, mail_server, send_now
+):
+    with send_now():
+        name_supervisor(practitioner, "rose.clark@example.org")
+    message = OutboundEmail.objects.get()
+    response = client_for(registrar).post(f"/staff/outbox/{message.pk}/resend/", follow=True)
+    assert "has been sent already; nothing was changed" in response.content.decode()
+    assert len(mail_server.received) == 1
+    assert client_for(registrar).post("/staff/outbox/999999/resend/").status_code == 404

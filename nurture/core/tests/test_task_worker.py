@@ -10,6 +10,7 @@ accepted again), without needing to restart the server every test shares.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import socket
@@ -53,18 +54,14 @@ class Relay:
         """Refuse new connections and cut every open one, as a stopping server does."""
         if self._listener is not None:
             # shutdown() wakes the thread blocked in accept(); close() alone leaves it listening.
-            try:
+            with contextlib.suppress(OSError):
                 self._listener.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             self._listener.close()
             self._listener = None
         with self._lock:
             for sock in self._sockets:
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 sock.close()
             self._sockets.clear()
 

@@ -271,7 +271,7 @@ def reference_resend_view(request: HttpRequest, pk: int, reference_pk: int) -> H
         except WorkflowError as error:
             form.add_error(None, str(error))
         else:
-            sent = "sent" if new.token_hash else "ready to go when you submit"
+            sent = "on its way" if new.token_hash else "ready to go when you submit"
             messages.success(
                 request, f"The request to {new.referee_email} is {sent}. The earlier link no longer works."
             )

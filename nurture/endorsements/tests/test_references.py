@@ -211,3 +211,26 @@ def test_referee_links_show_as_retrying_during_a_mail_outage_then_sent(practitio
     table = page[page.index('id="references"') : page.index("</table>", page.index('id="references"'))]
     assert "Email retrying" not in table and table.count("Sent ") == 3
     assert len(mail_server.received) == 4, "three referees and the practitioner's receipt, once each"
+
+
+def test_over_the_email_limit_a_resend_is_refused_and_nothing_changes(application, practitioner, send_now, settings):
+    settings.NURTURE_EMAIL_LIMIT_PER_ADDRESS_HOUR = 1
+    old = reference_for(tokens_in_outbox()[0])
+    url = f"/applications/{application.pk}/references/{old.pk}/resend/"
+    client = client_for(practitioner)
+    with send_now():
+        first = client.post(url, {"referee_name": old.referee_name, "referee_email": "home.address@example.org"})
+    assert first.status_code == 302
+    newer = ReferenceRequest.objects.get(referee_email="home.address@example.org")
+    mail.outbox.clear()
+    with send_now():
+        refused = client.post(
+            f"/applications/{application.pk}/references/{newer.pk}/resend/",
+            {"referee_name": newer.referee_name, "referee_email": "home.address@example.org"},
+        )
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert "as many emails to this address in the last hour as we allow (1)" in page
+    assert 'value="home.address@example.org"' in page
+    assert mail.outbox == []
+    assert ReferenceRequest.objects.get(pk=newer.pk).replaced_at is None, "the refused resend changed nothing"

@@ -17,7 +17,9 @@ from django.utils.html import escape
 
 from conftest import client_for
 from nurture.accounts.models import User
+from nurture.accounts.tests.test_signup_and_login import SIGNUP
 from nurture.campaigns.models import Campaign, PledgeSignature
+from nurture.campaigns.tests.test_pledge import form_data as pledge_form_data
 from nurture.core.forms import PlainTextMixin, validate_multi_line, validate_single_line
 from nurture.portfolios.models import SupervisionEntry
 
@@ -109,15 +111,6 @@ def test_cleaning_a_form_twice_adds_each_validator_once():
 
 # Real forms, through their pages -----------------------------------------------------
 
-SIGNUP = {
-    "full_name": "Siobhan O'Neill",
-    "email": "siobhan.oneill@example.org",
-    "profession": "health-visitor",
-    "region": "north-west",
-    "password1": "slow mornings with the baby 7",
-    "password2": "slow mornings with the baby 7",
-}
-
 
 def field_error(page: str, name: str) -> str:
     start = page.index(f'id="id_{name}_error"')
@@ -191,16 +184,7 @@ def make_campaign() -> Campaign:
 )
 def test_the_pledge_refuses_a_control_character_next_to_the_field_and_sends_nothing(field, typed):
     campaign = make_campaign()
-    data = {
-        "name": "Rose Clark",
-        "profession": "health-visitor",
-        "organisation": "Leeds Community Healthcare",
-        "region": "yorkshire",
-        "email": "rose.clark@example.org",
-        "show_name": "on",
-        "website": "",
-        field: typed,
-    }
+    data = pledge_form_data(**{field: typed})
     response = client_for(None).post(reverse("campaigns:pledge", args=[campaign.slug]), data)
     page = response.content.decode()
     assert response.status_code == 400

@@ -18,12 +18,14 @@ import random
 from datetime import timedelta
 from typing import Any, TextIO
 
+from django.conf import settings
 from django.core.management.base import OutputWrapper
 from django.db import transaction
 from django.utils import timezone
 
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
+from nurture.core.models import OutboundEmail
 from nurture.endorsements.models import Application, Assignment, ReferenceRequest, Review, Score
 from nurture.endorsements.services import _snapshot_take
 from nurture.endorsements.workflow import State
@@ -63,6 +65,30 @@ def _references(application: Application, rng: random.Random, *, answered: bool)
         if state == "bounced":
             reference.bounced_at = now - timedelta(days=10)
         reference.save()
+        _reference_email(reference, bounced=state == "bounced")
+
+
+def _reference_email(reference: ReferenceRequest, *, bounced: bool) -> None:
+    """The outbox row of the referee's email, so its page and /staff/outbox/ show how it went."""
+    sent = reference.sent_at or timezone.now()
+    OutboundEmail.objects.create(
+        created_at=sent,
+        to=reference.referee_email,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        subject=f"Reference request for {reference.application.practitioner}",
+        body_text="(demo data: the email as it was sent)",
+        message_id=f"<demo-reference-{reference.pk}@nurture.localhost>",
+        purpose="endorsements/email/reference_request",
+        about_type=ReferenceRequest._meta.label_lower,
+        about_id=str(reference.pk),
+        sender_key=f"user:{reference.application.practitioner_id}",
+        state=OutboundEmail.State.BOUNCED if bounced else OutboundEmail.State.SENT,
+        attempts=1,
+        next_attempt_at=sent,
+        give_up_at=sent + timedelta(days=1),
+        sent_at=None if bounced else sent,
+        last_error="SMTPRecipientsRefused: 550 5.1.1 Mailbox unavailable" if bounced else "",
+    )
 
 
 def _review(application: Application, assessor: User, rng: random.Random, recommendation: str) -> None:

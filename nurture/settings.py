@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "nurture.accounts.middleware.allauth_posts_atomic",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -232,7 +233,7 @@ NURTURE_EMAIL_LIMIT_PER_SENDER_HOUR = envint("NURTURE_EMAIL_LIMIT_PER_SENDER_HOU
 NURTURE_EMAIL_LIMIT_PER_SENDER_DAY = envint("NURTURE_EMAIL_LIMIT_PER_SENDER_DAY", 100)
 
 # Background work: inline while developing and testing, the database queue and
-# its worker (`manage.py db_worker`) in production.
+# its worker (`manage.py task_worker`) in production.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
@@ -243,6 +244,12 @@ TASKS = {
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies in front of the web processes append the client's address to
+# X-Forwarded-For. 0 (the default) reads the connection's own address; behind one nginx, 1.
+# Email limits and the pledge's limits count visitors by this address; allauth's login
+# limits too.
+NURTURE_TRUSTED_PROXY_COUNT = envint("NURTURE_TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = NURTURE_TRUSTED_PROXY_COUNT
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,11 +1,13 @@
 """django-allauth, made to send its emails (verification, password reset, security
-notices) through Nurture's outbox instead of straight to the mail server.
+notices, re-authentication codes) through Nurture's outbox instead of straight to
+the mail server.
 
 An account email is recorded like every other message, so a mail outage delays it
-instead of showing an error page after the account was made; the pages that
-follow ("check your email") say whether it has gone yet. Every address here was
-typed by someone, so the outbox's limits apply, counted per address and per
-account or network; over a limit nothing is recorded and the page says so.
+instead of showing an error page after the account was made; the "check your
+email" page says whether it has gone yet. Every address here was typed on one of
+allauth's forms, so the outbox's limits apply, counted per address and per
+account or network; over a limit nothing is recorded, the page says so, and
+allauth's own "email sent" message is not shown, since it would not be true.
 """
 
 from __future__ import annotations
@@ -22,8 +24,12 @@ from nurture.core.emails import EmailLimitReached, Sender, email_allowance_check
 from nurture.core.outbox import message_record
 
 # The session key under which the latest account email's outbox id is kept, so
-# the "check your email" page can say how its delivery is going.
+# the "check your email" page can say how its delivery is going, or that it was
+# refused (the value is then REFUSED).
 LAST_ACCOUNT_EMAIL = "nurture_last_account_email"
+REFUSED = "refused"
+# allauth's messages that say an email went; not shown when it was refused.
+SENT_MESSAGES = frozenset({"account/messages/email_confirmation_sent.txt", "account/messages/login_code_sent.txt"})
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -31,10 +37,13 @@ class AccountAdapter(DefaultAccountAdapter):
         request: HttpRequest | None = allauth_context.request
         sender = Sender.of(request) if request is not None else Sender("net:unknown")
         try:
-            email_allowance_check(to=email, sender=sender)
+            email_allowance_check(to=email, sender=sender, purpose=template_prefix)
         except EmailLimitReached as refused:
             if request is not None:
                 messages.error(request, str(refused))
+                request.nurture_email_refused = True  # type: ignore[attr-defined]
+                if hasattr(request, "session"):
+                    request.session[LAST_ACCOUNT_EMAIL] = REFUSED
             return
         ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
         rendered = self.render_mail(template_prefix, email, ctx)
@@ -55,3 +64,16 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         if request is not None and hasattr(request, "session"):
             request.session[LAST_ACCOUNT_EMAIL] = message.pk
+
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        if message_template in SENT_MESSAGES and getattr(request, "nurture_email_refused", False):
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)

@@ -12,6 +12,7 @@ from nurture.accounts.forms import ProfileForm, RoleForm
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.accounts.services import AccountError, person_role_assign, profile_update
+from nurture.core.forms import search_text
 from nurture.core.permissions import staff_required
 
 
@@ -28,7 +29,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @staff_required(Role.REGISTRAR)
 def people(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_text(request.GET.get("q", ""))
     found = User.objects.order_by("full_name", "email")
     if query:
         found = found.filter(Q(full_name__icontains=query) | Q(email__icontains=query))

@@ -29,9 +29,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nurture.campaigns.models import Campaign, PledgeSignature, PledgeTally, Resource, ResourceVersion
-from nurture.campaigns.signers import email_canonical, name_problem
+from nurture.campaigns.signers import name_problem
+from nurture.core.addresses import email_canonical, network_of
 from nurture.core.audit import audit_record
-from nurture.core.emails import EmailLimitReached, Sender, email_send, network_of
+from nurture.core.emails import EmailLimitReached, Sender, email_send
 from nurture.core.uploads import validate_upload
 
 Status = PledgeSignature.Status

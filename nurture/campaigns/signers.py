@@ -1,8 +1,6 @@
 """Who is signing the pledge: plain functions with no Django in them.
 
-- `email_canonical`: the form of an address that providers deliver to the same
-  mailbox, so one person cannot sign twice as `Jo.Bloggs+x@gmail.com` and
-  `jobloggs@googlemail.com`.
+- (`core.addresses.email_canonical` makes one signature per mailbox.)
 - `name_problem`: why a name cannot go on a public list (a link, or a leading
   spreadsheet formula character), or "".
 - `csv_safe`: a cell that a spreadsheet will not run as a formula.
@@ -12,25 +10,12 @@ from __future__ import annotations
 
 import re
 
-GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LINK = re.compile(
     r"(https?:|ftp:|mailto:|www\.|//|<a\b|\[url|"
     r"\b[a-z0-9-]+\.(com|net|org|info|biz|io|co|uk|ru|xyz|top|site|online|link|click|ly|me|app|shop)\b)",
     re.IGNORECASE,
 )
-
-
-def email_canonical(email: str) -> str:
-    """Lower case; without a +tag; without dots for Gmail, whose two domains are one."""
-    email = email.strip().lower()
-    local, at, domain = email.rpartition("@")
-    if not at:
-        return email
-    local = local.split("+", 1)[0]
-    if domain in GMAIL_DOMAINS:
-        local, domain = local.replace(".", ""), "gmail.com"
-    return f"{local}@{domain}"
 
 
 def name_problem(name: str) -> str:

@@ -63,6 +63,8 @@ from nurture.campaigns.services import (
 )
 from nurture.campaigns.signers import csv_safe
 from nurture.core.audit import audit_record
+from nurture.core.emails import client_address
+from nurture.core.forms import search_text
 from nurture.core.origins import sent_from_another_site
 from nurture.core.permissions import staff_required
 from nurture.core.uploads import private_file_response
@@ -119,7 +121,7 @@ def archive(request: HttpRequest) -> HttpResponse:
 
 
 def _client_address(request: HttpRequest) -> str | None:
-    return str(request.META.get("REMOTE_ADDR") or "") or None
+    return client_address(request) or None
 
 
 def _pledge_page(request: HttpRequest, campaign: Campaign, form: PledgeForm, status: int = 200) -> HttpResponse:
@@ -315,7 +317,7 @@ def _pledge_action(request: HttpRequest, campaign: Campaign) -> HideForm | None:
 def staff_pledge(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_object_or_404(Campaign, slug=slug)
     status = request.GET.get("status", "")[:12]
-    q = request.GET.get("q", "").strip()[:100]
+    q = search_text(request.GET.get("q", ""))
     if request.method == "POST":
         bad = _pledge_action(request, campaign)
         if bad is None:

@@ -16,7 +16,6 @@ never limited.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -27,20 +26,9 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from nurture.core.addresses import email_canonical, network_of
 from nurture.core.models import OutboundEmail
 from nurture.core.outbox import message_record
-
-
-def network_of(address: str) -> str:
-    """'192.0.2.0/24' for 192.0.2.77; '2001:db8:1:2::/64' for an IPv6 address; '' if not an address."""
-    try:
-        ip = ipaddress.ip_address(address.strip())
-    except ValueError:
-        return ""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    prefix = 24 if ip.version == 4 else 64
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
 @dataclass(frozen=True)
@@ -53,7 +41,7 @@ class Sender:
     def of(cls, request: HttpRequest) -> Sender:
         if request.user.is_authenticated:
             return cls(f"user:{request.user.pk}")
-        return cls.from_address(str(request.META.get("REMOTE_ADDR") or ""))
+        return cls.from_address(client_address(request))
 
     @classmethod
     def from_address(cls, address: str) -> Sender:
@@ -64,6 +52,20 @@ class Sender:
         return cls(f"user:{user.pk}")
 
 
+def client_address(request: HttpRequest) -> str:
+    """The visitor's IP address. Behind `NURTURE_TRUSTED_PROXY_COUNT` reverse proxies,
+    it is the address the outermost trusted proxy saw, read from the right of
+    X-Forwarded-For (what the visitor wrote at the left is not trusted); without
+    proxies it is the connection's own address."""
+    proxies = int(getattr(settings, "NURTURE_TRUSTED_PROXY_COUNT", 0))
+    if proxies > 0:
+        forwarded = [part.strip() for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return str(request.META.get("REMOTE_ADDR") or "")
+
+
 class EmailLimitReached(Exception):
     """Sending this message would go over a limit; nothing was sent. The text is for the person."""
 
@@ -72,11 +74,24 @@ def _limit(name: str) -> int:
     return int(getattr(settings, name))
 
 
-def email_allowance_check(*, to: str, sender: Sender) -> None:
-    """Raise `EmailLimitReached` if one more message to `to` from `sender` would go over a limit."""
+def _family(purpose: str) -> str:
+    """What kind of email a template makes, for the per-address count: its app
+    (`portfolios/email/supervision_confirm` → `portfolios/`; allauth's → `account/`)."""
+    return purpose.split("/", 1)[0] + "/"
+
+
+def email_allowance_check(*, to: str, sender: Sender, purpose: str) -> None:
+    """Raise `EmailLimitReached` if one more message to `to` from `sender` would go over a limit.
+
+    An address is counted per mailbox (`jo.bloggs+x@gmail.com` is `jobloggs@gmail.com`)
+    and per kind of email, so that someone who asks for ten password resets for an
+    address blocks only more password resets to it, not the supervisor's link a
+    practitioner sends there. A sender is counted across every kind.
+    """
     now = timezone.now()
-    typed = OutboundEmail.objects.exclude(sender_key="")
-    recipient = typed.filter(to=to.strip().lower())
+    recipient = OutboundEmail.objects.exclude(sender_key="").filter(
+        recipient_key=email_canonical(to), purpose__startswith=_family(purpose)
+    )
     from_sender = OutboundEmail.objects.filter(sender_key=sender.key)
     checks = (
         (recipient, "NURTURE_EMAIL_LIMIT_PER_ADDRESS_HOUR", timedelta(hours=1), "to this address in the last hour"),
@@ -117,7 +132,7 @@ def email_send(
     `EmailLimitReached` is raised, with nothing recorded, when one is reached.
     """
     if sender is not None:
-        email_allowance_check(to=to, sender=sender)
+        email_allowance_check(to=to, sender=sender, purpose=template)
     subject, text, html = email_render(template=template, context=context)
     return message_record(
         to=to,

@@ -9,11 +9,14 @@ next to the field.
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.forms.renderers import TemplatesSetting
 
 CONTROL_CHARACTERS_CODE = "control_characters"
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 validate_single_line = RegexValidator(
     # C0, DEL and C1 controls, and the Unicode line and paragraph separators:
@@ -33,6 +36,13 @@ validate_multi_line = RegexValidator(
     inverse_match=True,
 )
 """Refuses control characters other than tab, LF and CR in text typed into a textarea."""
+
+
+def search_text(raw: str, *, max_length: int = 100) -> str:
+    """A search box's text as a query can use it: control characters (which
+    PostgreSQL refuses in a string, NUL above all) become spaces, and it is
+    trimmed to `max_length`. A search never refuses; it finds what it can."""
+    return " ".join(_CONTROLS.sub(" ", raw).split())[:max_length]
 
 
 class NurtureFormRenderer(TemplatesSetting):

@@ -46,6 +46,7 @@ class OutboundEmail(models.Model):
     entry, a reference request), so its page can show how delivery went.
     `sender_key` is who made the site send to an address they typed (`user:12`
     or a network such as `net:192.0.2.0/24`); empty for the site's own notices.
+    `recipient_key` is the address in the form the limits count (one per mailbox).
     """
 
     class State(models.TextChoices):
@@ -58,6 +59,9 @@ class OutboundEmail(models.Model):
 
     created_at = models.DateTimeField(db_index=True)
     to = models.EmailField(max_length=254)
+    recipient_key = models.CharField(
+        max_length=254, help_text="The address as the limits count it (core.addresses.email_canonical)."
+    )
     from_email = models.CharField(max_length=254)
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
@@ -80,7 +84,7 @@ class OutboundEmail(models.Model):
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="outbox_due"),
             models.Index(fields=["about_type", "about_id", "-created_at"], name="outbox_about"),
-            models.Index(fields=["to", "created_at"], name="outbox_rate_recipient"),
+            models.Index(fields=["recipient_key", "created_at"], name="outbox_rate_recipient"),
             models.Index(fields=["sender_key", "created_at"], name="outbox_rate_sender"),
         ]
         constraints = [

@@ -39,6 +39,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django_tasks import task
 
+from nurture.core.addresses import email_canonical
 from nurture.core.audit import audit_record
 from nurture.core.models import OutboundEmail
 
@@ -84,7 +85,8 @@ def message_record(
     about_type, about_id = about_key(about) if about is not None else ("", "")
     message = OutboundEmail.objects.create(
         created_at=now,
-        to=to.strip().lower(),
+        to=to.strip(),
+        recipient_key=email_canonical(to),
         from_email=from_email or settings.DEFAULT_FROM_EMAIL,
         subject=" ".join(subject.split())[:300],
         body_text=body_text,
@@ -166,8 +168,12 @@ def retry_wait(attempts: int) -> timedelta:
 
 
 def message_attempt(message_id: int, *, now: datetime | None = None) -> str:
-    """Claim the message if it is due, hand it to the mail server, and record what happened."""
-    now = now or timezone.now()
+    """Claim the message if it is due, hand it to the mail server, and record what happened.
+
+    `now` may be given to act as at a later time (tests, the sweep); the claim and
+    the next wait are never counted from earlier than the real clock, so a slow
+    sweep cannot hand out claims that have already run out."""
+    now = max(now, timezone.now()) if now is not None else timezone.now()
     if not _claim(message_id, now):
         state = OutboundEmail.objects.filter(pk=message_id).values_list("state", flat=True).first()
         return str(state or "")
@@ -222,7 +228,13 @@ def outbox_send_due(*, now: datetime | None = None, limit: int = 1000) -> dict[s
     ids = list(OutboundEmail.objects.filter(due).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
     counts: dict[str, int] = {}
     for message_id in ids:
-        state = message_attempt(message_id, now=now)
+        try:
+            state = message_attempt(message_id, now=now)
+        except Exception:
+            # One message that cannot even be attempted (the database hiccuped) must not
+            # stop the others; its claim runs out and the next sweep tries it again.
+            logger.exception("The outbox sweep could not attempt email %s", message_id)
+            state = "error"
         counts[state] = counts.get(state, 0) + 1
     return counts
 
@@ -234,12 +246,29 @@ class OutboxError(Exception):
     """A change to the outbox that is refused, with a message for the staff member."""
 
 
+def _superseded() -> models.Q:
+    """A message about a record that has had a newer message since (a corrected address, a new link)."""
+    newer = OutboundEmail.objects.filter(
+        about_type=models.OuterRef("about_type"), about_id=models.OuterRef("about_id"), pk__gt=models.OuterRef("pk")
+    ).exclude(about_type="")
+    return models.Q(models.Exists(newer))
+
+
 def message_resend(*, message: OutboundEmail, actor: Any) -> OutboundEmail:
-    """Send a retrying, failed or bounced message again now, with a fresh day of retries."""
+    """Send a retrying, failed or bounced message again now, with a fresh day of retries.
+
+    Refused when a newer message about the same record exists: its link has been
+    replaced (the practitioner corrected the address), so this one must not go."""
     now = timezone.now()
     with transaction.atomic():
+        if OutboundEmail.objects.filter(_superseded(), pk=message.pk).exists():
+            raise OutboxError(
+                "A newer email about the same thing has been sent since (to a corrected address, with a new "
+                "link), so this one is not sent again."
+            )
+        stuck = Q(state=State.SENDING, claimed_until__lt=now)
         moved = OutboundEmail.objects.filter(
-            pk=message.pk, state__in=(State.RETRYING, State.FAILED, State.BOUNCED)
+            Q(state__in=(State.RETRYING, State.FAILED, State.BOUNCED)) | stuck, pk=message.pk
         ).update(
             state=State.QUEUED,
             next_attempt_at=now,
@@ -317,8 +346,13 @@ def deliveries_about(records: list[Any]) -> dict[Any, Delivery]:
     return {record.pk: delivery_of(latest[str(record.pk)]) for record in records if str(record.pk) in latest}
 
 
-def messages_needing_attention() -> models.QuerySet[OutboundEmail]:
-    """Retrying, bounced and failed messages, the longest-waiting first (the staff page)."""
-    return OutboundEmail.objects.filter(state__in=(State.RETRYING, State.BOUNCED, State.FAILED)).order_by(
-        "created_at", "pk"
+def messages_needing_attention(*, now: datetime | None = None) -> models.QuerySet[OutboundEmail]:
+    """Retrying, bounced and failed messages, and any whose worker died mid-send, the
+    longest-waiting first (the staff page); not those that a newer message replaced."""
+    now = now or timezone.now()
+    stuck = Q(state=State.SENDING, claimed_until__lt=now)
+    return (
+        OutboundEmail.objects.filter(Q(state__in=(State.RETRYING, State.BOUNCED, State.FAILED)) | stuck)
+        .exclude(_superseded())
+        .order_by("created_at", "pk")
     )

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from nurture.accounts.roles import Role
+from nurture.core.forms import search_text
 from nurture.core.models import AuditEntry, OutboundEmail
 from nurture.core.outbox import OutboxError, delivery_of, message_resend, messages_needing_attention
 from nurture.core.permissions import staff_required
@@ -37,7 +38,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 @staff_required(Role.REGISTRAR)
 def audit_log(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("actor")
-    action = request.GET.get("action", "").strip()[:100]
+    action = search_text(request.GET.get("action", ""))
     if action:
         entries = entries.filter(action__startswith=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nurture.accounts.roles import Role
 from nurture.core.audit import audit_trail
 from nurture.core.emails import Sender
+from nurture.core.forms import search_text
 from nurture.core.permissions import practitioner_required, staff_required
 from nurture.framework.models import Level
 from nurture.register.forms import (
@@ -259,7 +260,7 @@ def _day(entry: RegisterEntry, today: date) -> str:
 @staff_required(Role.REGISTRAR)
 @require_GET
 def staff_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:100]
+    q = search_text(request.GET.get("q", ""))
     status = request.GET.get("status", "")
     page = page_number(request.GET.get("page"))
     rows = list(staff_register_search(q=q, status=status)[(page - 1) * 50 : page * 50 + 1])

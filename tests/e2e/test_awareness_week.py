@@ -33,7 +33,7 @@ from nurture.campaigns.demo import tallies_recount
 from nurture.campaigns.events.models import Event
 from nurture.campaigns.events.services import event_moderate, event_submit
 from nurture.campaigns.models import Campaign, PledgeSignature
-from nurture.campaigns.signers import email_canonical
+from nurture.core.addresses import email_canonical
 from tests.e2e.conftest import Visitor, link_in
 from tests.e2e.test_endorsement_journey import sign_in
 

@@ -104,7 +104,7 @@ def sign_up_and_confirm(me: Visitor, mailoutbox: Outbox) -> None:
     me.type_into(page.get_by_label("Password", exact=True), PASSWORD)
     me.type_into(page.get_by_label("Password (again)"), PASSWORD)
     me.follow(page.get_by_role("button", name="Sign Up"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Verify")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check your email")
 
     me.visit(link_in(mailoutbox, to=EMAIL, path=r"/accounts/confirm-email/[^/\s]+/"))
     me.follow(page.get_by_role("button", name="Confirm"))

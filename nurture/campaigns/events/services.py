@@ -2,7 +2,7 @@
 
 Each function takes keyword arguments, runs in one transaction on a locked row,
 checks who may do it and from which state, records it in the audit log, and
-emails the organiser once the transaction has committed.
+records the organiser's email in the outbox in the same transaction (it is sent once that commits).
 
 An approved event's own fields are what the public sees. An organiser's edit of an
 approved event is stored in `proposal` and waits for the coordinator; approving it

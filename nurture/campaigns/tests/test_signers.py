@@ -2,8 +2,8 @@
 
 import pytest
 
-from nurture.campaigns.signers import csv_safe, email_canonical, name_problem
-from nurture.core.emails import network_of
+from nurture.campaigns.signers import csv_safe, name_problem
+from nurture.core.addresses import email_canonical, network_of
 
 
 @pytest.mark.parametrize(

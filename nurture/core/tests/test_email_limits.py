@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from nurture.core.emails import EmailLimitReached, Sender, email_send, network_of
+from nurture.core.addresses import network_of
+from nurture.core.emails import EmailLimitReached, Sender, email_send
 from nurture.core.models import OutboundEmail
 
 TEMPLATE = "portfolios/email/supervision_confirm"
@@ -89,3 +90,51 @@ def test_visitors_are_counted_by_network():
     assert Sender.from_address("192.0.2.77") == Sender.from_address("192.0.2.200") == Sender("net:192.0.2.0/24")
     assert Sender.from_address("not an address") == Sender("net:unknown")
     assert network_of("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
+
+
+def test_an_address_is_counted_per_mailbox_not_per_spelling(db):
+    for n, spelling in enumerate(("jo.bloggs@gmail.com", "jobloggs+1@googlemail.com", "Jo.Bloggs+x@gmail.com")):
+        send(spelling, f"user:{n}")
+    with pytest.raises(EmailLimitReached, match="to this address"):
+        send("j.o.b.l.o.g.g.s+again@gmail.com", "user:99")
+
+
+def test_one_kind_of_email_does_not_use_up_an_address_for_another(db):
+    for n in range(3):
+        email_send(
+            to="rose@example.org",
+            template="register/email/subscription_confirm",
+            context={"count": 1, "confirm_url": "https://example.org/", "unsubscribe_url": "https://example.org/"},
+            sender=Sender(f"net:198.51.{n}.0/24"),
+        )
+    send("rose@example.org", "user:1")  # a supervisor's link still goes
+    with pytest.raises(EmailLimitReached):
+        email_send(
+            to="rose@example.org",
+            template="register/email/subscription_confirm",
+            context={"count": 1, "confirm_url": "https://example.org/", "unsubscribe_url": "https://example.org/"},
+            sender=Sender("net:203.0.113.0/24"),
+        )
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "127.0.0.1"),
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "198.51.100.1, 203.0.113.9", "203.0.113.9"),
+        (2, "198.51.100.1, 203.0.113.9", "198.51.100.1"),
+        (1, "", "127.0.0.1"),
+    ],
+    ids=["no proxy: the connection", "one proxy", "a forged left part is ignored", "two proxies", "no header"],
+)
+def test_behind_a_proxy_a_visitor_is_counted_by_the_address_the_proxy_saw(rf, settings, proxies, forwarded, expected):
+    from django.contrib.auth.models import AnonymousUser
+
+    from nurture.core.emails import client_address
+
+    settings.NURTURE_TRUSTED_PROXY_COUNT = proxies
+    request = rf.post("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    request.user = AnonymousUser()
+    assert client_address(request) == expected
+    assert Sender.of(request) == Sender.from_address(expected)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -282,3 +282,74 @@ def test_a_message_that_was_sent_cannot_be_sent_again_from_the_staff_page(
     assert "has been sent already; nothing was changed" in response.content.decode()
     assert len(mail_server.received) == 1
     assert client_for(registrar).post("/staff/outbox/999999/resend/").status_code == 404
+
+
+def test_a_claim_is_never_counted_from_before_the_clock(practitioner, mail_server, send_now, monkeypatch):
+    """A sweep that started long ago (a slow mail server) must not hand out a claim that has
+    already run out, or another worker could send the same message at the same time."""
+    monkeypatch.setattr(outbox, "_enqueue", lambda *args, **kwargs: None)
+    with send_now():
+        name_supervisor(practitioner, "rose.clark@example.org")
+    message = OutboundEmail.objects.get()
+    seen: list[datetime] = []
+    real_email_message = outbox._email_message
+
+    def watching(row):
+        seen.append(OutboundEmail.objects.get(pk=row.pk).claimed_until)
+        return real_email_message(row)
+
+    monkeypatch.setattr(outbox, "_email_message", watching)
+    assert message_attempt(message.pk, now=timezone.now() - timedelta(minutes=30)) == State.SENT
+    assert seen[0] > timezone.now() + timedelta(minutes=outbox.CLAIM_MINUTES - 1)
+
+
+def test_one_message_that_cannot_be_attempted_does_not_stop_the_sweep(practitioner, mail_server, send_now, monkeypatch):
+    monkeypatch.setattr(outbox, "_enqueue", lambda *args, **kwargs: None)
+    with send_now():
+        first = name_supervisor(practitioner, "first@example.org")
+        name_supervisor(practitioner, "second@example.org")
+    real_attempt = outbox.message_attempt
+    broken = OutboundEmail.objects.get(about_id=str(first.pk)).pk
+
+    def attempt(message_id, *, now=None):
+        if message_id == broken:
+            raise RuntimeError("the database hiccuped")
+        return real_attempt(message_id, now=now)
+
+    monkeypatch.setattr(outbox, "message_attempt", attempt)
+    assert outbox_send_due() == {"error": 1, State.SENT: 1}
+    assert [str(m["To"]) for m in mail_server.received] == ["second@example.org"]
+
+
+def test_a_bounced_message_replaced_by_a_corrected_address_is_not_offered_again(
+    practitioner, registrar, mail_server, send_now
+):
+    mail_server.refuse["rose@exmaple.org"] = "550 5.1.2 Domain not found"
+    with send_now():
+        entry = name_supervisor(practitioner, "rose@exmaple.org")
+    bounced = OutboundEmail.objects.get()
+    assert bounced.state == State.BOUNCED
+    assert "rose@exmaple.org" in client_for(registrar).get("/staff/outbox/").content.decode()
+
+    with send_now():
+        client_for(practitioner).post(
+            f"/portfolio/supervision/{entry.pk}/resend/", {"supervisor_email": "rose@example.org"}
+        )
+    page = client_for(registrar).get("/staff/outbox/").content.decode()
+    assert "rose@exmaple.org" not in page, "the practitioner has sent a new link since"
+    response = client_for(registrar).post(f"/staff/outbox/{bounced.pk}/resend/", follow=True)
+    assert "A newer email about the same thing has been sent since" in response.content.decode()
+    assert [str(m["To"]) for m in mail_server.received] == ["rose@example.org"], "the old link never goes"
+
+
+def test_a_message_whose_worker_died_mid_send_shows_on_the_staff_page(
+    practitioner, registrar, mail_server, send_now, monkeypatch
+):
+    monkeypatch.setattr(outbox, "_enqueue", lambda *args, **kwargs: None)
+    with send_now():
+        name_supervisor(practitioner, "rose.clark@example.org")
+    message = OutboundEmail.objects.get()
+    assert outbox._claim(message.pk, timezone.now())
+    OutboundEmail.objects.filter(pk=message.pk).update(claimed_until=timezone.now() - timedelta(minutes=1))  # it died
+    page = client_for(registrar).get("/staff/outbox/").content.decode()
+    assert "rose.clark@example.org" in page and "Email sending" in page

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -89,20 +90,24 @@ def email_allowance_check(*, to: str, sender: Sender, purpose: str) -> None:
     practitioner sends there. A sender is counted across every kind.
     """
     now = timezone.now()
+    hour, day = now - timedelta(hours=1), now - timedelta(days=1)
     recipient = OutboundEmail.objects.exclude(sender_key="").filter(
         recipient_key=email_canonical(to), purpose__startswith=_family(purpose)
     )
     from_sender = OutboundEmail.objects.filter(sender_key=sender.key)
+    # One query for each of the two, counting the hour and the day together.
+    windows = {"hour": Count("pk", filter=Q(created_at__gt=hour)), "day": Count("pk")}
+    to_address = recipient.filter(created_at__gt=day).aggregate(**windows)
+    by_sender = from_sender.filter(created_at__gt=day).aggregate(**windows)
     checks = (
-        (recipient, "NURTURE_EMAIL_LIMIT_PER_ADDRESS_HOUR", timedelta(hours=1), "to this address in the last hour"),
-        (recipient, "NURTURE_EMAIL_LIMIT_PER_ADDRESS_DAY", timedelta(days=1), "to this address today"),
-        (from_sender, "NURTURE_EMAIL_LIMIT_PER_SENDER_HOUR", timedelta(hours=1), "for you in the last hour"),
-        (from_sender, "NURTURE_EMAIL_LIMIT_PER_SENDER_DAY", timedelta(days=1), "for you today"),
+        (to_address["hour"], "NURTURE_EMAIL_LIMIT_PER_ADDRESS_HOUR", "to this address in the last hour", "in an hour"),
+        (to_address["day"], "NURTURE_EMAIL_LIMIT_PER_ADDRESS_DAY", "to this address today", "tomorrow"),
+        (by_sender["hour"], "NURTURE_EMAIL_LIMIT_PER_SENDER_HOUR", "for you in the last hour", "in an hour"),
+        (by_sender["day"], "NURTURE_EMAIL_LIMIT_PER_SENDER_DAY", "for you today", "tomorrow"),
     )
-    for rows, setting, window, where in checks:
+    for count, setting, where, later in checks:
         limit = _limit(setting)
-        if rows.filter(created_at__gt=now - window).count() >= limit:
-            later = "in an hour" if window <= timedelta(hours=1) else "tomorrow"
+        if count >= limit:
             raise EmailLimitReached(
                 f"We have already sent as many emails {where} as we allow ({limit}), so nothing was sent. "
                 f"Please try again {later}."

@@ -226,7 +226,7 @@ NURTURE_SITE_URL = os.environ.get("NURTURE_SITE_URL", "http://127.0.0.1:8000").r
 NURTURE_EMAIL_RETRY_HOURS = envint("NURTURE_EMAIL_RETRY_HOURS", 24)
 # Messages to an address someone typed (supervisors, referees, pledge signers,
 # alert subscribers, new accounts): at most this many to one address, and from
-# one account or network, per hour and per day. Over a limit nothing is sent.
+# one account or network, per hour and per day. Over a limit nothing is sent; 0 turns one off.
 NURTURE_EMAIL_LIMIT_PER_ADDRESS_HOUR = envint("NURTURE_EMAIL_LIMIT_PER_ADDRESS_HOUR", 10)
 NURTURE_EMAIL_LIMIT_PER_ADDRESS_DAY = envint("NURTURE_EMAIL_LIMIT_PER_ADDRESS_DAY", 20)
 NURTURE_EMAIL_LIMIT_PER_SENDER_HOUR = envint("NURTURE_EMAIL_LIMIT_PER_SENDER_HOUR", 30)

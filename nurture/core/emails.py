@@ -107,7 +107,7 @@ def email_allowance_check(*, to: str, sender: Sender, purpose: str) -> None:
     )
     for count, setting, where, later in checks:
         limit = _limit(setting)
-        if count >= limit:
+        if limit and count >= limit:  # 0 turns a limit off
             raise EmailLimitReached(
                 f"We have already sent as many emails {where} as we allow ({limit}), so nothing was sent. "
                 f"Please try again {later}."

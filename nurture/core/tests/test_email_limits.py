@@ -138,3 +138,11 @@ def test_behind_a_proxy_a_visitor_is_counted_by_the_address_the_proxy_saw(rf, se
     request.user = AnonymousUser()
     assert client_address(request) == expected
     assert Sender.of(request) == Sender.from_address(expected)
+
+
+def test_a_limit_of_zero_is_off(db, settings):
+    settings.NURTURE_EMAIL_LIMIT_PER_SENDER_HOUR = 0
+    settings.NURTURE_EMAIL_LIMIT_PER_SENDER_DAY = 0
+    for n in range(8):
+        send(f"person{n}@example.org", "net:127.0.0.0/24")
+    assert OutboundEmail.objects.count() == 8

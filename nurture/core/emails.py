@@ -95,10 +95,20 @@ def email_allowance_check(*, to: str, sender: Sender, purpose: str) -> None:
         recipient_key=email_canonical(to), purpose__startswith=_family(purpose)
     )
     from_sender = OutboundEmail.objects.filter(sender_key=sender.key)
-    # One query for each of the two, counting the hour and the day together.
+    # One query for each of the two, counting the hour and the day together; none
+    # for a pair of limits that is turned off.
     windows = {"hour": Count("pk", filter=Q(created_at__gt=hour)), "day": Count("pk")}
-    to_address = recipient.filter(created_at__gt=day).aggregate(**windows)
-    by_sender = from_sender.filter(created_at__gt=day).aggregate(**windows)
+    off = {"hour": 0, "day": 0}
+    to_address = (
+        recipient.filter(created_at__gt=day).aggregate(**windows)
+        if _limit("NURTURE_EMAIL_LIMIT_PER_ADDRESS_HOUR") or _limit("NURTURE_EMAIL_LIMIT_PER_ADDRESS_DAY")
+        else off
+    )
+    by_sender = (
+        from_sender.filter(created_at__gt=day).aggregate(**windows)
+        if _limit("NURTURE_EMAIL_LIMIT_PER_SENDER_HOUR") or _limit("NURTURE_EMAIL_LIMIT_PER_SENDER_DAY")
+        else off
+    )
     checks = (
         (to_address["hour"], "NURTURE_EMAIL_LIMIT_PER_ADDRESS_HOUR", "to this address in the last hour", "in an hour"),
         (to_address["day"], "NURTURE_EMAIL_LIMIT_PER_ADDRESS_DAY", "to this address today", "tomorrow"),

@@ -2,7 +2,9 @@
 
 - `message_record` writes one `OutboundEmail` row inside the caller's
   transaction, so the message exists exactly when the change that caused it
-  does, and asks for `outbox_deliver` once the transaction commits.
+  does, and asks for `outbox_deliver`: with the database queue, in the same
+  transaction (the task row commits with the change); with any other backend
+  (the immediate one in development), once the transaction commits.
 - `message_attempt` claims the row with one `UPDATE … WHERE state IN (…)`, so
   two workers (or a worker and the sweep) never send it twice, then hands it to
   the mail server. A refused connection, a timeout or any SMTP error is retried
@@ -38,6 +40,8 @@ from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks_db.backend import DatabaseBackend
 
 from nurture.core.addresses import email_canonical
 from nurture.core.audit import audit_record
@@ -83,6 +87,11 @@ def message_record(
     """Record one message in the current transaction; it is sent once that commits."""
     now = timezone.now()
     about_type, about_id = about_key(about) if about is not None else ("", "")
+    backend = outbox_deliver.get_backend()
+    # The immediate backend sends at the commit, in this process: the row is claimed for
+    # that first attempt as it is written, which saves a write per message. If the
+    # process dies before sending, the claim runs out and the sweep sends it.
+    inline = isinstance(backend, ImmediateBackend)
     message = OutboundEmail.objects.create(
         created_at=now,
         to=to.strip(),
@@ -98,13 +107,27 @@ def message_record(
         sender_key=sender_key,
         next_attempt_at=now,
         give_up_at=now + timedelta(hours=_retry_hours()),
+        state=State.SENDING if inline else State.QUEUED,
+        claimed_until=now + timedelta(minutes=CLAIM_MINUTES) if inline else None,
+        attempts=1 if inline else 0,
     )
     message_id = message.pk
-    transaction.on_commit(lambda: _enqueue(message_id))
+    if inline:
+        transaction.on_commit(lambda: _enqueue(message_id, claimed=True))
+    elif isinstance(backend, DatabaseBackend) and transaction.get_connection().in_atomic_block:
+        # The queue is a table in this database: its task row commits, or not, with the
+        # change and the message (one transaction fewer per request than after the commit).
+        try:
+            with transaction.atomic():
+                outbox_deliver.enqueue(message_id=message_id)
+        except Exception:
+            logger.exception("Could not queue the delivery of email %s; the outbox sweep will send it", message_id)
+    else:
+        transaction.on_commit(lambda: _enqueue(message_id))
     return message
 
 
-def _enqueue(message_id: int, *, run_after: datetime | None = None) -> None:
+def _enqueue(message_id: int, *, run_after: datetime | None = None, claimed: bool = False) -> None:
     """Ask for a delivery task. If the queue cannot take it now, the sweep sends the message."""
     try:
         if run_after is not None:
@@ -112,7 +135,7 @@ def _enqueue(message_id: int, *, run_after: datetime | None = None) -> None:
                 return  # the sweep retries it when it is due
             outbox_deliver.using(run_after=run_after).enqueue(message_id=message_id)
         else:
-            outbox_deliver.enqueue(message_id=message_id)
+            outbox_deliver.enqueue(message_id=message_id, claimed=claimed)
     except Exception:
         logger.exception("Could not queue the delivery of email %s; the outbox sweep will send it", message_id)
 
@@ -121,9 +144,12 @@ def _enqueue(message_id: int, *, run_after: datetime | None = None) -> None:
 
 
 @task()
-def outbox_deliver(*, message_id: int) -> str:
-    """Try to send one message now; returns its state afterwards. Safe to run twice."""
-    return message_attempt(message_id)
+def outbox_deliver(*, message_id: int, claimed: bool = False) -> str:
+    """Try to send one message now; returns its state afterwards. Safe to run twice.
+
+    `claimed`: the row was claimed for this attempt when it was recorded (the
+    immediate backend, which runs this once, at the commit)."""
+    return message_attempt(message_id, claimed=claimed)
 
 
 def _claim(message_id: int, now: datetime) -> bool:
@@ -167,17 +193,19 @@ def retry_wait(attempts: int) -> timedelta:
     return timedelta(seconds=min(FIRST_WAIT_SECONDS * 2 ** max(attempts - 1, 0), LONGEST_WAIT_SECONDS))
 
 
-def message_attempt(message_id: int, *, now: datetime | None = None) -> str:
+def message_attempt(message_id: int, *, now: datetime | None = None, claimed: bool = False) -> str:
     """Claim the message if it is due, hand it to the mail server, and record what happened.
 
     `now` may be given to act as at a later time (tests, the sweep); the claim and
     the next wait are never counted from earlier than the real clock, so a slow
     sweep cannot hand out claims that have already run out."""
     now = max(now, timezone.now()) if now is not None else timezone.now()
-    if not _claim(message_id, now):
+    if not claimed and not _claim(message_id, now):
         state = OutboundEmail.objects.filter(pk=message_id).values_list("state", flat=True).first()
         return str(state or "")
     message = OutboundEmail.objects.get(pk=message_id)
+    if message.state != State.SENDING:
+        return str(message.state)
     try:
         with get_connection(fail_silently=False) as connection:
             connection.send_messages([_email_message(message)])

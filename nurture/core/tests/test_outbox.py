@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from django_tasks.backends.dummy import DummyBackend
 
 from conftest import client_for
 from nurture.core import outbox
@@ -23,6 +24,15 @@ from nurture.portfolios.models import SupervisionEntry
 from nurture.portfolios.services import record_save
 
 State = OutboundEmail.State
+# A task backend that keeps what it is given and never runs it (django-tasks' dummy).
+QUEUE_THAT_NEVER_RUNS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+class DownQueue(DummyBackend):
+    """A task queue that cannot take anything (its database or broker is down)."""
+
+    def enqueue(self, task, args, kwargs):
+        raise ConnectionError("the task queue is down")
 
 
 def name_supervisor(practitioner, email: str) -> SupervisionEntry:
@@ -52,8 +62,8 @@ def test_a_message_is_recorded_with_the_change_and_sent_after_the_commit(practit
     with send_now():
         entry = name_supervisor(practitioner, "rose.clark@example.org")
         message = OutboundEmail.objects.get()
-        assert message.state == State.QUEUED, "nothing goes before the change is committed"
-        assert mail_server.received == []
+        assert message.state in (State.QUEUED, State.SENDING)
+        assert mail_server.received == [], "nothing goes before the change is committed"
     message.refresh_from_db()
     assert message.state == State.SENT
     assert (message.about_type, message.about_id) == ("portfolios.supervisionentry", str(entry.pk))
@@ -200,8 +210,8 @@ def test_a_mail_server_that_times_out_is_retried(practitioner, silent_server, se
     assert "timed out" in message.last_error
 
 
-def test_two_workers_cannot_both_send_one_message(practitioner, mail_server, send_now, monkeypatch):
-    monkeypatch.setattr(outbox, "_enqueue", lambda *args, **kwargs: None)  # no task: the sweep alone
+def test_two_workers_cannot_both_send_one_message(practitioner, mail_server, send_now, settings):
+    settings.TASKS = QUEUE_THAT_NEVER_RUNS  # no task runs: the sweep alone
     with send_now():
         name_supervisor(practitioner, "rose.clark@example.org")
     message = OutboundEmail.objects.get()
@@ -216,12 +226,8 @@ def test_two_workers_cannot_both_send_one_message(practitioner, mail_server, sen
     assert len(mail_server.received) == 1
 
 
-def test_a_queue_that_cannot_take_the_task_loses_nothing(practitioner, mail_server, send_now, monkeypatch):
-    class DownQueue:
-        def enqueue(self, **kwargs):
-            raise ConnectionError("the task queue is down")
-
-    monkeypatch.setattr(outbox, "outbox_deliver", DownQueue())
+def test_a_queue_that_cannot_take_the_task_loses_nothing(practitioner, mail_server, send_now, settings):
+    settings.TASKS = {"default": {"BACKEND": f"{__name__}.DownQueue"}}
     with send_now():
         response = client_for(practitioner).post(
             "/portfolio/supervision/new/",
@@ -284,10 +290,10 @@ def test_a_message_that_was_sent_cannot_be_sent_again_from_the_staff_page(
     assert client_for(registrar).post("/staff/outbox/999999/resend/").status_code == 404
 
 
-def test_a_claim_is_never_counted_from_before_the_clock(practitioner, mail_server, send_now, monkeypatch):
+def test_a_claim_is_never_counted_from_before_the_clock(practitioner, mail_server, send_now, monkeypatch, settings):
     """A sweep that started long ago (a slow mail server) must not hand out a claim that has
     already run out, or another worker could send the same message at the same time."""
-    monkeypatch.setattr(outbox, "_enqueue", lambda *args, **kwargs: None)
+    settings.TASKS = QUEUE_THAT_NEVER_RUNS
     with send_now():
         name_supervisor(practitioner, "rose.clark@example.org")
     message = OutboundEmail.objects.get()
@@ -303,8 +309,10 @@ def test_a_claim_is_never_counted_from_before_the_clock(practitioner, mail_serve
     assert seen[0] > timezone.now() + timedelta(minutes=outbox.CLAIM_MINUTES - 1)
 
 
-def test_one_message_that_cannot_be_attempted_does_not_stop_the_sweep(practitioner, mail_server, send_now, monkeypatch):
-    monkeypatch.setattr(outbox, "_enqueue", lambda *args, **kwargs: None)
+def test_one_message_that_cannot_be_attempted_does_not_stop_the_sweep(
+    practitioner, mail_server, send_now, monkeypatch, settings
+):
+    settings.TASKS = QUEUE_THAT_NEVER_RUNS
     with send_now():
         first = name_supervisor(practitioner, "first@example.org")
         name_supervisor(practitioner, "second@example.org")
@@ -343,9 +351,9 @@ def test_a_bounced_message_replaced_by_a_corrected_address_is_not_offered_again(
 
 
 def test_a_message_whose_worker_died_mid_send_shows_on_the_staff_page(
-    practitioner, registrar, mail_server, send_now, monkeypatch
+    practitioner, registrar, mail_server, send_now, settings
 ):
-    monkeypatch.setattr(outbox, "_enqueue", lambda *args, **kwargs: None)
+    settings.TASKS = QUEUE_THAT_NEVER_RUNS
     with send_now():
         name_supervisor(practitioner, "rose.clark@example.org")
     message = OutboundEmail.objects.get()
@@ -353,3 +361,36 @@ def test_a_message_whose_worker_died_mid_send_shows_on_the_staff_page(
     OutboundEmail.objects.filter(pk=message.pk).update(claimed_until=timezone.now() - timedelta(minutes=1))  # it died
     page = client_for(registrar).get("/staff/outbox/").content.decode()
     assert "rose.clark@example.org" in page and "Email sending" in page
+
+
+def test_with_the_database_queue_the_task_is_queued_in_the_changes_own_transaction(practitioner, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with pytest.raises(RuntimeError), transaction.atomic():
+        name_supervisor(practitioner, "rolled.back@example.org")
+        assert DBTaskResult.objects.count() == 1, "queued inside the transaction, not after it"
+        raise RuntimeError("the change fails")
+    assert DBTaskResult.objects.count() == 0 and OutboundEmail.objects.count() == 0, "both gone with the change"
+
+    with transaction.atomic():
+        name_supervisor(practitioner, "kept@example.org")
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.task_path == "nurture.core.outbox.outbox_deliver"
+    assert queued.args_kwargs["kwargs"] == {"message_id": OutboundEmail.objects.get().pk}
+
+
+def test_a_message_claimed_at_the_commit_whose_process_died_is_sent_by_the_sweep(
+    practitioner, mail_server, send_now, monkeypatch
+):
+    """With the immediate backend the row is claimed as it is written; if the process dies
+    before the send, nothing is lost: the claim runs out and the sweep sends it once."""
+    monkeypatch.setattr(outbox, "_enqueue", lambda *args, **kwargs: None)  # the process died at the commit
+    with send_now():
+        name_supervisor(practitioner, "rose.clark@example.org")
+    assert states() == [State.SENDING]
+    assert outbox_send_due() == {}, "still within its claim"
+    later = timezone.now() + timedelta(minutes=outbox.CLAIM_MINUTES + 1)
+    assert outbox_send_due(now=later) == {State.SENT: 1}
+    assert outbox_send_due(now=later + timedelta(hours=1)) == {}
+    assert len(mail_server.received) == 1

@@ -224,6 +224,9 @@ NURTURE_SITE_URL = os.environ.get("NURTURE_SITE_URL", "http://127.0.0.1:8000").r
 # The outbox (nurture/core/outbox.py): a message the mail server does not take is
 # retried, ever less often, for this many hours before it is marked failed.
 NURTURE_EMAIL_RETRY_HOURS = envint("NURTURE_EMAIL_RETRY_HOURS", 24)
+# The text of a sent, bounced or failed email (with its single-use links) is blanked
+# this many days after it was written, by the daily job; who, when and how it went stay.
+NURTURE_EMAIL_KEEP_BODY_DAYS = envint("NURTURE_EMAIL_KEEP_BODY_DAYS", 30)
 # Messages to an address someone typed (supervisors, referees, pledge signers,
 # alert subscribers, new accounts): at most this many to one address, and from
 # one account or network, per hour and per day. Over a limit nothing is sent; 0 turns one off.

@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from email.utils import make_msgid
 from typing import Any
 from urllib.parse import urlsplit
@@ -289,6 +289,10 @@ def message_resend(*, message: OutboundEmail, actor: Any) -> OutboundEmail:
     replaced (the practitioner corrected the address), so this one must not go."""
     now = timezone.now()
     with transaction.atomic():
+        if not (message.body_text or message.body_html):
+            raise OutboxError(
+                f"This email's text was cleared {_keep_days()} days after it was written, so it cannot be sent again."
+            )
         if OutboundEmail.objects.filter(_superseded(), pk=message.pk).exists():
             raise OutboxError(
                 "A newer email about the same thing has been sent since (to a corrected address, with a new "
@@ -315,6 +319,34 @@ def message_resend(*, message: OutboundEmail, actor: Any) -> OutboundEmail:
         transaction.on_commit(lambda: _enqueue(message_id))
     message.refresh_from_db()
     return message
+
+
+# Keeping less ---------------------------------------------------------------------------
+
+DONE = (State.SENT, State.BOUNCED, State.FAILED)
+
+
+def _keep_days() -> int:
+    return int(getattr(settings, "NURTURE_EMAIL_KEEP_BODY_DAYS", 30))
+
+
+def outbox_bodies_clear(*, today: date) -> int:
+    """Blank the text of messages that were sent, bounced or failed more than
+    `NURTURE_EMAIL_KEEP_BODY_DAYS` days ago; returns how many. Their bodies hold
+    single-use links and what people wrote; who, when, what kind and how it went
+    stay (the delivery states, the limits, the audit). Safe to run twice."""
+    cutoff = datetime.combine(today - timedelta(days=_keep_days()), time.min, tzinfo=timezone.get_current_timezone())
+    return (
+        OutboundEmail.objects.filter(state__in=DONE, created_at__lt=cutoff)
+        .exclude(body_text="", body_html="")
+        .update(body_text="", body_html="")
+    )
+
+
+@task()
+def outbox_daily(*, today: str) -> dict[str, int]:
+    """The outbox's part of `manage.py run_scheduled`."""
+    return {"email texts cleared": outbox_bodies_clear(today=date.fromisoformat(today))}
 
 
 # Signals ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ on loopback that the tests stop and start."""
 
 from __future__ import annotations
 
+import io
 import socket
 import threading
 from collections.abc import Iterator
@@ -394,3 +395,36 @@ def test_a_message_claimed_at_the_commit_whose_process_died_is_sent_by_the_sweep
     assert outbox_send_due(now=later) == {State.SENT: 1}
     assert outbox_send_due(now=later + timedelta(hours=1)) == {}
     assert len(mail_server.received) == 1
+
+
+def test_the_daily_job_clears_the_text_of_old_emails_but_keeps_how_they_went(practitioner, mail_server, send_now):
+    from django.core.management import call_command
+
+    with send_now():
+        name_supervisor(practitioner, "old@example.org")
+        name_supervisor(practitioner, "recent@example.org")
+    OutboundEmail.objects.filter(to="old@example.org").update(created_at=timezone.now() - timedelta(days=31))
+    mail_server.stop()
+    with send_now():
+        name_supervisor(practitioner, "waiting@example.org")
+    OutboundEmail.objects.filter(to="waiting@example.org").update(created_at=timezone.now() - timedelta(days=31))
+
+    call_command("run_scheduled", stdout=io.StringIO())
+    call_command("run_scheduled", stdout=io.StringIO())  # safe twice
+    old, recent, waiting = (
+        OutboundEmail.objects.get(to=f"{name}@example.org") for name in ("old", "recent", "waiting")
+    )
+    assert (old.body_text, old.body_html, old.state) == ("", "", State.SENT), "the link inside is gone; the state stays"
+    assert "/supervision/confirm/" in recent.body_text
+    assert "/supervision/confirm/" in waiting.body_text, "a message still to be sent keeps its text"
+
+
+def test_a_failed_email_whose_text_was_cleared_cannot_be_sent_again(practitioner, registrar, mail_server, send_now):
+    mail_server.refuse["gone@example.org"] = "550 5.1.1 No such user"
+    with send_now():
+        name_supervisor(practitioner, "gone@example.org")
+    message = OutboundEmail.objects.get()
+    OutboundEmail.objects.filter(pk=message.pk).update(body_text="", body_html="")
+    response = client_for(registrar).post(f"/staff/outbox/{message.pk}/resend/", follow=True)
+    assert "text was cleared 30 days after it was written" in response.content.decode()
+    assert OutboundEmail.objects.get().state == State.BOUNCED

@@ -11,16 +11,17 @@ from django.utils import timezone
 
 from nurture.campaigns.events.tasks import events_daily
 from nurture.campaigns.tasks import pledges_daily
+from nurture.core.outbox import outbox_daily
 from nurture.register.tasks import register_daily
 
 # Each domain's daily job: a task taking `today` as YYYY-MM-DD and returning counts.
-DAILY = (register_daily, pledges_daily)
+DAILY = (register_daily, pledges_daily, outbox_daily)
 
 
 class Command(BaseCommand):
     help = (
         "Run the daily scheduled jobs: Register renewal reminders and status changes, "
-        "pledge anonymisation, event attendance requests. Safe to run twice."
+        "pledge anonymisation, event attendance requests, clearing old email texts. Safe to run twice."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -161,7 +161,9 @@ def pledge_sign(*, campaign: Campaign, signer: Signer, address: str | None, now:
                 target=signature,
                 data={"campaign": campaign.slug, "held": held},
             )
-        if held:
+        # Held as it stands now: a new or renewed signature over the limit, or one
+        # held earlier and signed again. A pending one signed again gets its link again.
+        if PledgeSignature.objects.filter(pk=signature.pk, status=Status.HELD).exists():
             return False
         try:
             _email_links(

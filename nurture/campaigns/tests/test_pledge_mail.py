@@ -82,3 +82,21 @@ def test_over_the_email_limit_the_form_says_so_and_keeps_what_was_typed(client, 
     assert 'value="second@example.org"' in page
     assert not PledgeSignature.objects.filter(email="second@example.org").exists()
     assert len(mail.outbox) == 1
+
+
+def test_signing_again_over_the_limit_says_held_only_if_the_signature_is_held(
+    client, open_campaign, send_now, settings
+):
+    settings.NURTURE_PLEDGE_LIMIT_PER_NETWORK = 2
+    post(client, send_now, address="198.51.100.7", fields={"email": "first@example.org"})
+    post(client, send_now, address="198.51.100.8", fields={"email": "second@example.org"})
+    again = post(client, send_now, address="198.51.100.9", fields={"email": "first@example.org"})
+    assert again.status_code == 302, "first@ is pending, not held: it is not told it waits for a check"
+    assert PledgeSignature.objects.get(email="first@example.org").status == PledgeSignature.Status.PENDING
+    assert [m.to for m in mail.outbox].count(["first@example.org"]) == 2, "its link goes again"
+
+    held = post(client, send_now, address="198.51.100.10", fields={"email": "third@example.org"})
+    assert "waiting for a check" in held.content.decode()
+    held_again = post(client, send_now, address="198.51.100.11", fields={"email": "third@example.org"})
+    assert "waiting for a check" in held_again.content.decode(), "held earlier, still held"
+    assert ["third@example.org"] not in [m.to for m in mail.outbox]

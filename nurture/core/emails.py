@@ -89,39 +89,38 @@ def email_allowance_check(*, to: str, sender: Sender, purpose: str) -> None:
     address blocks only more password resets to it, not the supervisor's link a
     practitioner sends there. A sender is counted across every kind.
     """
-    now = timezone.now()
-    hour, day = now - timedelta(hours=1), now - timedelta(days=1)
     recipient = OutboundEmail.objects.exclude(sender_key="").filter(
         recipient_key=email_canonical(to), purpose__startswith=_family(purpose)
     )
     from_sender = OutboundEmail.objects.filter(sender_key=sender.key)
-    # One query for each of the two, counting the hour and the day together; none
-    # for a pair of limits that is turned off.
-    windows = {"hour": Count("pk", filter=Q(created_at__gt=hour)), "day": Count("pk")}
-    off = {"hour": 0, "day": 0}
-    to_address = (
-        recipient.filter(created_at__gt=day).aggregate(**windows)
-        if _limit("NURTURE_EMAIL_LIMIT_PER_ADDRESS_HOUR") or _limit("NURTURE_EMAIL_LIMIT_PER_ADDRESS_DAY")
-        else off
-    )
-    by_sender = (
-        from_sender.filter(created_at__gt=day).aggregate(**windows)
-        if _limit("NURTURE_EMAIL_LIMIT_PER_SENDER_HOUR") or _limit("NURTURE_EMAIL_LIMIT_PER_SENDER_DAY")
-        else off
-    )
     checks = (
-        (to_address["hour"], "NURTURE_EMAIL_LIMIT_PER_ADDRESS_HOUR", "to this address in the last hour", "in an hour"),
-        (to_address["day"], "NURTURE_EMAIL_LIMIT_PER_ADDRESS_DAY", "to this address today", "tomorrow"),
-        (by_sender["hour"], "NURTURE_EMAIL_LIMIT_PER_SENDER_HOUR", "for you in the last hour", "in an hour"),
-        (by_sender["day"], "NURTURE_EMAIL_LIMIT_PER_SENDER_DAY", "for you today", "tomorrow"),
+        (recipient, "NURTURE_EMAIL_LIMIT_PER_ADDRESS", "to this address"),
+        (from_sender, "NURTURE_EMAIL_LIMIT_PER_SENDER", "for you"),
     )
-    for count, setting, where, later in checks:
-        limit = _limit(setting)
-        if limit and count >= limit:  # 0 turns a limit off
-            raise EmailLimitReached(
-                f"We have already sent as many emails {where} as we allow ({limit}), so nothing was sent. "
-                f"Please try again {later}."
-            )
+    for rows, setting, where in checks:
+        per_hour, per_day = _limit(f"{setting}_HOUR"), _limit(f"{setting}_DAY")
+        if not (per_hour or per_day):  # 0 turns a limit off: no need to count
+            continue
+        counts = _counts_since(rows)
+        if per_hour and counts["hour"] >= per_hour:
+            raise EmailLimitReached(_refusal(f"{where} in the last hour", per_hour, "in an hour"))
+        if per_day and counts["day"] >= per_day:
+            raise EmailLimitReached(_refusal(f"{where} today", per_day, "tomorrow"))
+
+
+def _counts_since(rows: models.QuerySet[OutboundEmail]) -> dict[str, int]:
+    """How many of `rows` were recorded in the last hour and the last day, in one query."""
+    now = timezone.now()
+    return rows.filter(created_at__gt=now - timedelta(days=1)).aggregate(
+        hour=Count("pk", filter=Q(created_at__gt=now - timedelta(hours=1))), day=Count("pk")
+    )
+
+
+def _refusal(where: str, limit: int, later: str) -> str:
+    return (
+        f"We have already sent as many emails {where} as we allow ({limit}), so nothing was sent. "
+        f"Please try again {later}."
+    )
 
 
 def email_render(*, template: str, context: dict[str, Any]) -> tuple[str, str, str]:

@@ -16,12 +16,12 @@ from django.core.validators import ProhibitNullCharactersValidator, RegexValidat
 from django.forms.renderers import TemplatesSetting
 
 CONTROL_CHARACTERS_CODE = "control_characters"
+# C0, DEL and C1 controls, and the Unicode line and paragraph separators:
+# everything Python's str.splitlines() breaks a line at, and more.
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 validate_single_line = RegexValidator(
-    # C0, DEL and C1 controls, and the Unicode line and paragraph separators:
-    # everything Python's str.splitlines() breaks a line at, and more.
-    r"[\x00-\x1f\x7f-\x9f\u2028\u2029]",
+    _CONTROLS,
     message="Enter this on one line, without line breaks or control characters.",
     code=CONTROL_CHARACTERS_CODE,
     inverse_match=True,

@@ -5,8 +5,8 @@
   does, and asks for `outbox_deliver`: with the database queue, in the same
   transaction (the task row commits with the change); with any other backend
   (the immediate one in development), once the transaction commits.
-- `message_attempt` claims the row with one `UPDATE … WHERE state IN (…)`, so
-  two workers (or a worker and the sweep) never send it twice, then hands it to
+- `message_attempt` claims the row with one `UPDATE … WHERE` it is due, so two
+  workers (or a worker and the sweep) never send it at once, then hands it to
   the mail server. A refused connection, a timeout or any SMTP error is retried
   with a growing wait (1, 2, 4 … minutes, at most an hour apart) until
   `NURTURE_EMAIL_RETRY_HOURS` (24) have passed since the message was recorded;
@@ -55,6 +55,17 @@ FIRST_WAIT_SECONDS = 60
 LONGEST_WAIT_SECONDS = 3600
 # States in which a message may still go out: the sweep looks only at these.
 WAITING = (State.QUEUED, State.RETRYING)
+# States a person should hear about: the staff page lists them, pages offer "send again".
+TROUBLE = (State.RETRYING, State.BOUNCED, State.FAILED)
+
+
+def _stuck(now: datetime) -> Q:
+    """Claimed by a worker that has not finished within its claim: it died mid-send."""
+    return Q(state=State.SENDING, claimed_until__lt=now)
+
+
+def _due(now: datetime) -> Q:
+    return Q(state__in=WAITING, next_attempt_at__lte=now) | _stuck(now)
 
 
 def _retry_hours() -> int:
@@ -153,9 +164,8 @@ def outbox_deliver(*, message_id: int, claimed: bool = False) -> str:
 
 
 def _claim(message_id: int, now: datetime) -> bool:
-    due = Q(state__in=WAITING, next_attempt_at__lte=now) | Q(state=State.SENDING, claimed_until__lt=now)
     return bool(
-        OutboundEmail.objects.filter(due, pk=message_id).update(
+        OutboundEmail.objects.filter(_due(now), pk=message_id).update(
             state=State.SENDING,
             claimed_until=now + timedelta(minutes=CLAIM_MINUTES),
             attempts=models.F("attempts") + 1,
@@ -252,8 +262,9 @@ def _attempt_failed(message: OutboundEmail, error: Exception, now: datetime) -> 
 def outbox_send_due(*, now: datetime | None = None, limit: int = 1000) -> dict[str, int]:
     """Attempt every message that is due (oldest first); returns how many ended in each state."""
     now = now or timezone.now()
-    due = Q(state__in=WAITING, next_attempt_at__lte=now) | Q(state=State.SENDING, claimed_until__lt=now)
-    ids = list(OutboundEmail.objects.filter(due).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+    ids = list(
+        OutboundEmail.objects.filter(_due(now)).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
+    )
     counts: dict[str, int] = {}
     for message_id in ids:
         try:
@@ -298,10 +309,7 @@ def message_resend(*, message: OutboundEmail, actor: Any) -> OutboundEmail:
                 "A newer email about the same thing has been sent since (to a corrected address, with a new "
                 "link), so this one is not sent again."
             )
-        stuck = Q(state=State.SENDING, claimed_until__lt=now)
-        moved = OutboundEmail.objects.filter(
-            Q(state__in=(State.RETRYING, State.FAILED, State.BOUNCED)) | stuck, pk=message.pk
-        ).update(
+        moved = OutboundEmail.objects.filter(Q(state__in=TROUBLE) | _stuck(now), pk=message.pk).update(
             state=State.QUEUED,
             next_attempt_at=now,
             give_up_at=now + timedelta(hours=_retry_hours()),
@@ -367,11 +375,10 @@ class Delivery:
     state: str
     label: str
     detail: str
-    at: datetime
 
     @property
     def is_problem(self) -> bool:
-        return self.state in (State.RETRYING, State.BOUNCED, State.FAILED)
+        return self.state in TROUBLE
 
 
 def delivery_of(message: OutboundEmail) -> Delivery:
@@ -388,8 +395,7 @@ def delivery_of(message: OutboundEmail) -> Delivery:
         State.FAILED: "We could not deliver it. Check the address and send again.",
     }
     state = State(message.state)
-    label = "Sending" if state == State.SENDING else state.label
-    return Delivery(state=state.value, label=label, detail=details[state], at=when)
+    return Delivery(state=state.value, label=state.label, detail=details[state])
 
 
 def deliveries_about(records: list[Any]) -> dict[Any, Delivery]:
@@ -410,9 +416,8 @@ def messages_needing_attention(*, now: datetime | None = None) -> models.QuerySe
     """Retrying, bounced and failed messages, and any whose worker died mid-send, the
     longest-waiting first (the staff page); not those that a newer message replaced."""
     now = now or timezone.now()
-    stuck = Q(state=State.SENDING, claimed_until__lt=now)
     return (
-        OutboundEmail.objects.filter(Q(state__in=(State.RETRYING, State.BOUNCED, State.FAILED)) | stuck)
+        OutboundEmail.objects.filter(Q(state__in=TROUBLE) | _stuck(now))
         .exclude(_superseded())
         .order_by("created_at", "pk")
     )

@@ -66,7 +66,7 @@ def test_a_held_signature_says_so_on_the_page_and_sends_no_email(client, open_ca
     response = post(client, send_now, address="198.51.100.8", fields={"email": "second@example.org"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "waiting for a check" in page and "we have not sent another email" in page
+    assert "waiting for a check" in page and "we have not emailed you yet" in page
     assert PledgeSignature.objects.get(email="second@example.org").status == PledgeSignature.Status.HELD
     assert [m.to for m in mail.outbox] == [["first@example.org"]]
 

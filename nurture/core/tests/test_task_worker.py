@@ -71,7 +71,11 @@ class Relay:
                 client, _ = listener.accept()
             except OSError:
                 return
-            upstream = socket.create_connection(self.target)
+            try:
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
             with self._lock:
                 self._sockets += [client, upstream]
             threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
@@ -86,7 +90,7 @@ class Relay:
                     if not data:
                         return
                     (b if source is a else a).sendall(data)
-        except OSError:
+        except (OSError, ValueError):  # stop() closed the sockets under us (ValueError: fd -1)
             return
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.params.functions import Path
 
 from nurture.campaigns.selectors import campaign_public, pledge_counts
+from nurture.core.api import NOT_FOUND, SLUG, answers
 
 router = Router(tags=["campaigns"])
 
@@ -28,10 +30,13 @@ class PledgeOut(Schema):
     by_region: list[CountOut]
 
 
-@router.get("/{campaign}", response=PledgeOut, summary="A campaign's pledge and its confirmed count")
-def pledge_api(request: HttpRequest, campaign: str) -> PledgeOut:
+@router.get(
+    "/{campaign}", response=answers(PledgeOut, NOT_FOUND), summary="A campaign's pledge and its confirmed count"
+)
+def pledge_api(request: HttpRequest, campaign: str = Path(..., max_length=50, pattern=SLUG)) -> PledgeOut:
     """`campaign` is the campaign's slug (e.g. `2022`). Counts are confirmed signatures
-    only (not withdrawn, hidden or held), largest first."""
+    only (not withdrawn, hidden or held), largest first. 404 when there is no such
+    campaign, or it has no pledge."""
     found = campaign_public(campaign)
     if found is None or not found.pledge_text:
         raise HttpError(404, "There is no pledge for this campaign.")

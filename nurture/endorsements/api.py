@@ -8,8 +8,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.params.functions import Path
 from ninja.security import django_auth
 
+from nurture.core.api import INT64_MAX, NEEDS_SIGN_IN, NOT_ALLOWED, NOT_FOUND, answers
 from nurture.endorsements.models import Application
 from nurture.endorsements.selectors import application_status
 
@@ -48,14 +50,23 @@ def _practitioner(request: HttpRequest) -> None:
         raise HttpError(403, "Only practitioners apply for endorsement.")
 
 
-@router.get("", response=list[ApplicationOut], summary="My applications for endorsement")
+@router.get(
+    "",
+    response=answers(list[ApplicationOut], NEEDS_SIGN_IN, NOT_ALLOWED),
+    summary="My applications for endorsement",
+)
 def application_list_api(request: HttpRequest) -> list[ApplicationOut]:
     _practitioner(request)
     return [_out(a) for a in Application.objects.owned_by(request.user).select_related("level", "level__version")]
 
 
-@router.get("/{application_id}", response=ApplicationOut, summary="One of my applications")
-def application_api(request: HttpRequest, application_id: int) -> ApplicationOut:
+@router.get(
+    "/{application_id}",
+    response=answers(ApplicationOut, NEEDS_SIGN_IN, NOT_ALLOWED, NOT_FOUND),
+    summary="One of my applications",
+)
+def application_api(request: HttpRequest, application_id: int = Path(..., ge=1, le=INT64_MAX)) -> ApplicationOut:
+    """404 when the application is not the signed-in practitioner's, or does not exist."""
     _practitioner(request)
     mine = Application.objects.owned_by(request.user).select_related("level", "level__version")
     return _out(get_object_or_404(mine, pk=application_id))

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.params.functions import Path
 
+from nurture.core.api import INT32_MAX, NOT_FOUND, answers
 from nurture.framework.models import FrameworkVersion
 from nurture.framework.selectors import framework_domains, framework_levels, framework_version
 
@@ -105,12 +107,12 @@ def _framework(version: FrameworkVersion) -> FrameworkOut:
     )
 
 
-@router.get("", response=FrameworkOut, summary="The current framework")
+@router.get("", response=answers(FrameworkOut, NOT_FOUND), summary="The current framework")
 def framework_current_api(request: HttpRequest) -> FrameworkOut:
     return _framework(framework_version(None))
 
 
-@router.get("/versions", response=list[VersionOut], summary="Every published version")
+@router.get("/versions", response=answers(list[VersionOut]), summary="Every published version")
 def framework_versions_api(request: HttpRequest) -> list[VersionOut]:
     return [
         VersionOut(
@@ -123,6 +125,6 @@ def framework_versions_api(request: HttpRequest) -> list[VersionOut]:
     ]
 
 
-@router.get("/versions/{number}", response=FrameworkOut, summary="One published version, by number")
-def framework_version_api(request: HttpRequest, number: int) -> FrameworkOut:
+@router.get("/versions/{number}", response=answers(FrameworkOut, NOT_FOUND), summary="One published version, by number")
+def framework_version_api(request: HttpRequest, number: int = Path(..., ge=1, le=INT32_MAX)) -> FrameworkOut:
     return _framework(framework_version(number))

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.params.functions import Path, Query
 
-from nurture.register.forms import RegisterSearchForm, page_number
+from nurture.accounts.models import Profession, Region
+from nurture.core.api import NOT_FOUND, PLAIN_TEXT, SLUG, answers
 from nurture.register.numbers import number_check
-from nurture.register.selectors import register_entry_public, register_search
+from nurture.register.selectors import MAX_PAGE, register_entry_public, register_search
 
 router = Router(tags=["register"])
+
+# A registration number as typed: IMH, an optional hyphen, seven digits and the
+# check character, capitals or not.
+NUMBER = r"^[Ii][Mm][Hh]-?[0-9]{7}[0-9A-Za-z*]$"
 
 
 class EntryOut(Schema):
@@ -40,26 +47,32 @@ class SearchOut(Schema):
     results: list[EntryOut]
 
 
-@router.get("", response=SearchOut, summary="Search the public Register")
+@router.get("", response=answers(SearchOut, NOT_FOUND), summary="Search the public Register")
 def register_search_api(
     request: HttpRequest,
-    q: str = "",
-    number: str = "",
-    level: str = "",
-    region: str = "",
-    profession: str = "",
-    page: str = "1",
+    q: str = Query("", max_length=100, pattern=PLAIN_TEXT),
+    number: str = Query("", pattern=f"{NUMBER}|^$"),
+    level: str = Query("", max_length=32, pattern=f"{SLUG}|^$"),
+    region: Region | Literal[""] = "",
+    profession: Profession | Literal[""] = "",
+    page: int = Query(1, ge=1, le=MAX_PAGE),
 ) -> SearchOut:
     """Name (the start of any part, accents and capitals ignored), number, level,
     region and profession (matched only where the practitioner shows them).
-    20 a page, ordered by name; `has_next` says whether another page follows."""
-    form = RegisterSearchForm(
-        {"q": q, "number": number, "level": level, "region": region, "profession": profession}, levels=None
+    20 a page, ordered by name; `has_next` says whether another page follows.
+    404 when `number` has a typing mistake (its check character does not match
+    its digits), so that no entry can have it."""
+    typed = number_check(number) if number else None
+    if typed is not None and not typed.valid:
+        raise HttpError(404, typed.problem)
+    found = register_search(
+        q=" ".join(q.split()),
+        number=typed.number if typed else "",
+        level=level,
+        region=region,
+        profession=profession,
+        page=page,
     )
-    if not form.is_valid():
-        problems = "; ".join(f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items())
-        raise HttpError(422, problems)
-    found = register_search(**form.cleaned_data, page=page_number(page))
     return SearchOut(
         page=found.number,
         per_page=found.per_page,
@@ -69,8 +82,9 @@ def register_search_api(
     )
 
 
-@router.get("/{number}", response=EntryOut, summary="One Register entry and its status today")
-def register_entry_api(request: HttpRequest, number: str) -> EntryOut:
+@router.get("/{number}", response=answers(EntryOut, NOT_FOUND), summary="One Register entry and its status today")
+def register_entry_api(request: HttpRequest, number: str = Path(..., pattern=NUMBER)) -> EntryOut:
+    """404 when the number has a typing mistake, or no public entry has it."""
     check = number_check(number)
     if not check.valid:
         raise HttpError(404, check.problem)

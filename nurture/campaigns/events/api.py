@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
-from ninja.errors import HttpError
+from ninja.params.functions import Query
 
-from nurture.campaigns.events.forms import EventFilterForm
-from nurture.campaigns.events.selectors import public_event_page
-from nurture.register.forms import page_number
+from nurture.accounts.models import Region
+from nurture.campaigns.events.forms import EARLIEST, LATEST
+from nurture.campaigns.events.models import Event
+from nurture.campaigns.events.selectors import MAX_PAGE, public_event_page
+from nurture.core.api import PLAIN_TEXT, SLUG, Day, answers
 
 router = Router(tags=["events"])
 
@@ -46,30 +49,37 @@ class EventListOut(Schema):
     results: list[EventOut]
 
 
-@router.get("", response=EventListOut, summary="Approved Awareness Week events")
+@router.get("", response=answers(EventListOut), summary="Approved Awareness Week events")
 def events_list_api(
     request: HttpRequest,
-    campaign: str = "",
-    region: str = "",
-    audience: str = "",
-    mode: str = "",
-    start: str = "",
-    end: str = "",
-    q: str = "",
-    page: str = "1",
+    campaign: str = Query("", max_length=50, pattern=f"{SLUG}|^$"),
+    region: Region | Literal[""] = "",
+    audience: Literal["", "parents", "professionals"] = "",
+    mode: Event.Mode | Literal[""] = "",
+    start: Day | None = None,
+    end: Day | None = None,
+    q: str = Query("", max_length=100, pattern=PLAIN_TEXT),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
 ) -> EventListOut:
     """Filters: `campaign` (its slug, e.g. 2026), `region`, `audience` (`parents` or
     `professionals`; events for both match either), `mode` (`online` or `in_person`),
     `start` and `end` (YYYY-MM-DD, UK days: events running on any of those days;
-    without `start`, from today), `q` (words in the title, organiser or town).
-    25 a page, by start time; cancelled events are included, marked `cancelled`."""
-    form = EventFilterForm(
-        {"campaign": campaign, "region": region, "audience": audience, "mode": mode, "start": start, "end": end, "q": q}
+    without `start`, from today; an `end` before `start` matches nothing), `q` (words
+    in the title, organiser or town). 25 a page, by start time; cancelled events are
+    included, marked `cancelled`."""
+    # Every event falls between 2000 and 2100, so days beyond them match as the edges do.
+    start = min(max(start, EARLIEST), LATEST) if start else None
+    end = min(max(end, EARLIEST), LATEST) if end else None
+    found = public_event_page(
+        campaign=campaign,
+        region=region,
+        audience=audience,
+        mode=mode,
+        start=start,
+        end=end,
+        q=" ".join(q.split()),
+        page=page,
     )
-    if not form.is_valid():
-        problems = "; ".join(f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items())
-        raise HttpError(422, problems)
-    found = public_event_page(**form.filters(), page=page_number(page))
     site = settings.NURTURE_SITE_URL
     return EventListOut(
         page=found.number,

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 
-from nurture.core.personal_data import DataSubject, Erased, ExportSection, rows
+from nurture.core.personal_data import ERASED_LABEL, DataSubject, Erased, ExportSection, rows
 
 
 def personal_data_of(subject: DataSubject) -> list[ExportSection]:
@@ -38,9 +40,14 @@ def personal_data_of(subject: DataSubject) -> list[ExportSection]:
 
 
 def personal_data_erase(subject: DataSubject) -> Erased:
+    # The Django admin's own log names the person in each change made to their account.
+    admin_log = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(subject.user), object_id=str(subject.user.pk)
+    )
     return Erased(
         counts={
             "email_addresses": EmailAddress.objects.filter(user=subject.user).delete()[0],
             "authenticators": Authenticator.objects.filter(user=subject.user).delete()[0],
+            "admin_log_names_blanked": admin_log.update(object_repr=ERASED_LABEL, change_message=""),
         }
     )

@@ -2,9 +2,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from nurture.accounts.models import User
+from nurture.accounts.services import erasure_refusal, person_erase
 from nurture.core.audit import audit_record
 
 
@@ -33,3 +35,23 @@ class PersonAdmin(UserAdmin):  # type: ignore[type-arg]
                 target=obj,
                 data={name: form.cleaned_data.get(name) for name in watched},
             )
+
+    # Deleting a person is erasing them: the same service as "Delete my account", so their
+    # files go, the Register keeps its entries, and the audit log says so.
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, Any, Any]:
+        """Staff are shown as protected, which stops the delete: their role must change first."""
+        deletable, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refused = [f"{person}: {erasure_refusal(person)}" for person in objs if erasure_refusal(person)]
+        return deletable, counts, perms_needed, [*protected, *refused]
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        """The admin's own log would keep the person's name; `person_erase` audits by id instead."""
+        return []
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        person_erase(person=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for person in list(queryset):
+            person_erase(person=person, actor=request.user)

@@ -39,3 +39,24 @@ class RoleForm(PlainTextMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+
+
+class ErasureConfirmForm(PlainTextMixin, forms.Form):
+    """Deleting an account cannot be undone: the person types their email address to confirm."""
+
+    email = forms.CharField(
+        max_length=254,
+        label="Type your email address to confirm",
+        help_text="The address you sign in with.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, person: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_email(self) -> str:
+        typed = str(self.cleaned_data["email"]).strip()
+        if typed.lower() != self.person.email.lower():
+            raise forms.ValidationError("This is not the address you sign in with. Type it exactly to confirm.")
+        return typed

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.core.audit import audit_record
+from nurture.core.personal_data import DataSubject, personal_data_erase_all, personal_data_zip, stored_files_delete
 
 
 class AccountError(Exception):
@@ -45,3 +47,56 @@ def profile_update(*, person: User, form: Any) -> User:
         form.save()
         audit_record(action="accounts.person.profile_updated", actor=person, target=person)
     return person
+
+
+# Each person's data ------------------------------------------------------------------
+
+
+def data_subject_of(person: User) -> DataSubject:
+    addresses = set(EmailAddress.objects.filter(user=person).values_list("email", flat=True)) | {person.email}
+    return DataSubject(user=person, emails=tuple(sorted(addresses)), full_name=person.full_name)
+
+
+def person_data_export(*, person: User, actor: Any) -> IO[bytes]:
+    """A zip of everything Nurture holds about `person`; only they may ask for it."""
+    if actor.pk != person.pk:
+        raise AccountError("Only the person themselves can download their data.")
+    archive = personal_data_zip(data_subject_of(person))
+    audit_record(action="accounts.person.data_exported", actor=actor, target=person)
+    return archive
+
+
+def erasure_refusal(person: User) -> str:
+    """Why `person` cannot be erased now, or "" if they can."""
+    if person.has_staff_role or person.is_staff or person.is_superuser:
+        return (
+            "Staff accounts cannot be erased while they hold a staff role: decisions, reviews and assignments "
+            "depend on them. Ask a registrar to change your role to practitioner first."
+        )
+    return ""
+
+
+def person_erase(*, person: User, actor: Any) -> dict[str, int]:
+    """Erase a person: every app erases its part, the Register keeps its public entries,
+    the account is deleted, and their stored files go once this commits.
+
+    The person themselves (from "Delete my account") or a registrar (the admin's delete)
+    may do it. The audit entry holds ids and counts only. Returns the counts."""
+    person_id = person.pk
+    by_self = actor.pk == person_id
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person_id)
+        refusal = erasure_refusal(person)
+        if refusal:
+            raise AccountError(refusal)
+        erased = personal_data_erase_all(data_subject_of(person))
+        audit_record(
+            action="accounts.person.erased",
+            actor=None if by_self else actor,
+            actor_label="the person themselves" if by_self else "",
+            target=person,
+            data={"person": person_id, "by": "self" if by_self else "staff", "counts": erased.counts},
+        )
+        person.delete()
+        stored_files_delete(erased.files)
+    return erased.counts

@@ -1,17 +1,31 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar, cast
+
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from nurture.accounts.forms import ProfileForm, RoleForm
+from nurture.accounts.forms import ErasureConfirmForm, ProfileForm, RoleForm
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
-from nurture.accounts.services import AccountError, person_role_assign, profile_update
+from nurture.accounts.services import (
+    AccountError,
+    erasure_refusal,
+    person_data_export,
+    person_erase,
+    person_role_assign,
+    profile_update,
+)
 from nurture.core.forms import search_text
 from nurture.core.permissions import staff_required
 
@@ -25,6 +39,55 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Saved your profile.")
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
+
+
+ViewFunction = TypeVar("ViewFunction", bound=Callable[..., HttpResponseBase])
+
+
+def password_again(view: ViewFunction) -> ViewFunction:
+    """allauth's reauthentication: the password again, unless it was given in the last few minutes."""
+    return cast(ViewFunction, reauthentication_required(view))
+
+
+@login_required
+def data(request: HttpRequest) -> HttpResponse:
+    """Your data: what Nurture holds, a download of all of it, and deleting the account."""
+    return render(request, "accounts/data.html", {"refusal": erasure_refusal(request.user)})  # type: ignore[arg-type]
+
+
+@login_required
+@password_again
+def data_download(request: HttpRequest) -> FileResponse:
+    archive = person_data_export(person=request.user, actor=request.user)  # type: ignore[arg-type]
+    name = f"nurture-data-{timezone.localdate():%Y-%m-%d}.zip"
+    response = FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def erase(request: HttpRequest) -> HttpResponse:
+    refusal = erasure_refusal(request.user)  # type: ignore[arg-type]
+    if refusal:
+        return render(request, "accounts/erase_refused.html", {"refusal": refusal}, status=403)
+    return _erase_confirmed(request)
+
+
+@password_again
+def _erase_confirmed(request: HttpRequest) -> HttpResponse:
+    person = cast(User, request.user)
+    form = ErasureConfirmForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_erase(person=person, actor=person)
+        except AccountError as error:
+            form.add_error(None, str(error))
+        else:
+            logout(request)
+            messages.success(request, "Your account is deleted. Your Register entry, if you had one, stays public.")
+            return redirect("core:home")
+    return render(request, "accounts/erase.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @staff_required(Role.REGISTRAR)

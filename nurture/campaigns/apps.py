@@ -6,3 +6,4 @@ class CampaignsConfig(AppConfig):
 
     name = "nurture.campaigns"
     label = "campaigns"
+    personal_data = "nurture.campaigns.personal_data"

@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class EndorsementsConfig(AppConfig):
     name = "nurture.endorsements"
     label = "endorsements"
+    personal_data = "nurture.endorsements.personal_data"
 
     def ready(self) -> None:
         from nurture.core.outbox import message_undeliverable

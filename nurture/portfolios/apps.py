@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class PortfoliosConfig(AppConfig):
     name = "nurture.portfolios"
     label = "portfolios"
+    personal_data = "nurture.portfolios.personal_data"

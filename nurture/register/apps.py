@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class RegisterConfig(AppConfig):
     name = "nurture.register"
     label = "register"
+    personal_data = "nurture.register.personal_data"

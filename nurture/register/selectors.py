@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from nurture.accounts.models import Profession, Region
+from nurture.core.audit import audit_trail
 from nurture.framework.models import Level
 from nurture.portfolios.models import SupervisionEntry
 from nurture.portfolios.selectors import portfolio_records
 from nurture.register.models import RegisterEntry, RegisterNameToken
 from nurture.register.names import query_words
 from nurture.register.numbers import NumberCheck, number_check
+
+# The audit action written on an entry when its practitioner erases their account.
+ACCOUNT_ERASED = "register.entry.account_erased"
 
 PER_PAGE = 20
 MAX_PAGE = 500
@@ -262,3 +266,9 @@ def renewal_prefill(practitioner: Any, *, today: date) -> tuple[Decimal, Decimal
         .aggregate(total=Sum("hours"))["total"]
     )
     return Decimal(cpd or 0), Decimal(supervision or 0)
+
+
+def entry_account_erased_at(entry: RegisterEntry) -> datetime | None:
+    """When the practitioner erased their account, for the registrar's page; None if they have not."""
+    erased = audit_trail(entry).filter(action=ACCOUNT_ERASED).order_by("at").first()
+    return erased.at if erased is not None else None

@@ -32,6 +32,7 @@ from nurture.register.numbers import number_check
 from nurture.register.selectors import (
     STATUS_LABELS,
     CheckRow,
+    entry_account_erased_at,
     register_check,
     register_entries_of,
     register_entry_public,
@@ -294,7 +295,7 @@ def staff_entry(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "register/staff_entry.html",
-        {"entry": entry, "form": form, "trail": audit_trail(entry)},
+        {"entry": entry, "form": form, "trail": audit_trail(entry), "erased_at": entry_account_erased_at(entry)},
         status=400 if form.errors else 200,
     )
 

@@ -28,6 +28,7 @@ PRACTITIONER_PAGES = {
     "readiness": "/portfolio/readiness/prevention/",
     "add-evidence": "/portfolio/evidence/new/",
     "add-supervision": "/portfolio/supervision/new/",
+    "your-data": "/account/data/",
 }
 
 

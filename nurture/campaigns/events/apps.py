@@ -9,3 +9,4 @@ class EventsConfig(AppConfig):
 
     name = "nurture.campaigns.events"
     label = "events"
+    personal_data = "nurture.campaigns.events.personal_data"

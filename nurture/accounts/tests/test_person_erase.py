@@ -1,0 +1,235 @@
+"""Deleting an account: everything is erased but what the Register must keep."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.sessions.models import Session
+from django_tasks_db.models import DBTaskResult
+
+from conftest import PASSWORD, client_for, make_person
+from nurture.accounts.models import User
+from nurture.accounts.roles import Role
+from nurture.accounts.services import AccountError, person_erase
+from nurture.campaigns.events.models import Event
+from nurture.campaigns.models import PledgeSignature
+from nurture.core.models import AuditEntry, OutboundEmail
+from nurture.endorsements.models import Application, ReferenceRequest, SnapshotFile
+from nurture.portfolios.models import (
+    CPDEntry,
+    EducationRecord,
+    Evidence,
+    ExperienceRecord,
+    SupervisionEntry,
+    SupervisionLink,
+    TrainingRecord,
+)
+from nurture.register.models import RegisterEntry, Subscription
+
+from .conftest import recently_signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def erased(amara, ben, django_capture_on_commit_callbacks):
+    """Amara erases her account through the page; Ben is untouched."""
+    client = recently_signed_in(amara.person)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/account/delete/", {"email": amara.person.email.upper()})
+    assert response.status_code == 302 and response["Location"] == "/"
+    return amara
+
+
+def test_the_page_says_what_is_kept_and_what_is_erased(practitioner):
+    response = recently_signed_in(practitioner).get("/account/delete/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "What is erased" in page and "What is kept, and why" in page and "Register entry" in page
+
+
+def test_deleting_asks_for_the_password_again(amara):
+    response = client_for(amara.person).post("/account/delete/", {"email": amara.person.email})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")
+    assert User.objects.filter(pk=amara.person.pk).exists()
+
+
+def test_a_wrong_confirmation_changes_nothing_and_keeps_what_was_typed(amara):
+    response = recently_signed_in(amara.person).post("/account/delete/", {"email": "someone@example.org"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "This is not the address you sign in with" in page and 'value="someone@example.org"' in page
+    assert User.objects.filter(pk=amara.person.pk).exists() and TrainingRecord.objects.count() == 1
+
+
+def test_the_person_cannot_sign_in_again(erased, private_media):
+    assert not User.objects.filter(pk=erased.person.pk).exists()
+    assert not client_for(None).login(email=erased.person.email, password=PASSWORD)
+    response = client_for(None).post("/accounts/login/", {"login": erased.person.email, "password": PASSWORD})
+    assert response.status_code == 200 and "_auth_user_id" not in client_for(None).session
+
+
+def test_their_sessions_end_everywhere(amara, ben, django_capture_on_commit_callbacks):
+    elsewhere = client_for(amara.person)
+    others = client_for(ben.person)
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(person=amara.person, actor=amara.person)
+    assert elsewhere.get("/account/profile/").status_code == 302
+    assert others.get("/account/profile/").status_code == 200
+    assert all(s.get_decoded().get("_auth_user_id") != str(amara.person.pk) for s in Session.objects.all())
+
+
+def test_every_kind_of_portfolio_record_is_erased(erased, ben):
+    for model in (EducationRecord, TrainingRecord, ExperienceRecord, SupervisionEntry, CPDEntry, Evidence):
+        assert not model.objects.filter(owner_id=erased.person.pk).exists(), model
+        assert model.objects.filter(owner=ben.person).count() == 1, model
+    assert not SupervisionLink.objects.filter(entry_id=erased.supervision.pk).exists()
+    assert SupervisionLink.objects.filter(entry=ben.supervision).exists()
+
+
+def test_applications_their_files_and_references_are_erased(erased, ben):
+    assert not Application.objects.filter(pk=erased.application.pk).exists()
+    assert not SnapshotFile.objects.filter(pk=erased.snapshot_file.pk).exists()
+    assert not ReferenceRequest.objects.filter(referee_name=f"Referee {erased.word}").exists()
+    assert Application.objects.filter(practitioner=ben.person).count() == 1
+
+
+def test_the_uploaded_files_are_gone_from_storage(erased, ben):
+    storage = erased.training.certificate.storage
+    for name in erased.file_names:
+        assert not storage.exists(name), name
+    for name in ben.file_names:
+        assert storage.exists(name), name
+
+
+def test_addresses_and_second_factors_are_erased(db, private_media, django_capture_on_commit_callbacks):
+    person = make_person("totp.holder@example.org", mfa=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(person=person, actor=person)
+    assert not EmailAddress.objects.filter(email="totp.holder@example.org").exists()
+    assert not Authenticator.objects.filter(user_id=person.pk).exists()
+
+
+def test_emails_to_them_lose_their_body_and_address(erased, ben):
+    for message in OutboundEmail.objects.filter(purpose="test"):
+        if ben.word in message.subject:
+            assert message.to == ben.person.email and ben.word in message.body_text
+        else:
+            assert (message.to, message.subject, message.body_text, message.body_html) == ("", "(erased)", "", "")
+    assert not OutboundEmail.objects.filter(to=erased.person.email).exists()
+
+
+def test_emails_they_had_sent_to_their_supervisor_lose_their_body(erased, ben):
+    (theirs,) = OutboundEmail.objects.filter(to=erased.supervision.supervisor_email)
+    assert theirs.body_text == "" and theirs.body_html == ""
+    (bens,) = OutboundEmail.objects.filter(to=ben.supervision.supervisor_email)
+    assert ben.person.full_name in bens.body_text
+
+
+def test_task_results_that_name_them_are_gone(erased, ben):
+    assert not DBTaskResult.objects.filter(pk=erased.task_result.pk).exists()
+    assert DBTaskResult.objects.filter(pk=ben.task_result.pk).exists()
+
+
+def test_pledges_are_anonymised_and_still_counted(erased, ben):
+    signature = PledgeSignature.objects.get(pk=erased.signature.pk)
+    assert (signature.name, signature.email, signature.show_name) == ("", "", False)
+    assert signature.status == PledgeSignature.Status.CONFIRMED and signature.anonymised_at is not None
+    assert PledgeSignature.objects.get(pk=ben.signature.pk).email == ben.person.email
+
+
+def test_alert_subscriptions_made_with_their_address_are_erased(erased, ben):
+    assert not Subscription.objects.filter(pk=erased.subscription.pk).exists()
+    assert Subscription.objects.filter(pk=ben.subscription.pk).exists()
+
+
+def test_events_they_submitted_stay_on_the_calendar_without_them(erased):
+    event = Event.objects.get(pk=erased.event.pk)
+    assert event.submitted_by is None and event.title == f"Event {erased.word}"
+
+
+def test_the_register_entry_is_kept_as_the_public_sees_it(erased):
+    entry = RegisterEntry.objects.get(pk=erased.entry.pk)
+    assert entry.practitioner is None
+    assert (entry.number, entry.full_name, entry.level_code, entry.status) == (
+        erased.entry.number,
+        erased.person.full_name,
+        erased.entry.level_code,
+        RegisterEntry.Status.ACTIVE,
+    )
+    assert (entry.first_endorsed_on, entry.renewal_due_on) == (
+        erased.entry.first_endorsed_on,
+        erased.entry.renewal_due_on,
+    )
+    assert entry.renewals.count() == 1
+    # What the entry held but did not show goes: the employer was hidden.
+    assert entry.employer == ""
+
+
+def test_the_register_entry_still_verifies(erased):
+    page = client_for(None).get(f"/register/{erased.entry.number}/")
+    assert page.status_code == 200 and "Endorsed today." in page.content.decode()
+    api = client_for(None).get(f"/api/v1/register/{erased.entry.number}")
+    assert api.status_code == 200
+    body = api.json()
+    assert body["number"] == erased.entry.number and body["full_name"] == erased.person.full_name
+
+
+def test_the_registrar_sees_that_the_account_was_erased(erased, registrar):
+    page = client_for(registrar).get(f"/staff/register/{erased.entry.number}/").content.decode()
+    assert "The practitioner erased their account on" in page
+    assert AuditEntry.objects.filter(
+        action="register.entry.account_erased", target_type="register.registerentry", target_id=str(erased.entry.pk)
+    ).exists()
+
+
+def test_the_erasure_is_audited_with_ids_only(erased):
+    entry = AuditEntry.objects.get(action="accounts.person.erased")
+    assert entry.target_id == str(erased.person.pk) and entry.data["person"] == erased.person.pk
+    text = json.dumps(entry.data) + entry.actor_label + entry.reason
+    for trace in (erased.person.email, erased.person.full_name, erased.word):
+        assert trace not in text
+    assert not AuditEntry.objects.filter(actor_label__icontains=erased.person.email).exists()
+
+
+def test_staff_cannot_erase_themselves(registrar):
+    response = recently_signed_in(registrar).post("/account/delete/", {"email": registrar.email})
+    assert response.status_code == 403
+    assert "Ask a registrar to change your role" in response.content.decode()
+    assert User.objects.filter(pk=registrar.pk).exists()
+
+
+@pytest.mark.parametrize("role", [Role.ASSESSOR, Role.REGISTRAR, Role.COORDINATOR])
+def test_the_service_refuses_a_staff_role(db, role):
+    person = make_person(f"{role}@example.org", role)
+    with pytest.raises(AccountError, match="change your role to practitioner"):
+        person_erase(person=person, actor=person)
+    assert User.objects.filter(pk=person.pk).exists()
+
+
+def test_a_person_cannot_erase_anyone_else(amara, ben):
+    """The page only ever erases the person signed in; what they type must be their own address."""
+    response = recently_signed_in(amara.person).post("/account/delete/", {"email": ben.person.email})
+    assert response.status_code == 400
+    assert User.objects.filter(pk=ben.person.pk).exists() and User.objects.filter(pk=amara.person.pk).exists()
+
+
+def test_a_task_result_holding_an_accented_name_is_found(db, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    person = make_person("siobhan@example.org", name="Siobhán O'Néill")
+    result = DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="nurture.example.task",
+        backend_name="default",
+        queue_name="default",
+        run_after=timezone.now(),
+        return_value={"greeting": "Dear Siobhán O'Néill"},
+        status="SUCCESSFUL",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(person=person, actor=person)
+    assert not DBTaskResult.objects.filter(pk=result.pk).exists()

@@ -1,0 +1,94 @@
+"""The Register's part of a person's data: their entries and renewals, and the alert
+subscriptions made with their email address.
+
+Erasing keeps what the Register must keep: each entry stays as the public sees it (name,
+number, level, status, dates, and the profession, region or employer the person chose to
+show), so an employer can still verify it. What the entry held but did not show is blanked.
+The entry's history gets `register.entry.account_erased`, which the registrar's page shows.
+Renewals (dates and declared hours) stay with the entry: they explain its dates.
+Subscriptions made with the person's address are deleted.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from nurture.core.audit import audit_record
+from nurture.core.personal_data import DataSubject, Erased, ExportSection, rows
+from nurture.register.models import RegisterEntry, Renewal, Subscription
+from nurture.register.selectors import ACCOUNT_ERASED
+
+
+def _subscriptions(subject: DataSubject) -> Q:
+    found = Q(pk__in=[])
+    for email in subject.emails:
+        found |= Q(email__iexact=email)
+    return found
+
+
+def personal_data_of(subject: DataSubject) -> list[ExportSection]:
+    entries = list(RegisterEntry.objects.filter(practitioner=subject.user).order_by("number"))
+    entry_rows = rows(
+        entries,
+        "number",
+        "full_name",
+        "level_code",
+        "level_name",
+        "status",
+        "first_endorsed_on",
+        "period_started_on",
+        "renewal_due_on",
+        "status_changed_at",
+        "status_reason",
+        "show_profession",
+        "show_region",
+        "show_employer",
+        "profession",
+        "region",
+        "employer",
+    )
+    renewals = list(Renewal.objects.filter(entry__in=entries).select_related("entry").order_by("submitted_at"))
+    renewal_rows = rows(
+        renewals,
+        "submitted_at",
+        "submitted_on",
+        "cpd_hours",
+        "supervision_hours",
+        "ethics_agreed",
+        "previous_due_on",
+        "new_due_on",
+        "late",
+    )
+    for row, renewal in zip(renewal_rows, renewals, strict=True):
+        row["number"] = renewal.entry.number
+    subscriptions = list(Subscription.objects.filter(_subscriptions(subject)).prefetch_related("entries"))
+    subscription_rows = rows(subscriptions, "email", "created_at", "confirmed_at", "unsubscribed_at")
+    for row, subscription in zip(subscription_rows, subscriptions, strict=True):
+        row["entries"] = sorted(entry.number for entry in subscription.entries.all())
+    return [
+        ExportSection("register/entries", "Your Register entries, and which optional details you show.", entry_rows),
+        ExportSection("register/renewals", "Your yearly renewals.", renewal_rows),
+        ExportSection(
+            "register/alert_subscriptions",
+            "Requests made with your email address to be told when Register entries change.",
+            subscription_rows,
+        ),
+    ]
+
+
+def personal_data_erase(subject: DataSubject) -> Erased:
+    erased = Erased()
+    entries = list(RegisterEntry.objects.select_for_update().filter(practitioner=subject.user))
+    for entry in entries:
+        entry.practitioner = None
+        hidden = {"profession": entry.show_profession, "region": entry.show_region, "employer": entry.show_employer}
+        for name, shown in hidden.items():
+            if not shown:
+                setattr(entry, name, "")
+        entry.save(update_fields=["practitioner", "profession", "region", "employer"])
+        audit_record(action=ACCOUNT_ERASED, actor_label="account erasure", target=entry)
+    erased.counts["entries_kept"] = len(entries)
+    erased.counts["alert_subscriptions"] = (
+        Subscription.objects.filter(_subscriptions(subject)).delete()[1].get(Subscription._meta.label, 0)
+    )
+    return erased

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,6 +43,21 @@ def envint(name: str, default: int) -> int:
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def envfernetkeys(name: str, default: str) -> list[str]:
+    """Comma-separated Fernet keys (`Fernet.generate_key()`); at least one is required."""
+    keys = envlist(name, default)
+    if not keys:
+        raise ImproperlyConfigured(f"{name} must be set when DJANGO_DEBUG is false (see docs/operations.md)")
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: key {number} is not a Fernet key (32 url-safe base64-encoded bytes)"
+            ) from None
+    return keys
 
 
 DEBUG = envbool("DJANGO_DEBUG", True)
@@ -173,6 +189,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Nurture"
+# Staff TOTP secrets and recovery-code seeds are stored encrypted (nurture/accounts/mfa_secrets.py)
+# with these Fernet keys, comma-separated: the first encrypts, all decrypt (rotation).
+MFA_ADAPTER = "nurture.accounts.adapter.MFAAdapter"
+_DEVELOPMENT_MFA_KEY = "bnVydHVyZS1kZXZlbG9wbWVudC1vbmx5LW1mYS1rZXk="  # "nurture-development-only-mfa-key"
+NURTURE_MFA_KEYS = envfernetkeys("NURTURE_MFA_KEYS", _DEVELOPMENT_MFA_KEY if DEBUG else "")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -10,6 +10,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
+from csp.constants import NONE as _CSP_NONE
+from csp.constants import SELF as _CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -44,6 +47,21 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envfernetkeys(name: str, default: str) -> list[str]:
+    """Comma-separated Fernet keys (`Fernet.generate_key()`); at least one is required."""
+    keys = envlist(name, default)
+    if not keys:
+        raise ImproperlyConfigured(f"{name} must be set when DJANGO_DEBUG is false (see docs/operations.md)")
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: key {number} is not a Fernet key (32 url-safe base64-encoded bytes)"
+            ) from None
+    return keys
+
+
 DEBUG = envbool("DJANGO_DEBUG", True)
 _INSECURE_KEY = "django-insecure-local-development-only"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", _INSECURE_KEY if DEBUG else "")
@@ -61,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -79,6 +98,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "nurture.core.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -173,6 +194,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Nurture"
+# Staff TOTP secrets and recovery-code seeds are stored encrypted (nurture/accounts/mfa_secrets.py)
+# with these Fernet keys, comma-separated: the first encrypts, all decrypt (rotation).
+MFA_ADAPTER = "nurture.accounts.adapter.MFAAdapter"
+_DEVELOPMENT_MFA_KEY = "bnVydHVyZS1kZXZlbG9wbWVudC1vbmx5LW1mYS1rZXk="  # "nurture-development-only-mfa-key"
+NURTURE_MFA_KEYS = envfernetkeys("NURTURE_MFA_KEYS", _DEVELOPMENT_MFA_KEY if DEBUG else "")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -257,6 +283,46 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images and
+# frames only from the site itself, so no inline <script>, <style> or style="" anywhere;
+# htmx is told not to add its own <style> (base.html). Views widen it narrowly with
+# csp.decorators (a resource's film embeds YouTube or Vimeo); an uploaded file is served
+# with its own sandboxed policy (core/uploads.py), which the middleware leaves alone.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_CSP_SELF],
+        "script-src": [_CSP_SELF],
+        "style-src": [_CSP_SELF],
+        "img-src": [_CSP_SELF, "data:"],
+        "object-src": [_CSP_NONE],
+        "base-uri": [_CSP_SELF],
+        "form-action": [_CSP_SELF],
+        "frame-ancestors": [_CSP_NONE],
+    }
+}
+# Permissions-Policy (nurture/core/middleware.py): browser features no page needs, off.
+NURTURE_PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True

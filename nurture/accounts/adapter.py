@@ -1,6 +1,6 @@
 """django-allauth, made to send its emails (verification, password reset, security
 notices, re-authentication codes) through Nurture's outbox instead of straight to
-the mail server.
+the mail server, and to keep staff second factors encrypted (`MFAAdapter`).
 
 An account email is recorded like every other message, so a mail outage delays it
 instead of showing an error page after the account was made; the "check your
@@ -16,10 +16,12 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib import messages
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
+from nurture.accounts.mfa_secrets import secret_decrypt, secret_encrypt
 from nurture.core.emails import EmailLimitReached, Sender, email_allowance_check
 from nurture.core.outbox import message_record
 
@@ -77,3 +79,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if message_template in SENT_MESSAGES and getattr(request, "nurture_email_refused", False):
             return
         super().add_message(request, level, message_template, message_context, extra_tags, message)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Staff TOTP secrets and recovery-code seeds are stored encrypted (`mfa_secrets`)."""
+
+    def encrypt(self, text: str) -> str:
+        return secret_encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return secret_decrypt(encrypted_text)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar, cast
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -46,6 +47,7 @@ from nurture.campaigns.selectors import (
     staff_status_counts,
 )
 from nurture.campaigns.services import (
+    EMBED_HOSTS,
     CampaignError,
     Signer,
     campaign_save,
@@ -236,12 +238,24 @@ def _resource_page(request: HttpRequest, slug: str, number: int | None) -> HttpR
     )
 
 
+_View = TypeVar("_View", bound=Callable[..., HttpResponse])
+
+
+def films_framed(view: _View) -> _View:
+    """A film's page frames its player from YouTube or Vimeo; no other page frames anything.
+    (django-csp's types expect views that take the request alone, hence the casts.)"""
+    framing = csp_update({"frame-src": sorted(f"https://{host}" for host in EMBED_HOSTS)})
+    return cast(_View, framing(cast(Any, view)))
+
+
 @require_GET
+@films_framed
 def resource(request: HttpRequest, slug: str) -> HttpResponse:
     return _resource_page(request, slug, None)
 
 
 @require_GET
+@films_framed
 def resource_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return _resource_page(request, slug, number)
 

@@ -10,7 +10,9 @@
   to a temporary folder, and the cache (allauth's rate limits) starts empty.
 - `Visitor`: one person at one tab, working with a mouse or by keyboard alone.
   It runs axe-core on every page it reaches and fails the test on any serious or
-  critical WCAG 2.2 AA problem.
+  critical WCAG 2.2 AA problem, and on any Content-Security-Policy violation the
+  browser reports (an inline script or style, a source the policy refuses), on
+  arrival and again when the test ends.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, Route, sync_playwright
 
 # Playwright's sync API keeps an asyncio event loop running in the test thread,
 # and Django refuses database calls from such a thread unless told otherwise.
@@ -49,6 +51,14 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 WAIT_MS = 10_000
 
+# The browser reports each CSP violation in its console ("... violates the following
+# Content Security Policy directive ..."); with JavaScript on, the page's
+# `securitypolicyviolation` event is reported there too, with where it happened.
+CSP_MARK = "Content Security Policy"
+_CSP_LISTENER = """document.addEventListener('securitypolicyviolation', (e) => {
+  console.error(`Content Security Policy violation: ${e.effectiveDirective} refused ${e.blockedURI || 'inline'}`
+    + ` at ${e.sourceFile || e.documentURI}:${e.lineNumber}`);
+});"""
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = ("serious", "critical")
 _AXE_RUN = """async (tags) => {
@@ -172,6 +182,17 @@ class Visitor:
         self.auditor = auditor
         self.visited: list[str] = []
         self._date_pattern: str | None = None
+        self.csp_violations: list[str] = []
+        page.on("console", self._console)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if CSP_MARK in message.text:
+            self.csp_violations.append(f"{path_of(self.page.url)}: {message.text}")
+
+    def assert_no_csp_violation(self) -> None:
+        if self.csp_violations:
+            found, self.csp_violations = self.csp_violations, []
+            pytest.fail(f"the browser reported {len(found)} Content-Security-Policy violation(s):\n" + "\n".join(found))
 
     def visit(self, path: str) -> None:
         """Open an address directly, as from a bookmark or an email."""
@@ -194,6 +215,7 @@ class Visitor:
 
     def _arrived(self) -> None:
         self.page.wait_for_load_state()
+        self.assert_no_csp_violation()
         check_accessibility(self.page, auditor=self.auditor)
         self.visited.append(path_of(self.page.url))
 
@@ -338,6 +360,7 @@ def new_visitor(
         if options.get("java_script_enabled", True):
             # Loading axe-core with each page is faster than adding it afterwards.
             opened.add_init_script(path=str(AXE_SCRIPT))
+            opened.add_init_script(script=_CSP_LISTENER)
         contexts.append(opened)
         return opened
 
@@ -356,8 +379,11 @@ def new_visitor(
             shot = tmp_path / f"visitor-{number}.png"
             visitor.page.screenshot(path=shot, full_page=True)
             print(f"Visitor {number} was last on {visitor.page.url}: {shot}")
+    late = [violation for visitor in visitors for violation in visitor.csp_violations]
     for opened in contexts:
         opened.close()
+    if late:
+        pytest.fail("the browser reported Content-Security-Policy violation(s):\n" + "\n".join(late))
 
 
 def link_in(outbox: Sequence[Any], *, to: str, path: str) -> str:

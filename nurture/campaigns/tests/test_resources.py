@@ -131,3 +131,18 @@ def test_the_coordinator_adds_a_version_and_publishes_through_the_page(coordinat
     assert Resource.objects.get(slug="comms").status == "published"
     bad = client.post(url, {"action": "version"})
     assert bad.status_code == 400
+
+
+def test_only_a_resource_page_may_frame_the_film_players(briefing):
+    page = client_for(None).get(reverse("campaigns:resource", args=[briefing.slug]))
+    policy = page["Content-Security-Policy"]
+    assert "frame-src https://player.vimeo.com https://vimeo.com https://www.youtube-nocookie.com" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-src" not in client_for(None).get("/awareness-week/").get("Content-Security-Policy", "")
+
+
+def test_a_downloaded_file_keeps_its_sandboxed_policy(briefing):
+    response = client_for(None).get(reverse("campaigns:resource_download", args=[briefing.slug, 2]))
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert "camera=()" in response["Permissions-Policy"]

@@ -9,10 +9,11 @@ import pytest
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parents[3]
+MFA_KEY = "wXyLqE8Z1m0pH4n5tC2vB7rK9sD3fG6hJ1kL0aQ2uY8="
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "NURTURE_MFA_KEYS"))}
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -33,9 +34,23 @@ def test_production_settings_pass_the_deploy_checks_with_no_warning():
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="x9!" + "k" * 60 + "Zq7#w2",
         DJANGO_ALLOWED_HOSTS="nurture.example.org",
+        NURTURE_MFA_KEYS=MFA_KEY,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_key_for_second_factors():
+    result = manage("check", DJANGO_DEBUG="false", DJANGO_SECRET_KEY="k" * 60)
+    assert result.returncode != 0
+    assert "NURTURE_MFA_KEYS must be set" in result.stderr
+
+
+def test_a_key_for_second_factors_that_is_not_a_fernet_key_names_the_variable():
+    result = manage("check", NURTURE_MFA_KEYS=f"{MFA_KEY},not-a-key")
+    assert result.returncode != 0
+    assert "NURTURE_MFA_KEYS: key 2 is not a Fernet key" in result.stderr
+    assert "not-a-key" not in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

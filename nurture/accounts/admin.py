@@ -41,8 +41,12 @@ class PersonAdmin(UserAdmin):  # type: ignore[type-arg]
     # files go, the Register keeps its entries, and the audit log says so.
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, Any, Any]:
-        """Staff are shown as protected, which stops the delete: their role must change first."""
+        """Staff are shown as protected, which stops the delete: their role must change first.
+
+        Second factors are read-only in the admin (their secrets are never shown), so the
+        admin would refuse to delete a person who has one; `person_erase` removes them."""
         deletable, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed = {name for name in perms_needed if name != Authenticator._meta.verbose_name}
         refused = [f"{person}: {erasure_refusal(person)}" for person in objs if erasure_refusal(person)]
         return deletable, counts, perms_needed, [*protected, *refused]
 
@@ -56,6 +60,7 @@ class PersonAdmin(UserAdmin):  # type: ignore[type-arg]
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for person in list(queryset):
             person_erase(person=person, actor=request.user)
+
 
 admin.site.unregister(Authenticator)
 

@@ -62,3 +62,18 @@ def test_the_admin_will_not_delete_a_staff_member(admin_client, assessor):
     )
     assert User.objects.filter(pk=assessor.pk).exists()
     assert not AuditEntry.objects.filter(action="accounts.person.erased").exists()
+
+
+def test_a_person_with_two_factor_set_up_can_be_deleted_in_the_admin(admin_client, django_capture_on_commit_callbacks):
+    """Second factors are read-only in the admin; that must not block erasing their owner."""
+    from allauth.mfa.models import Authenticator
+
+    careful = make_person("careful@example.org", name="Careful Practitioner", mfa=True)
+    assert Authenticator.objects.filter(user=careful).exists()
+    page = admin_client.get(f"/admin/accounts/user/{careful.pk}/delete/")
+    assert "Are you sure" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/admin/accounts/user/{careful.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=careful.pk).exists()
+    assert not Authenticator.objects.filter(user_id=careful.pk).exists()

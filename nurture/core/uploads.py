@@ -3,13 +3,20 @@
 Allowed: PDF, Word (.docx), PNG and JPEG, up to NURTURE_UPLOAD_MAX_BYTES.
 Files are stored under a random name outside the web root and are only served
 by views that check who is asking (see `private_file_response`).
+
+A Word file is a zip. It is judged from the zip's central directory, without
+expanding it: too many parts, parts that would expand past
+NURTURE_UPLOAD_ZIP_MAX_BYTES in all, or one part that expands more than
+NURTURE_UPLOAD_ZIP_MAX_RATIO times its packed size are refused. The one part read
+(`[Content_Types].xml`, to find macros) is read with a bounded read, so a part
+whose declared size lies cannot make us inflate more than that bound.
 """
 
 from __future__ import annotations
 
-import io
 import uuid
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -20,38 +27,132 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 
+WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ALLOWED = {
     "application/pdf": "pdf",
     "image/png": "png",
     "image/jpeg": "jpg",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    WORD: "docx",
 }
 HUMAN_NAMES = "PDF, Word (.docx), PNG or JPEG"
 
+# The content-types part lists every part of the package; a real one is a few KB.
+CONTENT_TYPES_MOST_BYTES = 1024 * 1024
+# A part smaller than this cannot be a bomb, and small XML parts compress very well.
+RATIO_CHECKED_FROM_BYTES = 1024 * 1024
+# Declared in [Content_Types].xml by a package that carries code (lower case).
+CODE_CONTENT_TYPES = (
+    b"macroenabled",  # .docm, .dotm, and embedded .xlsm / .pptm
+    b"vnd.ms-office.vbaproject",
+    b"vnd.ms-word.vbadata",
+    b"vnd.ms-office.activex",
+    b"vnd.openxmlformats-officedocument.oleobject",
+)
+MACROS = (
+    "This Word file contains macros, which can run code on the reader's computer. "
+    "Save it as an ordinary Word document (.docx) or as a PDF, and upload that."
+)
+EMBEDDED_CODE = (
+    "This Word file contains embedded objects or controls (ActiveX or OLE), which can run code. "
+    "Remove them, or save the file as a PDF, and upload it again."
+)
+UNREADABLE = "This Word file is damaged or packed in a way we cannot check. Save it again from Word, or as a PDF."
 
-def _is_docx(head: bytes, upload: UploadedFile) -> bool:
-    if not head.startswith(b"PK\x03\x04"):
-        return False
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_048_576:.0f} MB"
+
+
+def _part_carries_code(name: str) -> str | None:
+    lowered = name.lower()
+    if lowered.endswith(("vbaproject.bin", "vbadata.xml")):
+        return MACROS
+    if "/activex/" in f"/{lowered}" or (lowered.startswith("word/embeddings/") and lowered.endswith(".bin")):
+        return EMBEDDED_CODE
+    return None
+
+
+def _read_bounded(archive: zipfile.ZipFile, member: zipfile.ZipInfo, most: int) -> bytes | None:
+    """The member's bytes, or None if it declares more than `most` bytes.
+
+    Never asks zlib for more than the declared size (zipfile checks the CRC at that size),
+    so a part whose header lies cannot make us inflate more than it declares."""
+    if member.file_size > most:
+        return None
+    with archive.open(member) as stream:
+        data = stream.read(member.file_size + 1)
+    return data if len(data) <= member.file_size else None
+
+
+def _word_problem(archive: zipfile.ZipFile) -> str | None:
+    """Why this Word package is refused, judged without expanding it; None if it is fine."""
+    members = archive.infolist()
+    if len(members) > settings.NURTURE_UPLOAD_ZIP_MAX_MEMBERS:
+        return (
+            f"This Word file is made of {len(members)} parts; the limit is "
+            f"{settings.NURTURE_UPLOAD_ZIP_MAX_MEMBERS}. Save it as a PDF and upload that."
+        )
+    expanded = sum(member.file_size for member in members)
+    if expanded > settings.NURTURE_UPLOAD_ZIP_MAX_BYTES:
+        return (
+            f"This Word file would expand to {_megabytes(expanded)} when opened; the limit is "
+            f"{_megabytes(settings.NURTURE_UPLOAD_ZIP_MAX_BYTES)}. Save it as a PDF and upload that."
+        )
+    ratio = settings.NURTURE_UPLOAD_ZIP_MAX_RATIO
+    for member in members:
+        if member.file_size >= RATIO_CHECKED_FROM_BYTES and member.file_size > ratio * member.compress_size:
+            return (
+                f"One part of this Word file would expand more than {ratio} times when opened, "
+                "which real documents never do. Save it as a PDF and upload that."
+            )
+    for member in members:
+        if problem := _part_carries_code(member.filename):
+            return problem
+    content_types = _read_bounded(archive, archive.getinfo("[Content_Types].xml"), CONTENT_TYPES_MOST_BYTES)
+    if content_types is None:
+        return UNREADABLE
+    lowered = content_types.lower()
+    if any(marker in lowered for marker in CODE_CONTENT_TYPES[:3]):
+        return MACROS
+    if any(marker in lowered for marker in CODE_CONTENT_TYPES[3:]):
+        return EMBEDDED_CODE
+    return None
+
+
+def _word_checked(upload: UploadedFile) -> str | None:
+    """WORD if the zip is a Word document we accept; None if it is not a Word document at all.
+
+    Raises ValidationError with a plain message for a Word document we refuse."""
     upload.seek(0)
     try:
-        with zipfile.ZipFile(io.BytesIO(upload.read())) as archive:
+        with zipfile.ZipFile(upload) as archive:
             names = set(archive.namelist())
-    except zipfile.BadZipFile:
-        return False
+            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+                return None
+            try:
+                problem = _word_problem(archive)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError):
+                problem = UNREADABLE
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        return None
     finally:
         upload.seek(0)
-    return "[Content_Types].xml" in names and "word/document.xml" in names
+    if problem:
+        raise ValidationError(problem)
+    return WORD
 
 
 def sniff_content_type(upload: UploadedFile) -> str | None:
-    """The file's real type, read from its first bytes (and zip listing for .docx)."""
+    """The file's real type, read from its first bytes (and the zip's parts for Word).
+
+    Raises ValidationError for a Word file that carries code or would expand too far."""
     upload.seek(0)
     head = upload.read(8192)
     upload.seek(0)
-    if _is_docx(head, upload):
-        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    if head.startswith(b"PK\x03\x04"):
+        return _word_checked(upload)
     kind = filetype.guess(head)
-    if kind is not None and kind.mime in ALLOWED and kind.mime != "application/zip":
+    if kind is not None and kind.mime in ALLOWED:
         return str(kind.mime)
     return None
 

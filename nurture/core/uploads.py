@@ -23,6 +23,7 @@ from typing import Any
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
@@ -34,6 +35,8 @@ ALLOWED = {
     "image/jpeg": "jpg",
     WORD: "docx",
 }
+# Every extension a file of each type may keep; ALLOWED gives the one it is given.
+EXTENSIONS = {"application/pdf": ("pdf",), "image/png": ("png",), "image/jpeg": ("jpg", "jpeg"), WORD: ("docx",)}
 HUMAN_NAMES = "PDF, Word (.docx), PNG or JPEG"
 
 # The content-types part lists every part of the package; a real one is a few KB.
@@ -119,7 +122,7 @@ def _word_problem(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
-def _word_checked(upload: UploadedFile) -> str | None:
+def _word_checked(upload: File[bytes]) -> str | None:
     """WORD if the zip is a Word document we accept; None if it is not a Word document at all.
 
     Raises ValidationError with a plain message for a Word document we refuse."""
@@ -142,7 +145,7 @@ def _word_checked(upload: UploadedFile) -> str | None:
     return WORD
 
 
-def sniff_content_type(upload: UploadedFile) -> str | None:
+def sniff_content_type(upload: File[bytes]) -> str | None:
     """The file's real type, read from its first bytes (and the zip's parts for Word).
 
     Raises ValidationError for a Word file that carries code or would expand too far."""
@@ -158,7 +161,10 @@ def sniff_content_type(upload: UploadedFile) -> str | None:
 
 
 def validate_upload(upload: UploadedFile) -> str:
-    """Raise ValidationError with a plain message, or return the real content type."""
+    """Raise ValidationError with a plain message, or return the real content type.
+
+    The upload is renamed to carry the extension of its real type (`report.html` holding a
+    PDF becomes `report.pdf`), so it is stored and later served under that extension."""
     limit = settings.NURTURE_UPLOAD_MAX_BYTES
     if upload.size is None or upload.size == 0:
         raise ValidationError("The file is empty.")
@@ -167,17 +173,52 @@ def validate_upload(upload: UploadedFile) -> str:
     content_type = sniff_content_type(upload)
     if content_type is None:
         raise ValidationError(f"This file is not a {HUMAN_NAMES} file, whatever its name says.")
+    upload.name = name_for_type(upload.name or "file", content_type)
     return content_type
+
+
+def name_for_type(name: str, content_type: str) -> str:
+    """`name` with the extension of `content_type`: report.html holding a PDF is report.pdf."""
+    if content_type not in ALLOWED:
+        return name
+    path = PurePosixPath(name)
+    if path.suffix.lower().lstrip(".") in EXTENSIONS[content_type]:
+        return name
+    return f"{path.stem if path.suffix else name}.{ALLOWED[content_type]}"
+
+
+def stored_suffix(filename: str) -> str:
+    """The extension a stored file gets: one of the allowed types', or none at all."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    return suffix if any(suffix.lstrip(".") in names for names in EXTENSIONS.values()) else ""
 
 
 def private_upload_path(instance: Any, filename: str) -> str:
     """A random name in the owner's folder: the original name is kept in the database."""
-    suffix = PurePosixPath(filename).suffix.lower()[:8]
-    return f"uploads/{instance.owner_id}/{uuid.uuid4().hex}{suffix}"
+    return f"uploads/{instance.owner_id}/{uuid.uuid4().hex}{stored_suffix(filename)}"
+
+
+def _served_type(field: FieldFile, content_type: str) -> str:
+    """The type recorded at upload; for a file stored without one, its type read from its bytes."""
+    if content_type in ALLOWED:
+        return content_type
+    with field.storage.open(str(field.name), "rb") as stored:
+        try:
+            detected = sniff_content_type(stored)
+        except ValidationError:
+            detected = None
+    return detected or "application/octet-stream"
 
 
 def private_file_response(field: FieldFile, *, filename: str, content_type: str) -> FileResponse:
-    response = FileResponse(field.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    """The file as an attachment named with the extension of its real type, never rendered."""
+    served_type = _served_type(field, content_type)
+    response = FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=name_for_type(filename or "file", served_type),
+        content_type=served_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

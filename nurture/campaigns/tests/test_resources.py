@@ -64,6 +64,16 @@ def test_an_unknown_version_or_a_draft_is_not_found(briefing, coordinator):
     assert client_for(None).get(reverse("campaigns:resource", args=[draft.slug])).status_code == 404
 
 
+def test_a_pdf_uploaded_as_html_is_kept_and_served_as_a_pdf(campaign, coordinator, private_media):
+    resource = resource_save(resource=Resource(slug="pack", title="Pack", kind="briefing"), actor=coordinator)
+    version = resource_version_add(resource=resource, actor=coordinator, upload=pdf(name="briefing.html"))
+    assert (version.file_name, version.file.name[-4:]) == ("briefing.pdf", ".pdf")
+    resource_publish(resource=resource, actor=coordinator)
+    response = client_for(None).get(reverse("campaigns:resource_download", args=[resource.slug, 1]))
+    assert response["Content-Disposition"] == 'attachment; filename="briefing.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+
+
 def test_a_file_that_is_not_what_it_says_is_refused(campaign, coordinator, private_media):
     resource = resource_save(resource=Resource(slug="pack", title="Pack", kind="comms_pack"), actor=coordinator)
     fake = SimpleUploadedFile("pack.pdf", b"MZ this is really a program", content_type="application/pdf")

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from nurture.core.uploads import WORD, validate_upload
+from nurture.core.uploads import WORD, name_for_type, validate_upload
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
@@ -220,3 +220,28 @@ def test_a_package_of_too_many_parts_is_refused(settings):
     package = word_package(parts={f"word/media/image{n}.png": PNG for n in range(10)})
     with pytest.raises(ValidationError, match="made of 13 parts; the limit is 10"):
         validate_upload(SimpleUploadedFile("report.docx", package))
+
+
+# Stored and served under the extension of the real type ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "expected"),
+    [
+        ("report.html", "application/pdf", "report.pdf"),
+        ("report.final.html", "application/pdf", "report.final.pdf"),
+        ("scan", "image/png", "scan.png"),
+        ("photo.JPEG", "image/jpeg", "photo.JPEG"),
+        ("photo.png", "image/jpeg", "photo.jpg"),
+        ("account.pdf", WORD, "account.docx"),
+        ("notes.txt", "text/plain", "notes.txt"),
+    ],
+)
+def test_a_name_takes_the_extension_of_the_real_type(name, content_type, expected):
+    assert name_for_type(name, content_type) == expected
+
+
+def test_an_upload_is_renamed_to_its_real_type():
+    upload = SimpleUploadedFile("report.html", PDF)
+    assert validate_upload(upload) == "application/pdf"
+    assert upload.name == "report.pdf"

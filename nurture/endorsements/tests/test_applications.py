@@ -115,6 +115,24 @@ def test_the_practitioner_can_download_the_copied_file_and_another_cannot(submit
     assert client_for(other_practitioner).get(url).status_code == 404
 
 
+def test_a_file_kept_under_a_wrong_extension_is_copied_and_served_under_its_real_one(
+    practitioner, level, private_media, send_now
+):
+    evidence = ready_portfolio(practitioner, level)
+    evidence.file.save("report.html", ContentFile(PDF))
+    evidence.file_name, evidence.file_type = "report.html", "application/pdf"
+    evidence.save()
+    application = services.application_start(practitioner=practitioner, level=level)
+    name_referees(application)
+    with send_now():
+        services.application_submit(application=application, actor=practitioner, today=TODAY)
+    copy = SnapshotFile.objects.get(application=application)
+    assert (copy.name, copy.file.name[-4:]) == ("report.pdf", ".pdf")
+    response = client_for(practitioner).get(f"/applications/{application.pk}/files/{copy.pk}/")
+    assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+
+
 def test_submitting_emails_a_receipt_and_each_referee(submitted, practitioner):
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == sorted(

@@ -139,6 +139,42 @@ def test_a_file_that_is_not_what_it_claims_is_refused(practitioner, private_medi
     assert not any(private_media.rglob("*.*")) if private_media.exists() else True
 
 
+def test_a_pdf_uploaded_as_html_is_stored_and_served_as_a_pdf(practitioner, private_media):
+    client = client_for(practitioner)
+    response = client.post(
+        "/portfolio/training/new/",
+        {
+            "title": "Newborn Behavioural Observation",
+            "provider": "Brazelton Centre",
+            "hours": "14",
+            "completed_on": "2025-09-12",
+            "certificate": SimpleUploadedFile("report.html", PDF, content_type="text/html"),
+        },
+    )
+    assert response.status_code == 302
+    record = TrainingRecord.objects.get(owner=practitioner)
+    assert record.certificate.name.endswith(".pdf")
+    assert (private_media / record.certificate.name).read_bytes() == PDF
+    download = client.get(f"/portfolio/training/{record.pk}/file/")
+    assert download["Content-Disposition"] == 'attachment; filename="report.pdf"'
+    assert download["Content-Type"] == "application/pdf"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+@pytest.mark.parametrize("recorded_type", ["application/pdf", ""], ids=["type recorded", "no type recorded"])
+def test_a_file_stored_earlier_under_a_wrong_extension_is_served_under_its_real_one(
+    practitioner, private_media, recorded_type
+):
+    record = training_for(practitioner, certificate_name="report.html", certificate_type=recorded_type)
+    record.certificate.name = record.certificate.storage.save(f"uploads/{practitioner.pk}/old.html", ContentFile(PDF))
+    record.save()
+    download = client_for(practitioner).get(f"/portfolio/training/{record.pk}/file/")
+    assert download["Content-Disposition"] == 'attachment; filename="report.pdf"'
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content) == PDF
+
+
 def test_a_word_file_with_macros_is_refused_next_to_its_field_and_the_form_is_kept(practitioner, private_media):
     docm = io.BytesIO()
     with zipfile.ZipFile(docm, "w") as archive:

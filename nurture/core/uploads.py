@@ -4,6 +4,10 @@ Allowed: PDF, Word (.docx), PNG and JPEG, up to NURTURE_UPLOAD_MAX_BYTES.
 Files are stored under a random name outside the web root and are only served
 by views that check who is asking (see `private_file_response`).
 
+A stored file lives as long as its row (`files_follow_their_rows`): deleting the row,
+or replacing its file, removes the old file once the transaction commits; and a
+file saved inside `atomic_with_files()` is removed again if that block rolls back.
+
 A Word file is a zip. It is judged from the zip's central directory, without
 expanding it: too many parts, parts that would expand past
 NURTURE_UPLOAD_ZIP_MAX_BYTES in all, or one part that expands more than
@@ -14,19 +18,29 @@ whose declared size lies cannot make us inflate more than that bound.
 
 from __future__ import annotations
 
+import logging
 import uuid
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import PurePosixPath
 from typing import Any
 
 import filetype
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django.db.models.signals import post_delete, post_init, post_save, pre_save
 from django.http import FileResponse
+
+logger = logging.getLogger(__name__)
 
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ALLOWED = {
@@ -223,3 +237,109 @@ def private_file_response(field: FieldFile, *, filename: str, content_type: str)
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+# A stored file lives as long as its row ----------------------------------------------------
+
+_REMEMBERED = "_stored_file_names"
+_saved_here: ContextVar[list[FieldFile] | None] = ContextVar("files_saved_in_atomic_block", default=None)
+
+
+def _file_fields(model: type[models.Model]) -> list[models.FileField]:
+    return [field for field in model._meta.concrete_fields if isinstance(field, models.FileField)]
+
+
+def _written(file: FieldFile) -> bool:
+    """Whether the file is in storage already (Django marks a file not yet saved)."""
+    return bool(getattr(file, "_committed", True))
+
+
+def _name_in(value: Any) -> str:
+    """The stored name behind a file field's raw value ('' for none, or a file not yet saved)."""
+    if isinstance(value, FieldFile):
+        return (value.name or "") if _written(value) else ""
+    return value if isinstance(value, str) else ""
+
+
+def _remove_after_commit(storage: Storage, name: str) -> None:
+    def remove() -> None:
+        storage.delete(name)
+        logger.info("Removed stored file %s", name)
+
+    transaction.on_commit(remove, robust=True)
+
+
+def _remember(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    instance.__dict__[_REMEMBERED] = {
+        field.attname: _name_in(instance.__dict__[field.attname])
+        for field in _file_fields(sender)
+        if field.attname in instance.__dict__
+    }
+
+
+def _note_new_files(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    saved = _saved_here.get()
+    if saved is None:
+        return
+    remembered = instance.__dict__.get(_REMEMBERED, {})
+    for field in _file_fields(sender):
+        file = getattr(instance, field.attname)
+        if file and (not _written(file) or file.name != remembered.get(field.attname)):
+            saved.append(file)
+
+
+def _remove_replaced(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    remembered = instance.__dict__.setdefault(_REMEMBERED, {})
+    for field in _file_fields(sender):
+        if field.attname not in instance.__dict__:
+            continue
+        old, new = remembered.get(field.attname, ""), _name_in(instance.__dict__[field.attname])
+        if old and old != new:
+            _remove_after_commit(field.storage, old)
+        remembered[field.attname] = new
+
+
+def _remove_deleted(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    for field in _file_fields(sender):
+        if name := _name_in(instance.__dict__.get(field.attname)):
+            _remove_after_commit(field.storage, name)
+
+
+def files_follow_their_rows() -> None:
+    """For every model with a file field: deleting a row (a service, a cascade from its owner,
+    the admin) removes its files, and replacing or clearing a file removes the old one, once
+    the transaction commits (a rolled-back delete keeps them). Called from CoreConfig.ready,
+    so core needs to know no domain app. QuerySet.update() and raw SQL pass it by."""
+    for model in apps.get_models():
+        if not _file_fields(model):
+            continue
+        uid = f"uploads.{model._meta.label}"
+        post_init.connect(_remember, sender=model, dispatch_uid=uid)
+        pre_save.connect(_note_new_files, sender=model, dispatch_uid=uid)
+        post_save.connect(_remove_replaced, sender=model, dispatch_uid=uid)
+        post_delete.connect(_remove_deleted, sender=model, dispatch_uid=uid)
+
+
+@contextmanager
+def atomic_with_files() -> Iterator[None]:
+    """transaction.atomic() that also removes the files saved in it if it rolls back.
+
+    Django has no hook for a rollback, so the rows saved in the block note their new
+    files, and an exception leaving the block removes them. Use it, instead of
+    transaction.atomic(), in every service that saves a file. Nested inside another
+    atomic_with_files, the outer block answers for them once this one succeeds."""
+    saved: list[FieldFile] = []
+    outer = _saved_here.get()
+    token = _saved_here.set(saved)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        for file in saved:
+            if _written(file) and file.name:
+                file.storage.delete(file.name)
+        raise
+    finally:
+        _saved_here.reset(token)
+    if outer is not None:
+        outer.extend(saved)

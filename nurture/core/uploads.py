@@ -25,6 +25,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -245,6 +246,7 @@ _REMEMBERED = "_stored_file_names"
 _saved_here: ContextVar[list[FieldFile] | None] = ContextVar("files_saved_in_atomic_block", default=None)
 
 
+@cache
 def _file_fields(model: type[models.Model]) -> list[models.FileField]:
     return [field for field in model._meta.concrete_fields if isinstance(field, models.FileField)]
 
@@ -277,12 +279,24 @@ def _remember(sender: type[models.Model], instance: models.Model, **kwargs: Any)
     }
 
 
+def _saved_fields(sender: type[models.Model], instance: models.Model, kwargs: dict[str, Any]) -> list[models.FileField]:
+    """The file fields this save writes: loaded or set, and among `update_fields` if given."""
+    if kwargs.get("raw"):
+        return []
+    only = kwargs.get("update_fields")
+    return [
+        field
+        for field in _file_fields(sender)
+        if field.attname in instance.__dict__ and (only is None or field.name in only)
+    ]
+
+
 def _note_new_files(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     saved = _saved_here.get()
     if saved is None:
         return
     remembered = instance.__dict__.get(_REMEMBERED, {})
-    for field in _file_fields(sender):
+    for field in _saved_fields(sender, instance, kwargs):
         file = getattr(instance, field.attname)
         if file and (not _written(file) or file.name != remembered.get(field.attname)):
             saved.append(file)
@@ -290,9 +304,7 @@ def _note_new_files(sender: type[models.Model], instance: models.Model, **kwargs
 
 def _remove_replaced(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     remembered = instance.__dict__.setdefault(_REMEMBERED, {})
-    for field in _file_fields(sender):
-        if field.attname not in instance.__dict__:
-            continue
+    for field in _saved_fields(sender, instance, kwargs):
         old, new = remembered.get(field.attname, ""), _name_in(instance.__dict__[field.attname])
         if old and old != new:
             _remove_after_commit(field.storage, old)

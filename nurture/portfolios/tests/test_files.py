@@ -74,6 +74,9 @@ def test_uploading_a_new_certificate_removes_the_old_one(practitioner, private_m
     training, _, (old_path, _) = with_files(practitioner, private_media)
     with commits():
         services.record_save(owner=practitioner, record=TrainingRecord.objects.get(pk=training.pk))
+        not_written = TrainingRecord.objects.get(pk=training.pk)
+        not_written.certificate, not_written.title = SimpleUploadedFile("scan.png", PNG), "Circle of Security II"
+        not_written.save(update_fields=["title"])
     assert old_path.exists()
     with commits():
         response = client_for(practitioner).post(

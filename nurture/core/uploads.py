@@ -59,13 +59,12 @@ CONTENT_TYPES_MOST_BYTES = 1024 * 1024
 # A part smaller than this cannot be a bomb, and small XML parts compress very well.
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024
 # Declared in [Content_Types].xml by a package that carries code (lower case).
-CODE_CONTENT_TYPES = (
+MACRO_CONTENT_TYPES = (
     b"macroenabled",  # .docm, .dotm, and embedded .xlsm / .pptm
     b"vnd.ms-office.vbaproject",
     b"vnd.ms-word.vbadata",
-    b"vnd.ms-office.activex",
-    b"vnd.openxmlformats-officedocument.oleobject",
 )
+EMBEDDED_CONTENT_TYPES = (b"vnd.ms-office.activex", b"vnd.openxmlformats-officedocument.oleobject")
 MACROS = (
     "This Word file contains macros, which can run code on the reader's computer. "
     "Save it as an ordinary Word document (.docx) or as a PDF, and upload that."
@@ -82,7 +81,7 @@ def _megabytes(size: int) -> str:
 
 
 def _part_carries_code(name: str) -> str | None:
-    lowered = name.lower()
+    lowered = name.lower().replace("\\", "/")
     if lowered.endswith(("vbaproject.bin", "vbadata.xml")):
         return MACROS
     if "/activex/" in f"/{lowered}" or (lowered.startswith("word/embeddings/") and lowered.endswith(".bin")):
@@ -130,9 +129,9 @@ def _word_problem(archive: zipfile.ZipFile) -> str | None:
     if content_types is None:
         return UNREADABLE
     lowered = content_types.lower()
-    if any(marker in lowered for marker in CODE_CONTENT_TYPES[:3]):
+    if any(marker in lowered for marker in MACRO_CONTENT_TYPES):
         return MACROS
-    if any(marker in lowered for marker in CODE_CONTENT_TYPES[3:]):
+    if any(marker in lowered for marker in EMBEDDED_CONTENT_TYPES):
         return EMBEDDED_CODE
     return None
 

@@ -3,12 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
 from nurture.accounts.models import Profession, Region
 from nurture.campaigns.models import Campaign, Resource
 from nurture.campaigns.services import embed_url_problem
 from nurture.campaigns.signers import name_problem
 from nurture.core.forms import PlainTextMixin
+from nurture.core.uploads import validate_upload
 
 RESERVED_SLUGS = frozenset({"archive", "pledge", "resources", "new"})
 
@@ -132,6 +134,13 @@ class VersionForm(PlainTextMixin, forms.Form):
         help_text="From YouTube or Vimeo, e.g. https://www.youtube-nocookie.com/embed/…",
     )
     note = forms.CharField(label="What changed", required=False, max_length=300)
+
+    def clean_file(self) -> Any:
+        """Checked here too, so that what is wrong with the file is said next to it."""
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            validate_upload(upload)
+        return upload
 
     def clean_embed_url(self) -> str:
         url = str(self.cleaned_data["embed_url"])

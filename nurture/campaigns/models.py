@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from uuid import uuid4
+
 from django.db import models
 
 from nurture.accounts.models import Profession, Region
+from nurture.core.uploads import stored_suffix
 
 
 class CampaignQuerySet(models.QuerySet["Campaign"]):
@@ -177,10 +180,7 @@ class Resource(models.Model):
 
 
 def resource_file_path(instance: ResourceVersion, filename: str) -> str:
-    from pathlib import PurePosixPath
-    from uuid import uuid4
-
-    return f"resources/{uuid4().hex}{PurePosixPath(filename).suffix.lower()[:8]}"
+    return f"resources/{uuid4().hex}{stored_suffix(filename)}"
 
 
 class ResourceVersion(models.Model):

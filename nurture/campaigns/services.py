@@ -33,7 +33,7 @@ from nurture.campaigns.signers import name_problem
 from nurture.core.addresses import email_canonical, network_of
 from nurture.core.audit import audit_record
 from nurture.core.emails import EmailLimitReached, Sender, email_send
-from nurture.core.uploads import validate_upload
+from nurture.core.uploads import atomic_with_files, validate_upload
 
 Status = PledgeSignature.Status
 CONFIRM_SALT = "campaigns.pledge.confirm"
@@ -391,7 +391,7 @@ def resource_version_add(
             raise CampaignError(" ".join(error.messages)) from None
         version.file_name = (upload.name or "file")[-200:]
         version.size = upload.size or 0
-    with transaction.atomic():
+    with atomic_with_files():
         Resource.objects.select_for_update().filter(pk=resource.pk).first()
         latest = resource.versions.aggregate(n=Max("number"))["n"] or 0
         version.number = latest + 1

@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "nurture.core"
     label = "core"
     personal_data = "nurture.core.personal_data"
+
+    def ready(self) -> None:
+        from nurture.core.uploads import files_follow_their_rows
+
+        files_follow_their_rows()

@@ -3,61 +3,182 @@
 Allowed: PDF, Word (.docx), PNG and JPEG, up to NURTURE_UPLOAD_MAX_BYTES.
 Files are stored under a random name outside the web root and are only served
 by views that check who is asking (see `private_file_response`).
+
+A stored file lives as long as its row (`files_follow_their_rows`): deleting the row,
+or replacing its file, removes the old file once the transaction commits; and a
+file saved inside `atomic_with_files()` is removed again if that block rolls back.
+
+A Word file is a zip. It is judged from the zip's central directory, without
+expanding it: too many parts, parts that would expand past
+NURTURE_UPLOAD_ZIP_MAX_BYTES in all, or one part that expands more than
+NURTURE_UPLOAD_ZIP_MAX_RATIO times its packed size are refused. The one part read
+(`[Content_Types].xml`, to find macros) is read with a bounded read, so a part
+whose declared size lies cannot make us inflate more than that bound.
 """
 
 from __future__ import annotations
 
-import io
+import logging
 import uuid
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
 import filetype
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django.db.models.signals import post_delete, post_init, post_save, pre_save
 from django.http import FileResponse
 
+logger = logging.getLogger(__name__)
+
+WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ALLOWED = {
     "application/pdf": "pdf",
     "image/png": "png",
     "image/jpeg": "jpg",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    WORD: "docx",
 }
+# Every extension a file of each type may keep; ALLOWED gives the one it is given.
+EXTENSIONS = {"application/pdf": ("pdf",), "image/png": ("png",), "image/jpeg": ("jpg", "jpeg"), WORD: ("docx",)}
 HUMAN_NAMES = "PDF, Word (.docx), PNG or JPEG"
 
+# The content-types part lists every part of the package; a real one is a few KB.
+CONTENT_TYPES_MOST_BYTES = 1024 * 1024
+# A part smaller than this cannot be a bomb, and small XML parts compress very well.
+RATIO_CHECKED_FROM_BYTES = 1024 * 1024
+# Declared in [Content_Types].xml by a package that carries code (lower case).
+MACRO_CONTENT_TYPES = (
+    b"macroenabled",  # .docm, .dotm, and embedded .xlsm / .pptm
+    b"vnd.ms-office.vbaproject",
+    b"vnd.ms-word.vbadata",
+)
+EMBEDDED_CONTENT_TYPES = (b"vnd.ms-office.activex", b"vnd.openxmlformats-officedocument.oleobject")
+MACROS = (
+    "This Word file contains macros, which can run code on the reader's computer. "
+    "Save it as an ordinary Word document (.docx) or as a PDF, and upload that."
+)
+EMBEDDED_CODE = (
+    "This Word file contains embedded objects or controls (ActiveX or OLE), which can run code. "
+    "Remove them, or save the file as a PDF, and upload it again."
+)
+UNREADABLE = "This Word file is damaged or packed in a way we cannot check. Save it again from Word, or as a PDF."
 
-def _is_docx(head: bytes, upload: UploadedFile) -> bool:
-    if not head.startswith(b"PK\x03\x04"):
-        return False
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_048_576:.0f} MB"
+
+
+def _part_carries_code(name: str) -> str | None:
+    lowered = name.lower().replace("\\", "/")
+    if lowered.endswith(("vbaproject.bin", "vbadata.xml")):
+        return MACROS
+    if "/activex/" in f"/{lowered}" or (lowered.startswith("word/embeddings/") and lowered.endswith(".bin")):
+        return EMBEDDED_CODE
+    return None
+
+
+def _read_bounded(archive: zipfile.ZipFile, member: zipfile.ZipInfo, most: int) -> bytes | None:
+    """The member's bytes, or None if it declares more than `most` bytes.
+
+    Never asks zlib for more than the declared size (zipfile checks the CRC at that size),
+    so a part whose header lies cannot make us inflate more than it declares."""
+    if member.file_size > most:
+        return None
+    with archive.open(member) as stream:
+        data = stream.read(member.file_size + 1)
+    return data if len(data) <= member.file_size else None
+
+
+def _word_problem(archive: zipfile.ZipFile) -> str | None:
+    """Why this Word package is refused, judged without expanding it; None if it is fine."""
+    members = archive.infolist()
+    if len(members) > settings.NURTURE_UPLOAD_ZIP_MAX_MEMBERS:
+        return (
+            f"This Word file is made of {len(members)} parts; the limit is "
+            f"{settings.NURTURE_UPLOAD_ZIP_MAX_MEMBERS}. Save it as a PDF and upload that."
+        )
+    expanded = sum(member.file_size for member in members)
+    if expanded > settings.NURTURE_UPLOAD_ZIP_MAX_BYTES:
+        return (
+            f"This Word file would expand to {_megabytes(expanded)} when opened; the limit is "
+            f"{_megabytes(settings.NURTURE_UPLOAD_ZIP_MAX_BYTES)}. Save it as a PDF and upload that."
+        )
+    ratio = settings.NURTURE_UPLOAD_ZIP_MAX_RATIO
+    for member in members:
+        if member.file_size >= RATIO_CHECKED_FROM_BYTES and member.file_size > ratio * member.compress_size:
+            return (
+                f"One part of this Word file would expand more than {ratio} times when opened, "
+                "which real documents never do. Save it as a PDF and upload that."
+            )
+    for member in members:
+        if problem := _part_carries_code(member.filename):
+            return problem
+    content_types = _read_bounded(archive, archive.getinfo("[Content_Types].xml"), CONTENT_TYPES_MOST_BYTES)
+    if content_types is None:
+        return UNREADABLE
+    lowered = content_types.lower()
+    if any(marker in lowered for marker in MACRO_CONTENT_TYPES):
+        return MACROS
+    if any(marker in lowered for marker in EMBEDDED_CONTENT_TYPES):
+        return EMBEDDED_CODE
+    return None
+
+
+def _word_checked(upload: File[bytes]) -> str | None:
+    """WORD if the zip is a Word document we accept; None if it is not a Word document at all.
+
+    Raises ValidationError with a plain message for a Word document we refuse."""
     upload.seek(0)
     try:
-        with zipfile.ZipFile(io.BytesIO(upload.read())) as archive:
+        with zipfile.ZipFile(upload) as archive:
             names = set(archive.namelist())
-    except zipfile.BadZipFile:
-        return False
+            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+                return None
+            try:
+                problem = _word_problem(archive)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError):
+                problem = UNREADABLE
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        return None
     finally:
         upload.seek(0)
-    return "[Content_Types].xml" in names and "word/document.xml" in names
+    if problem:
+        raise ValidationError(problem)
+    return WORD
 
 
-def sniff_content_type(upload: UploadedFile) -> str | None:
-    """The file's real type, read from its first bytes (and zip listing for .docx)."""
+def sniff_content_type(upload: File[bytes]) -> str | None:
+    """The file's real type, read from its first bytes (and the zip's parts for Word).
+
+    Raises ValidationError for a Word file that carries code or would expand too far."""
     upload.seek(0)
     head = upload.read(8192)
     upload.seek(0)
-    if _is_docx(head, upload):
-        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    if head.startswith(b"PK\x03\x04"):
+        return _word_checked(upload)
     kind = filetype.guess(head)
-    if kind is not None and kind.mime in ALLOWED and kind.mime != "application/zip":
+    if kind is not None and kind.mime in ALLOWED:
         return str(kind.mime)
     return None
 
 
 def validate_upload(upload: UploadedFile) -> str:
-    """Raise ValidationError with a plain message, or return the real content type."""
+    """Raise ValidationError with a plain message, or return the real content type.
+
+    The upload is renamed to carry the extension of its real type (`report.html` holding a
+    PDF becomes `report.pdf`), so it is stored and later served under that extension."""
     limit = settings.NURTURE_UPLOAD_MAX_BYTES
     if upload.size is None or upload.size == 0:
         raise ValidationError("The file is empty.")
@@ -66,18 +187,170 @@ def validate_upload(upload: UploadedFile) -> str:
     content_type = sniff_content_type(upload)
     if content_type is None:
         raise ValidationError(f"This file is not a {HUMAN_NAMES} file, whatever its name says.")
+    upload.name = name_for_type(upload.name or "file", content_type)
     return content_type
+
+
+def name_for_type(name: str, content_type: str) -> str:
+    """`name` with the extension of `content_type`: report.html holding a PDF is report.pdf."""
+    if content_type not in ALLOWED:
+        return name
+    path = PurePosixPath(name)
+    if path.suffix.lower().lstrip(".") in EXTENSIONS[content_type]:
+        return name
+    return f"{path.stem if path.suffix else name}.{ALLOWED[content_type]}"
+
+
+def stored_suffix(filename: str) -> str:
+    """The extension a stored file gets: one of the allowed types', or none at all."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    return suffix if any(suffix.lstrip(".") in names for names in EXTENSIONS.values()) else ""
 
 
 def private_upload_path(instance: Any, filename: str) -> str:
     """A random name in the owner's folder: the original name is kept in the database."""
-    suffix = PurePosixPath(filename).suffix.lower()[:8]
-    return f"uploads/{instance.owner_id}/{uuid.uuid4().hex}{suffix}"
+    return f"uploads/{instance.owner_id}/{uuid.uuid4().hex}{stored_suffix(filename)}"
+
+
+def _served_type(field: FieldFile, content_type: str) -> str:
+    """The type recorded at upload; for a file stored without one, its type read from its bytes."""
+    if content_type in ALLOWED:
+        return content_type
+    with field.storage.open(str(field.name), "rb") as stored:
+        try:
+            detected = sniff_content_type(stored)
+        except ValidationError:
+            detected = None
+    return detected or "application/octet-stream"
 
 
 def private_file_response(field: FieldFile, *, filename: str, content_type: str) -> FileResponse:
-    response = FileResponse(field.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    """The file as an attachment named with the extension of its real type, never rendered."""
+    served_type = _served_type(field, content_type)
+    response = FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=name_for_type(filename or "file", served_type),
+        content_type=served_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+# A stored file lives as long as its row ----------------------------------------------------
+
+_REMEMBERED = "_stored_file_names"
+_saved_here: ContextVar[list[FieldFile] | None] = ContextVar("files_saved_in_atomic_block", default=None)
+
+
+@cache
+def _file_fields(model: type[models.Model]) -> list[models.FileField]:
+    return [field for field in model._meta.concrete_fields if isinstance(field, models.FileField)]
+
+
+def _written(file: FieldFile) -> bool:
+    """Whether the file is in storage already (Django marks a file not yet saved)."""
+    return bool(getattr(file, "_committed", True))
+
+
+def _name_in(value: Any) -> str:
+    """The stored name behind a file field's raw value ('' for none, or a file not yet saved)."""
+    if isinstance(value, FieldFile):
+        return (value.name or "") if _written(value) else ""
+    return value if isinstance(value, str) else ""
+
+
+def _remove_after_commit(storage: Storage, name: str) -> None:
+    def remove() -> None:
+        storage.delete(name)
+        logger.info("Removed stored file %s", name)
+
+    transaction.on_commit(remove, robust=True)
+
+
+def _remember(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    instance.__dict__[_REMEMBERED] = {
+        field.attname: _name_in(instance.__dict__[field.attname])
+        for field in _file_fields(sender)
+        if field.attname in instance.__dict__
+    }
+
+
+def _saved_fields(sender: type[models.Model], instance: models.Model, kwargs: dict[str, Any]) -> list[models.FileField]:
+    """The file fields this save writes: loaded or set, and among `update_fields` if given."""
+    if kwargs.get("raw"):
+        return []
+    only = kwargs.get("update_fields")
+    return [
+        field
+        for field in _file_fields(sender)
+        if field.attname in instance.__dict__ and (only is None or field.name in only)
+    ]
+
+
+def _note_new_files(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    saved = _saved_here.get()
+    if saved is None:
+        return
+    remembered = instance.__dict__.get(_REMEMBERED, {})
+    for field in _saved_fields(sender, instance, kwargs):
+        file = getattr(instance, field.attname)
+        if file and (not _written(file) or file.name != remembered.get(field.attname)):
+            saved.append(file)
+
+
+def _remove_replaced(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    remembered = instance.__dict__.setdefault(_REMEMBERED, {})
+    for field in _saved_fields(sender, instance, kwargs):
+        old, new = remembered.get(field.attname, ""), _name_in(instance.__dict__[field.attname])
+        if old and old != new:
+            _remove_after_commit(field.storage, old)
+        remembered[field.attname] = new
+
+
+def _remove_deleted(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    for field in _file_fields(sender):
+        if name := _name_in(instance.__dict__.get(field.attname)):
+            _remove_after_commit(field.storage, name)
+
+
+def files_follow_their_rows() -> None:
+    """For every model with a file field: deleting a row (a service, a cascade from its owner,
+    the admin) removes its files, and replacing or clearing a file removes the old one, once
+    the transaction commits (a rolled-back delete keeps them). Called from CoreConfig.ready,
+    so core needs to know no domain app. QuerySet.update() and raw SQL pass it by."""
+    for model in apps.get_models():
+        if not _file_fields(model):
+            continue
+        uid = f"uploads.{model._meta.label}"
+        post_init.connect(_remember, sender=model, dispatch_uid=uid)
+        pre_save.connect(_note_new_files, sender=model, dispatch_uid=uid)
+        post_save.connect(_remove_replaced, sender=model, dispatch_uid=uid)
+        post_delete.connect(_remove_deleted, sender=model, dispatch_uid=uid)
+
+
+@contextmanager
+def atomic_with_files() -> Iterator[None]:
+    """transaction.atomic() that also removes the files saved in it if it rolls back.
+
+    Django has no hook for a rollback, so the rows saved in the block note their new
+    files, and an exception leaving the block removes them. Use it, instead of
+    transaction.atomic(), in every service that saves a file. Nested inside another
+    atomic_with_files, the outer block answers for them once this one succeeds."""
+    saved: list[FieldFile] = []
+    outer = _saved_here.get()
+    token = _saved_here.set(saved)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        for file in saved:
+            if _written(file) and file.name:
+                file.storage.delete(file.name)
+        raise
+    finally:
+        _saved_here.reset(token)
+    if outer is not None:
+        outer.extend(saved)

@@ -7,13 +7,13 @@ application is, and the database refuses a state the workflow does not know.
 from __future__ import annotations
 
 import uuid
-from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from nurture.core.uploads import stored_suffix
 from nurture.endorsements import workflow
 from nurture.framework.models import Competency, Level
 
@@ -78,8 +78,7 @@ class Application(models.Model):
 
 def snapshot_path(instance: SnapshotFile, filename: str) -> str:
     """Files copied at submission belong to the application, not the portfolio."""
-    suffix = PurePosixPath(filename).suffix.lower()[:8]
-    return f"applications/{instance.application_id}/{uuid.uuid4().hex}{suffix}"
+    return f"applications/{instance.application_id}/{uuid.uuid4().hex}{stored_suffix(filename)}"
 
 
 class SnapshotFile(models.Model):

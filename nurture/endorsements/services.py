@@ -28,6 +28,7 @@ from django.utils import timezone
 from nurture.accounts.roles import Role
 from nurture.core.audit import audit_record
 from nurture.core.emails import EmailLimitReached, Sender, email_send
+from nurture.core.uploads import atomic_with_files, name_for_type
 from nurture.endorsements import workflow
 from nurture.endorsements.models import (
     Application,
@@ -174,7 +175,7 @@ def application_start(*, practitioner: Any, level: Level) -> Application:
 
 
 def application_submit(*, application: Application, actor: Any, today: date) -> Application:
-    with transaction.atomic():
+    with atomic_with_files():  # the snapshot copies files
         application = _locked(application)
         _check(application, Action.SUBMIT, actor)
         problems = submission_problems(application, today=today)
@@ -201,7 +202,7 @@ def application_withdraw(*, application: Application, actor: Any, reason: str = 
 
 def application_resubmit(*, application: Application, actor: Any, answer: str = "", today: date) -> Application:
     """Answer an assessor's question, or resubmit after completing required actions."""
-    with transaction.atomic():
+    with atomic_with_files():  # the snapshot copies files
         application = _locked(application)
         _check(application, Action.RESUBMIT, actor)
         changes: dict[str, Any] = {}
@@ -236,10 +237,11 @@ def _copy(application: Application, field: FieldFile, *, name: str, content_type
             content = source.read()
     except FileNotFoundError:
         return None
+    name = name_for_type(name or "file", content_type)
     copy = SnapshotFile(
-        application=application, round=application.round, name=name or "file", content_type=content_type, label=label
+        application=application, round=application.round, name=name, content_type=content_type, label=label
     )
-    copy.file.save(name or "file", ContentFile(content), save=True)
+    copy.file.save(name, ContentFile(content), save=True)
     return copy.pk
 
 

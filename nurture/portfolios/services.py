@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from nurture.core.audit import audit_record
 from nurture.core.emails import EmailLimitReached, Sender, email_send
+from nurture.core.uploads import atomic_with_files
 from nurture.portfolios.identifiers import identifiers_find
 from nurture.portfolios.models import Evidence, SupervisionEntry, SupervisionLink, TrainingRecord
 
@@ -41,7 +42,7 @@ def record_save(
 ) -> models.Model:
     """Create or update one portfolio record that belongs to `owner`."""
     created = record.pk is None
-    with transaction.atomic():
+    with atomic_with_files():  # a file saved by a refused change goes too
         if not created:
             stored = type(record).objects.select_for_update().get(pk=record.pk, owner=owner)  # type: ignore[attr-defined]
             if isinstance(stored, SupervisionEntry) and stored.is_locked:
@@ -77,10 +78,7 @@ def record_delete(*, owner: Any, record: models.Model) -> None:
         if isinstance(stored, SupervisionEntry) and stored.is_locked:
             raise PortfolioError("Your supervisor has confirmed this entry, so it cannot be deleted.")
         audit_record(action=f"{_audit_name(stored)}.deleted", actor=owner, target=stored)
-        files = [getattr(stored, name) for name in ("certificate", "file") if getattr(stored, name, None)]
-        stored.delete()
-    for file in files:
-        file.storage.delete(file.name)
+        stored.delete()  # its file goes after the commit (core.uploads.files_follow_their_rows)
 
 
 def evidence_scan(*, evidence: Evidence) -> None:

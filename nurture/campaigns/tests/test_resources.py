@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
@@ -62,6 +66,37 @@ def test_an_unknown_version_or_a_draft_is_not_found(briefing, coordinator):
     assert client_for(None).get(reverse("campaigns:resource_version", args=[briefing.slug, 9])).status_code == 404
     draft = resource_save(resource=Resource(slug="draft", title="Draft", kind="report"), actor=coordinator)
     assert client_for(None).get(reverse("campaigns:resource", args=[draft.slug])).status_code == 404
+
+
+def test_a_pdf_uploaded_as_html_is_kept_and_served_as_a_pdf(campaign, coordinator, private_media):
+    resource = resource_save(resource=Resource(slug="pack", title="Pack", kind="briefing"), actor=coordinator)
+    version = resource_version_add(resource=resource, actor=coordinator, upload=pdf(name="briefing.html"))
+    assert (version.file_name, version.file.name[-4:]) == ("briefing.pdf", ".pdf")
+    resource_publish(resource=resource, actor=coordinator)
+    response = client_for(None).get(reverse("campaigns:resource_download", args=[resource.slug, 1]))
+    assert response["Content-Disposition"] == 'attachment; filename="briefing.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_a_word_file_with_macros_is_refused_next_to_the_file_field(campaign, coordinator, private_media):
+    resource = resource_save(resource=Resource(slug="pack", title="Pack", kind="comms_pack"), actor=coordinator)
+    docm = io.BytesIO()
+    with zipfile.ZipFile(docm, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types><Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+        )
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0")
+    response = client_for(coordinator).post(
+        reverse("campaigns:staff_resource", args=[resource.slug]),
+        {"action": "version", "file": SimpleUploadedFile("pack.docx", docm.getvalue()), "note": "Spring edition"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert re.search(r'id="id_file_error"[^>]*>.*?contains macros', page, re.S)
+    assert 'value="Spring edition"' in page
+    assert not ResourceVersion.objects.exists()
 
 
 def test_a_file_that_is_not_what_it_says_is_refused(campaign, coordinator, private_media):

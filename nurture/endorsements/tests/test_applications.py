@@ -90,13 +90,14 @@ def test_submitting_freezes_the_portfolio_and_copies_its_files(submitted):
     assert copy.file.name.startswith(f"applications/{submitted.pk}/")
 
 
-def test_later_edits_and_deletion_do_not_change_the_snapshot_or_its_file(submitted, practitioner):
+def test_later_edits_and_deletion_do_not_change_the_snapshot_or_its_file(submitted, practitioner, send_now):
     before = submitted.snapshot
     evidence = Evidence.objects.get(owner=practitioner)
     original_path = evidence.file.name
     evidence.text = "Rewritten after submission."
     record_save(owner=practitioner, record=evidence, competency_ids=[])
-    record_delete(owner=practitioner, record=Evidence.objects.get(pk=evidence.pk))
+    with send_now():  # the file goes once the delete is committed
+        record_delete(owner=practitioner, record=Evidence.objects.get(pk=evidence.pk))
     assert not evidence.file.storage.exists(original_path)
 
     after = Application.objects.get(pk=submitted.pk)
@@ -113,6 +114,48 @@ def test_the_practitioner_can_download_the_copied_file_and_another_cannot(submit
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert client_for(other_practitioner).get(url).status_code == 404
+
+
+def test_a_file_kept_under_a_wrong_extension_is_copied_and_served_under_its_real_one(
+    practitioner, level, private_media, send_now
+):
+    evidence = ready_portfolio(practitioner, level)
+    evidence.file.save("report.html", ContentFile(PDF))
+    evidence.file_name, evidence.file_type = "report.html", "application/pdf"
+    evidence.save()
+    application = services.application_start(practitioner=practitioner, level=level)
+    name_referees(application)
+    with send_now():
+        services.application_submit(application=application, actor=practitioner, today=TODAY)
+    copy = SnapshotFile.objects.get(application=application)
+    assert (copy.name, copy.file.name[-4:]) == ("report.pdf", ".pdf")
+    response = client_for(practitioner).get(f"/applications/{application.pk}/files/{copy.pk}/")
+    assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_deleting_the_practitioner_removes_the_copied_files(submitted, practitioner, private_media, send_now):
+    copy = SnapshotFile.objects.get(application=submitted)
+    path = private_media / copy.file.name
+    assert path.exists()
+    with send_now():
+        practitioner.delete()
+    assert not path.exists()
+    assert not any(p.is_file() for p in private_media.rglob("*"))
+
+
+def test_a_submission_refused_by_the_email_limit_leaves_no_copied_file(
+    practitioner, level, private_media, send_now, settings
+):
+    settings.NURTURE_EMAIL_LIMIT_PER_SENDER_HOUR = 1
+    evidence = ready_portfolio(practitioner, level)
+    evidence.file.save("account.pdf", ContentFile(PDF))
+    application = services.application_start(practitioner=practitioner, level=level)
+    name_referees(application)
+    with send_now(), pytest.raises(services.WorkflowError):
+        services.application_submit(application=application, actor=practitioner, today=TODAY)
+    assert not SnapshotFile.objects.exists()
+    assert [p.name for p in private_media.rglob("*") if p.is_file()] == [evidence.file.name.rsplit("/", 1)[1]]
 
 
 def test_submitting_emails_a_receipt_and_each_referee(submitted, practitioner):

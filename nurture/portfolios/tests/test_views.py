@@ -1,6 +1,8 @@
 """The portfolio pages, as the practitioner and as people it does not belong to."""
 
+import io
 import re
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -133,6 +135,70 @@ def test_a_file_that_is_not_what_it_claims_is_refused(practitioner, private_medi
     assert response.status_code == 400
     assert "not a PDF, Word (.docx), PNG or JPEG file" in response.content.decode()
     assert 'value="Attachment theory"' in response.content.decode()
+    assert not TrainingRecord.objects.exists()
+    assert not any(private_media.rglob("*.*")) if private_media.exists() else True
+
+
+def test_a_pdf_uploaded_as_html_is_stored_and_served_as_a_pdf(practitioner, private_media):
+    client = client_for(practitioner)
+    response = client.post(
+        "/portfolio/training/new/",
+        {
+            "title": "Newborn Behavioural Observation",
+            "provider": "Brazelton Centre",
+            "hours": "14",
+            "completed_on": "2025-09-12",
+            "certificate": SimpleUploadedFile("report.html", PDF, content_type="text/html"),
+        },
+    )
+    assert response.status_code == 302
+    record = TrainingRecord.objects.get(owner=practitioner)
+    assert record.certificate.name.endswith(".pdf")
+    assert (private_media / record.certificate.name).read_bytes() == PDF
+    download = client.get(f"/portfolio/training/{record.pk}/file/")
+    assert download["Content-Disposition"] == 'attachment; filename="report.pdf"'
+    assert download["Content-Type"] == "application/pdf"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+@pytest.mark.parametrize("recorded_type", ["application/pdf", ""], ids=["type recorded", "no type recorded"])
+def test_a_file_stored_earlier_under_a_wrong_extension_is_served_under_its_real_one(
+    practitioner, private_media, recorded_type
+):
+    record = training_for(practitioner, certificate_name="report.html", certificate_type=recorded_type)
+    record.certificate.name = record.certificate.storage.save(f"uploads/{practitioner.pk}/old.html", ContentFile(PDF))
+    record.save()
+    download = client_for(practitioner).get(f"/portfolio/training/{record.pk}/file/")
+    assert download["Content-Disposition"] == 'attachment; filename="report.pdf"'
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_a_word_file_with_macros_is_refused_next_to_its_field_and_the_form_is_kept(practitioner, private_media):
+    docm = io.BytesIO()
+    with zipfile.ZipFile(docm, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types><Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>',
+        )
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0")
+    response = client_for(practitioner).post(
+        "/portfolio/training/new/",
+        {
+            "title": "Attachment theory",
+            "provider": "Local authority",
+            "hours": "6",
+            "completed_on": "2025-09-12",
+            "certificate": SimpleUploadedFile("certificate.docx", docm.getvalue()),
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert re.search(r'id="id_certificate_error"[^>]*>.*?contains macros', page, re.S)
+    assert 'value="Attachment theory"' in page
     assert not TrainingRecord.objects.exists()
     assert not any(private_media.rglob("*.*")) if private_media.exists() else True
 

@@ -251,6 +251,10 @@ EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = envint("DJANGO_EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Nurture <no-reply@nurture.localhost>")
 NURTURE_SITE_URL = os.environ.get("NURTURE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# What is deployed (a commit id, say): part of the keys of rendered output in the shared
+# cache, so a new release never serves fragments its old templates made. Empty: a digest of
+# the code, worked out once per process.
+NURTURE_RELEASE = os.environ.get("NURTURE_RELEASE", "")
 # The outbox (nurture/core/outbox.py): a message the mail server does not take is
 # retried, ever less often, for this many hours before it is marked failed.
 NURTURE_EMAIL_RETRY_HOURS = envint("NURTURE_EMAIL_RETRY_HOURS", 24)

@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from nurture.accounts.models import Profession, Region
 from nurture.campaigns.models import Campaign, PledgeSignature, PledgeTally, Resource, ResourceVersion
+from nurture.core.visitor_cache import code_release
 
 PROFESSION_LABELS = dict(Profession.choices)
 REGION_LABELS = dict(Region.choices)
@@ -27,8 +28,13 @@ Status = PledgeSignature.Status
 
 def cached_fragment(campaign: Campaign | None, name: str, render: Callable[[], str]) -> str:
     """A rendered public fragment from the cache, keyed by the campaign's content version
-    (bumped on every change those pages show), so it is never stale."""
-    key = f"campaigns:{campaign.pk}:{campaign.content_version}:{name}" if campaign else f"campaigns:none:{name}"
+    (bumped on every change those pages show) and the code release, so it is never stale."""
+    release = code_release()
+    key = (
+        f"campaigns:{release}:{campaign.pk}:{campaign.content_version}:{name}"
+        if campaign
+        else f"campaigns:{release}:none:{name}"
+    )
     html = cache.get(key)
     if html is None:
         html = render()

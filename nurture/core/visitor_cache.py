@@ -11,9 +11,11 @@ skips the cache.
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -65,6 +67,22 @@ def cached_for_visitors(version_of: Callable[..., str | None]) -> Callable[[View
         return wrapper
 
     return decorator
+
+
+@cache
+def code_release() -> str:
+    """Which code and templates this process runs, for keys of rendered output kept in a
+    shared cache (pages, fragments, feeds), so that a deployment never serves what the
+    templates it replaced rendered: `NURTURE_RELEASE` when set (the commit deployed, say),
+    otherwise a digest of the project's templates and Python files, read once per process."""
+    if settings.NURTURE_RELEASE:
+        return str(settings.NURTURE_RELEASE)[:40]
+    digest = hashlib.blake2b(digest_size=8)
+    root = Path(settings.BASE_DIR) / "nurture"
+    for path in sorted([*root.rglob("*.html"), *root.rglob("*.py")]):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def visitor_cache_clear() -> None:

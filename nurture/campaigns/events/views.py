@@ -33,6 +33,7 @@ from nurture.campaigns.events.services import (
 from nurture.campaigns.events.structured_data import event_json_ld, json_ld_script
 from nurture.core.audit import audit_trail
 from nurture.core.permissions import staff_required
+from nurture.core.visitor_cache import code_release
 from nurture.register.forms import page_number
 
 View = Callable[..., HttpResponseBase]
@@ -163,7 +164,7 @@ def feed(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(status=304)
         response["ETag"] = etag
         return response
-    key = f"events:feed:{version}"
+    key = f"events:feed:{code_release()}:{version}"
     body = cache.get(key)
     if body is None:
         body = calendar_bytes(

@@ -198,7 +198,14 @@ STORAGES = {
     },
 }
 NURTURE_UPLOAD_MAX_BYTES = envint("NURTURE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = NURTURE_UPLOAD_MAX_BYTES + 1024 * 1024
+# A request's body, files apart, and its number of form fields: the longest form
+# (20,000 characters of evidence, each up to 12 bytes once encoded) is far below.
+# Over the limit, Django answers 400 (templates/400.html) without reading the rest.
+# Files are streamed to disk past FILE_UPLOAD_MAX_MEMORY_SIZE and refused past
+# NURTURE_UPLOAD_MAX_BYTES; the proxy's body limit caps the whole request.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = envint("DJANGO_FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 NURTURE_SUPERVISION_LINK_DAYS = envint("NURTURE_SUPERVISION_LINK_DAYS", 14)
 NURTURE_REFERENCE_LINK_DAYS = envint("NURTURE_REFERENCE_LINK_DAYS", 21)
 NURTURE_PLEDGE_ANONYMISE_DAYS = envint("NURTURE_PLEDGE_ANONYMISE_DAYS", 90)

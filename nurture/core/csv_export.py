@@ -4,6 +4,11 @@
 (any iterable, read lazily, so an export of the whole Register never sits in
 memory) as an attachment. Every cell, the header too, passes through
 `formulas.cell_safe`, so no export can carry a formula, whatever was stored.
+
+`validate_exported_name` is the validator for every name a person types that
+an export carries (their own name, an employer, an organisation, an event's
+organiser): one starting like a formula is refused with a message next to the
+field, as the pledge does.
 """
 
 from __future__ import annotations
@@ -11,9 +16,17 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator, Sequence
 
+from django.core.exceptions import ValidationError
 from django.http import StreamingHttpResponse
 
-from nurture.core.formulas import cell_safe
+from nurture.core.formulas import FORMULA_NAME_PROBLEM, cell_safe, starts_like_formula
+
+FORMULA_CODE = "formula"
+
+
+def validate_exported_name(value: str) -> None:
+    if starts_like_formula(value):
+        raise ValidationError(FORMULA_NAME_PROBLEM, code=FORMULA_CODE)
 
 
 class _Echo:

@@ -13,6 +13,7 @@ from nurture.campaigns.events.models import DEFAULT_TIMEZONE, EDITABLE, Event
 from nurture.campaigns.events.selectors import campaign_for
 from nurture.campaigns.events.services import MODERATION_ACTIONS, events_setting
 from nurture.campaigns.events.text_checks import text_problems
+from nurture.core.csv_export import validate_exported_name
 from nurture.core.forms import PlainTextMixin
 
 IN_PERSON_FIELDS = ("venue", "street_address", "locality", "postcode", "region")
@@ -48,7 +49,12 @@ class EventForm(PlainTextMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Who it is for, what will happen, what to bring. Up to 5,000 characters.",
     )
-    organiser_name = forms.CharField(label="Organiser", max_length=200, help_text="As it should appear publicly.")
+    organiser_name = forms.CharField(
+        label="Organiser",
+        max_length=200,
+        help_text="As it should appear publicly.",
+        validators=[validate_exported_name],
+    )
     start_date = forms.DateField(label="Start date", widget=DateInput())
     start_time = forms.TimeField(label="Start time", widget=TimeInput(), help_text="24-hour clock, e.g. 10:00")
     end_date = forms.DateField(label="End date", widget=DateInput())

@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from nurture.accounts.models import Organisation, Region
 from nurture.campaigns.models import Campaign
+from nurture.core.csv_export import validate_exported_name
 
 DEFAULT_TIMEZONE = "Europe/London"
 
@@ -59,7 +60,7 @@ class Event(models.Model):
     title = models.CharField(max_length=150)
     slug = models.SlugField(max_length=80)
     description = models.TextField(max_length=5000)
-    organiser_name = models.CharField("organiser", max_length=200)
+    organiser_name = models.CharField("organiser", max_length=200, validators=[validate_exported_name])
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     timezone = models.CharField(max_length=64, default=DEFAULT_TIMEZONE)

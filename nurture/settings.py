@@ -149,6 +149,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "nurture.accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 1024}},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:dashboard"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import P, QueryEx, Router, Schema
 from ninja.errors import HttpError
 
 from nurture.register.forms import RegisterSearchForm, page_number
@@ -43,12 +43,12 @@ class SearchOut(Schema):
 @router.get("", response=SearchOut, summary="Search the public Register")
 def register_search_api(
     request: HttpRequest,
-    q: str = "",
-    number: str = "",
-    level: str = "",
-    region: str = "",
-    profession: str = "",
-    page: str = "1",
+    q: QueryEx[str, P(max_length=100)] = "",
+    number: QueryEx[str, P(max_length=20)] = "",
+    level: QueryEx[str, P(max_length=32)] = "",
+    region: QueryEx[str, P(max_length=32)] = "",
+    profession: QueryEx[str, P(max_length=32)] = "",
+    page: QueryEx[str, P(max_length=10)] = "1",
 ) -> SearchOut:
     """Name (the start of any part, accents and capitals ignored), number, level,
     region and profession (matched only where the practitioner shows them).

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import P, QueryEx, Router, Schema
 from ninja.errors import HttpError
 
 from nurture.campaigns.events.forms import EventFilterForm
@@ -49,14 +49,14 @@ class EventListOut(Schema):
 @router.get("", response=EventListOut, summary="Approved Awareness Week events")
 def events_list_api(
     request: HttpRequest,
-    campaign: str = "",
-    region: str = "",
-    audience: str = "",
-    mode: str = "",
-    start: str = "",
-    end: str = "",
-    q: str = "",
-    page: str = "1",
+    campaign: QueryEx[str, P(max_length=50)] = "",
+    region: QueryEx[str, P(max_length=32)] = "",
+    audience: QueryEx[str, P(max_length=16)] = "",
+    mode: QueryEx[str, P(max_length=16)] = "",
+    start: QueryEx[str, P(max_length=10)] = "",
+    end: QueryEx[str, P(max_length=10)] = "",
+    q: QueryEx[str, P(max_length=100)] = "",
+    page: QueryEx[str, P(max_length=10)] = "1",
 ) -> EventListOut:
     """Filters: `campaign` (its slug, e.g. 2026), `region`, `audience` (`parents` or
     `professionals`; events for both match either), `mode` (`online` or `in_person`),

@@ -63,7 +63,9 @@ class EventForm(PlainTextMixin, forms.Form):
         label="Time zone", max_length=64, initial=DEFAULT_TIMEZONE, help_text="A time zone name such as Europe/London."
     )
     mode = forms.ChoiceField(label="Online or in person", choices=Event.Mode.choices, widget=forms.RadioSelect)
-    joining_link = forms.URLField(label="Joining link (online events)", required=False, assume_scheme="https")
+    joining_link = forms.URLField(
+        label="Joining link (online events)", max_length=200, required=False, assume_scheme="https"
+    )
     joining_link_after_booking = forms.BooleanField(
         label="Show the joining link only to people who book (we then show your booking link instead)",
         required=False,
@@ -80,7 +82,7 @@ class EventForm(PlainTextMixin, forms.Form):
     audience = forms.ChoiceField(label="Who it is for", choices=Event.Audience.choices, widget=forms.RadioSelect)
     is_free = forms.BooleanField(label="Free to attend", required=False, initial=True)
     cost = forms.CharField(max_length=100, required=False, help_text="If it is not free, e.g. £5, or £3 concessions.")
-    booking_url = forms.URLField(label="Booking link", required=False, assume_scheme="https")
+    booking_url = forms.URLField(label="Booking link", max_length=200, required=False, assume_scheme="https")
     capacity = forms.IntegerField(
         label="Places",
         min_value=1,

@@ -89,14 +89,14 @@ class Event(models.Model):
     accessibility_notes = models.TextField(max_length=2000, blank=True)
 
     state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
-    state_reason = models.TextField(blank=True)
+    state_reason = models.TextField(max_length=2000, blank=True)
     listed = models.BooleanField(default=False, help_text="Shown on the public calendar and in the feeds.")
     approved_at = models.DateTimeField(null=True, blank=True)
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE: raised at each public change.")
     public_changed_at = models.DateTimeField(null=True, blank=True)
     proposal = models.JSONField(null=True, blank=True)
     proposal_state = models.CharField(max_length=20, choices=ProposalState.choices, blank=True, default="")
-    proposal_reason = models.TextField(blank=True)
+    proposal_reason = models.TextField(max_length=2000, blank=True)
 
     parents_carers_attended = models.PositiveIntegerField(null=True, blank=True)
     professionals_attended = models.PositiveIntegerField(null=True, blank=True)

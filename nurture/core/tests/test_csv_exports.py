@@ -77,9 +77,9 @@ def hostile_pledge() -> Campaign:
         PledgeSignature.objects.create(
             campaign=campaign,
             name=value,
-            profession=value,
+            profession=value[:32],  # the choice columns are 32 characters wide
             organisation=value,
-            region=value,
+            region=value[:32],
             email=f"{value}{n}@example.org",
             canonical_email=f"x{n}@example.org",
             hidden_reason=value,

@@ -170,6 +170,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "nurture.accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 1024}},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:dashboard"
@@ -228,7 +229,14 @@ NURTURE_UPLOAD_MAX_BYTES = envint("NURTURE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 NURTURE_UPLOAD_ZIP_MAX_BYTES = envint("NURTURE_UPLOAD_ZIP_MAX_BYTES", 100 * 1024 * 1024)
 NURTURE_UPLOAD_ZIP_MAX_RATIO = envint("NURTURE_UPLOAD_ZIP_MAX_RATIO", 100)
 NURTURE_UPLOAD_ZIP_MAX_MEMBERS = envint("NURTURE_UPLOAD_ZIP_MAX_MEMBERS", 1000)
-DATA_UPLOAD_MAX_MEMORY_SIZE = NURTURE_UPLOAD_MAX_BYTES + 1024 * 1024
+# A request's body, files apart, and its number of form fields: the longest form
+# (20,000 characters of evidence, each up to 12 bytes once encoded) is far below.
+# Over the limit, Django answers 400 (templates/400.html) without reading the rest.
+# Files are streamed to disk past FILE_UPLOAD_MAX_MEMORY_SIZE and refused past
+# NURTURE_UPLOAD_MAX_BYTES; the proxy's body limit caps the whole request.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = envint("DJANGO_FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 NURTURE_SUPERVISION_LINK_DAYS = envint("NURTURE_SUPERVISION_LINK_DAYS", 14)
 NURTURE_REFERENCE_LINK_DAYS = envint("NURTURE_REFERENCE_LINK_DAYS", 21)
 NURTURE_PLEDGE_ANONYMISE_DAYS = envint("NURTURE_PLEDGE_ANONYMISE_DAYS", 90)

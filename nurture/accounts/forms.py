@@ -7,13 +7,14 @@ from django.http import HttpRequest
 
 from nurture.accounts.models import Profession, Region, User
 from nurture.accounts.roles import Role
+from nurture.core.csv_export import validate_exported_name
 from nurture.core.forms import PlainTextMixin
 
 
 class SignupForm(PlainTextMixin, forms.Form):
     """Extra fields on allauth's sign-up form: who the practitioner is."""
 
-    full_name = forms.CharField(max_length=150, label="Full name")
+    full_name = forms.CharField(max_length=150, label="Full name", validators=[validate_exported_name])
     profession = forms.ChoiceField(choices=[("", "Choose your profession"), *Profession.choices])
     region = forms.ChoiceField(choices=[("", "Choose where you work"), *Region.choices])
 

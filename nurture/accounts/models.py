@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 from nurture.accounts.roles import STAFF_ROLES, Role
+from nurture.core.csv_export import validate_exported_name
 
 
 class Region(models.TextChoices):
@@ -39,7 +40,7 @@ class Profession(models.TextChoices):
 class Organisation(models.Model):
     """An organisation whose people act together: event organisers, training providers."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[validate_exported_name])
     website = models.URLField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -76,11 +77,11 @@ class User(AbstractUser):
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=150, blank=True)
+    full_name = models.CharField(max_length=150, blank=True, validators=[validate_exported_name])
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.PRACTITIONER)
     profession = models.CharField(max_length=32, choices=Profession.choices, blank=True)
     region = models.CharField(max_length=32, choices=Region.choices, blank=True)
-    employer = models.CharField(max_length=150, blank=True)
+    employer = models.CharField(max_length=150, blank=True, validators=[validate_exported_name])
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )

@@ -22,11 +22,15 @@ class Campaign(models.Model):
     theme = models.CharField(max_length=200)
     starts_on = models.DateField()
     ends_on = models.DateField()
-    key_messages = models.TextField(blank=True, help_text="One message per line.")
+    key_messages = models.TextField(max_length=2000, blank=True, help_text="One message per line.")
     hashtag = models.CharField(max_length=60, blank=True)
-    landing_body = models.TextField(blank=True, help_text="The landing page's text. Blank lines separate paragraphs.")
+    landing_body = models.TextField(
+        max_length=10_000, blank=True, help_text="The landing page's text. Blank lines separate paragraphs."
+    )
     published = models.BooleanField(default=True)
-    pledge_text = models.TextField(blank=True, help_text="What signers pledge. Leave blank for no pledge this year.")
+    pledge_text = models.TextField(
+        max_length=1000, blank=True, help_text="What signers pledge. Leave blank for no pledge this year."
+    )
     pledge_open = models.BooleanField(default=True, help_text="Whether people can sign the pledge now.")
     # Bumped on every change the public pages show (a confirmed signature, an edit,
     # a published resource), so cached fragments keyed by it are never stale.
@@ -152,11 +156,13 @@ class Resource(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="resources", null=True, blank=True)
     audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.EVERYONE)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(max_length=2000, blank=True)
     author = models.CharField(max_length=200, default="The infant mental health association")
     licence = models.CharField(max_length=60, default="CC BY 4.0")
-    text_alternative = models.TextField(blank=True, help_text="Infographics: everything the picture says, as text.")
-    transcript = models.TextField(blank=True, help_text="Films: what is said and shown, as text.")
+    text_alternative = models.TextField(
+        max_length=20_000, blank=True, help_text="Infographics: everything the picture says, as text."
+    )
+    transcript = models.TextField(max_length=50_000, blank=True, help_text="Films: what is said and shown, as text.")
     has_captions = models.BooleanField(default=False, help_text="Films: the hosted video has captions.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from csp.decorators import csp_update
@@ -63,8 +62,8 @@ from nurture.campaigns.services import (
     resource_unpublish,
     resource_version_add,
 )
-from nurture.campaigns.signers import csv_safe
 from nurture.core.audit import audit_record
+from nurture.core.csv_export import csv_response
 from nurture.core.emails import client_address
 from nurture.core.forms import search_text
 from nurture.core.origins import sent_from_another_site
@@ -353,27 +352,17 @@ def staff_pledge(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_stream(rows: Iterable[list[Any]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        yield writer.writerow([csv_safe(cell) for cell in row])
-
-
 @coordinator_required
 @require_GET
 def staff_pledge_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     campaign = get_object_or_404(Campaign, slug=slug)
     audit_record(action="campaigns.pledge.exported", actor=request.user, target=campaign)
-    response = StreamingHttpResponse(_csv_stream(pledge_export_rows(campaign)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="pledge-{campaign.slug}-{timezone.localdate()}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return csv_response(
+        columns=EXPORT_COLUMNS,
+        rows=pledge_export_rows(campaign),
+        filename=f"pledge-{campaign.slug}-{timezone.localdate()}.csv",
+        private=True,
+    )
 
 
 @coordinator_required

@@ -37,17 +37,17 @@ class Application(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     snapshot = models.JSONField(default=dict, blank=True)
-    info_question = models.TextField(blank=True)
-    info_answer = models.TextField(blank=True)
+    info_question = models.TextField(max_length=5000, blank=True)
+    info_answer = models.TextField(max_length=5000, blank=True)
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     moderation_recommendation = models.CharField(max_length=16, blank=True)
-    moderation_reason = models.TextField(blank=True)
-    decision_reason = models.TextField(blank=True)
-    required_actions = models.TextField(blank=True)
-    appeal_grounds = models.TextField(blank=True)
-    appeal_reason = models.TextField(blank=True)
+    moderation_reason = models.TextField(max_length=5000, blank=True)
+    decision_reason = models.TextField(max_length=5000, blank=True)
+    required_actions = models.TextField(max_length=5000, blank=True)
+    appeal_grounds = models.TextField(max_length=5000, blank=True)
+    appeal_reason = models.TextField(max_length=5000, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -120,7 +120,7 @@ class ReferenceRequest(models.Model):
     bounced_at = models.DateTimeField(null=True, blank=True)
     replaced_at = models.DateTimeField(null=True, blank=True)
     ratings = models.JSONField(default=dict, blank=True)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(max_length=5000, blank=True)
     void = models.BooleanField(default=False)
 
     class Meta:
@@ -191,7 +191,7 @@ class Review(models.Model):
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reviews")
     round = models.PositiveIntegerField()
     recommendation = models.CharField(max_length=16, choices=Recommendation.choices)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(max_length=5000, blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -219,7 +219,7 @@ class Score(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
     competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
     value = models.CharField(max_length=16, choices=Value.choices)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(max_length=5000, blank=True)
 
     class Meta:
         ordering = ["competency__domain__position", "competency__position"]

@@ -33,10 +33,20 @@ def framework_data_read(number: int) -> dict[str, Any]:
     return data
 
 
-def _text(item: dict[str, Any], key: str, where: str, problems: list[str]) -> None:
+# The longest each piece of text may be: the columns' own limits (models.py).
+LONGEST = {"title": 200, "summary": 5000, "code": 16, "name": 200, "description": 5000, "scope": 5000}
+LONGEST_LEVEL_CODE = 32
+LONGEST_INDICATOR = 1000
+
+
+def _text(item: dict[str, Any], key: str, where: str, problems: list[str], *, longest: int = 0) -> None:
     value = item.get(key)
     if not isinstance(value, str) or not value.strip():
         problems.append(f"{where}: '{key}' must be non-empty text")
+        return
+    longest = longest or LONGEST[key]
+    if len(value) > longest:
+        problems.append(f"{where}: '{key}' is {len(value):,} characters; it can be at most {longest:,}")
 
 
 def framework_data_problems(data: Any) -> list[str]:
@@ -46,6 +56,9 @@ def framework_data_problems(data: Any) -> list[str]:
     if not isinstance(data.get("version"), int) or data["version"] < 1:
         problems.append("'version' must be a whole number of at least 1")
     _text(data, "title", "framework", problems)
+    summary = data.get("summary", "")
+    if not isinstance(summary, str) or len(summary) > LONGEST["summary"]:
+        problems.append(f"framework: 'summary' must be text of at most {LONGEST['summary']:,} characters")
     domains = data.get("domains")
     if not isinstance(domains, list) or not domains:
         return [*problems, "'domains' must be a non-empty list"]
@@ -84,6 +97,8 @@ def framework_data_problems(data: Any) -> list[str]:
                 or not all(isinstance(i, str) and i.strip() for i in indicators)
             ):
                 problems.append(f"{c_where}: 'indicators' must be 2 to 5 pieces of text")
+            elif any(len(i) > LONGEST_INDICATOR for i in indicators):
+                problems.append(f"{c_where}: each indicator can be at most {LONGEST_INDICATOR:,} characters")
     levels = data.get("levels")
     if not isinstance(levels, list) or not levels:
         return [*problems, "'levels' must be a non-empty list"]
@@ -93,7 +108,8 @@ def framework_data_problems(data: Any) -> list[str]:
         if not isinstance(level, dict):
             problems.append(f"{where}: must be an object")
             continue
-        for key in ("code", "name", "scope", "description"):
+        _text(level, "code", where, problems, longest=LONGEST_LEVEL_CODE)
+        for key in ("name", "scope", "description"):
             _text(level, key, where, problems)
         if level.get("code") in level_codes:
             problems.append(f"{where}: code {level.get('code')} is used twice")

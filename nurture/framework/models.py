@@ -31,7 +31,7 @@ class FrameworkVersion(models.Model):
 
     number = models.PositiveIntegerField(unique=True)
     title = models.CharField(max_length=200)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(max_length=5000, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     is_current = models.BooleanField(default=False)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -59,7 +59,7 @@ class Domain(models.Model):
     version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="domains")
     code = models.CharField(max_length=16)
     name = models.CharField(max_length=200)
-    description = models.TextField()
+    description = models.TextField(max_length=5000)
     position = models.PositiveIntegerField()
 
     class Meta:
@@ -74,7 +74,7 @@ class Competency(models.Model):
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="competencies")
     code = models.CharField(max_length=16)
     name = models.CharField(max_length=200)
-    description = models.TextField()
+    description = models.TextField(max_length=5000)
     position = models.PositiveIntegerField()
 
     class Meta:
@@ -88,7 +88,7 @@ class Competency(models.Model):
 
 class Indicator(models.Model):
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="indicators")
-    text = models.TextField()
+    text = models.TextField(max_length=1000)
     position = models.PositiveIntegerField()
 
     class Meta:
@@ -104,8 +104,8 @@ class Level(models.Model):
     version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="levels")
     code = models.SlugField(max_length=32)
     name = models.CharField(max_length=200)
-    scope = models.TextField()
-    description = models.TextField()
+    scope = models.TextField(max_length=5000)
+    description = models.TextField(max_length=5000)
     position = models.PositiveIntegerField()
     min_education = models.CharField(max_length=16, choices=Education.choices)
     training_hours = models.PositiveIntegerField()

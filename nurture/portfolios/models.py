@@ -98,7 +98,9 @@ class SupervisionEntry(Owned):
     supervisor_email = models.EmailField()
     hours = models.DecimalField(max_digits=5, decimal_places=2)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.INDIVIDUAL)
-    notes = models.TextField(blank=True, help_text="Themes only. Never a family's identifying details.")
+    notes = models.TextField(
+        max_length=5000, blank=True, help_text="Themes only. Never a family's identifying details."
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.AWAITING)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
@@ -143,7 +145,9 @@ class CPDEntry(Owned):
     activity = models.CharField(max_length=200)
     done_on = models.DateField("date")
     hours = models.DecimalField(max_digits=5, decimal_places=1)
-    reflection = models.TextField(blank=True, help_text="What you learned and how it changes your practice.")
+    reflection = models.TextField(
+        max_length=5000, blank=True, help_text="What you learned and how it changes your practice."
+    )
 
     class Meta:
         ordering = ["-done_on"]
@@ -164,7 +168,7 @@ class Evidence(Owned):
 
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    text = models.TextField("written evidence", blank=True)
+    text = models.TextField("written evidence", max_length=20_000, blank=True)
     file = models.FileField(upload_to=private_upload_path, blank=True)
     file_name = models.CharField(max_length=255, blank=True)
     file_type = models.CharField(max_length=100, blank=True)

@@ -86,6 +86,7 @@ class CheckForm(PlainTextMixin, forms.Form):
     numbers = forms.CharField(
         label="Registration numbers",
         required=False,
+        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off"}),
         help_text=f"One per line, or separated by commas. Up to {CHECK_LIMIT}.",
     )
@@ -134,7 +135,7 @@ class SubscribeForm(PlainTextMixin, forms.Form):
         label="Your email address",
         help_text="We email you a link to confirm. Every email has a link to stop them.",
     )
-    token = forms.CharField(widget=forms.HiddenInput)
+    token = forms.CharField(max_length=20_000, widget=forms.HiddenInput)
 
 
 class VisibilityForm(PlainTextMixin, forms.Form):

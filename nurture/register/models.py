@@ -42,7 +42,9 @@ class RegisterEntry(models.Model):
     period_started_on = models.DateField()
     renewal_due_on = models.DateField()
     status_changed_at = models.DateTimeField()
-    status_reason = models.TextField(blank=True, help_text="Why the registrar suspended, removed or restored it.")
+    status_reason = models.TextField(
+        max_length=2000, blank=True, help_text="Why the registrar suspended, removed or restored it."
+    )
     show_profession = models.BooleanField(default=False)
     show_region = models.BooleanField(default=False)
     show_employer = models.BooleanField(default=False)

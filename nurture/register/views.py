@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from nurture.accounts.roles import Role
 from nurture.core.audit import audit_trail
+from nurture.core.csv_export import csv_response
 from nurture.core.emails import Sender
 from nurture.core.forms import search_text
 from nurture.core.permissions import practitioner_required, staff_required
@@ -98,22 +98,12 @@ def entry(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "register/entry.html", {"entry": found, "today": timezone.localdate()})
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_stream(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        yield writer.writerow(["yes" if row[c] is True else "no" if row[c] is False else row[c] for c in CSV_COLUMNS])
+def _csv_row(row: dict[str, Any]) -> list[object]:
+    return ["yes" if row[c] is True else "no" if row[c] is False else row[c] for c in CSV_COLUMNS]
 
 
 def _csv_response(rows: Iterable[dict[str, Any]], filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_csv_stream(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(columns=CSV_COLUMNS, rows=map(_csv_row, rows), filename=filename)
 
 
 @require_GET

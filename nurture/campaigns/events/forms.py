@@ -13,6 +13,7 @@ from nurture.campaigns.events.models import DEFAULT_TIMEZONE, EDITABLE, Event
 from nurture.campaigns.events.selectors import campaign_for
 from nurture.campaigns.events.services import MODERATION_ACTIONS, events_setting
 from nurture.campaigns.events.text_checks import text_problems
+from nurture.core.csv_export import validate_exported_name
 from nurture.core.forms import PlainTextMixin
 
 IN_PERSON_FIELDS = ("venue", "street_address", "locality", "postcode", "region")
@@ -48,7 +49,12 @@ class EventForm(PlainTextMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Who it is for, what will happen, what to bring. Up to 5,000 characters.",
     )
-    organiser_name = forms.CharField(label="Organiser", max_length=200, help_text="As it should appear publicly.")
+    organiser_name = forms.CharField(
+        label="Organiser",
+        max_length=200,
+        help_text="As it should appear publicly.",
+        validators=[validate_exported_name],
+    )
     start_date = forms.DateField(label="Start date", widget=DateInput())
     start_time = forms.TimeField(label="Start time", widget=TimeInput(), help_text="24-hour clock, e.g. 10:00")
     end_date = forms.DateField(label="End date", widget=DateInput())
@@ -57,7 +63,9 @@ class EventForm(PlainTextMixin, forms.Form):
         label="Time zone", max_length=64, initial=DEFAULT_TIMEZONE, help_text="A time zone name such as Europe/London."
     )
     mode = forms.ChoiceField(label="Online or in person", choices=Event.Mode.choices, widget=forms.RadioSelect)
-    joining_link = forms.URLField(label="Joining link (online events)", required=False, assume_scheme="https")
+    joining_link = forms.URLField(
+        label="Joining link (online events)", max_length=200, required=False, assume_scheme="https"
+    )
     joining_link_after_booking = forms.BooleanField(
         label="Show the joining link only to people who book (we then show your booking link instead)",
         required=False,
@@ -74,7 +82,7 @@ class EventForm(PlainTextMixin, forms.Form):
     audience = forms.ChoiceField(label="Who it is for", choices=Event.Audience.choices, widget=forms.RadioSelect)
     is_free = forms.BooleanField(label="Free to attend", required=False, initial=True)
     cost = forms.CharField(max_length=100, required=False, help_text="If it is not free, e.g. £5, or £3 concessions.")
-    booking_url = forms.URLField(label="Booking link", required=False, assume_scheme="https")
+    booking_url = forms.URLField(label="Booking link", max_length=200, required=False, assume_scheme="https")
     capacity = forms.IntegerField(
         label="Places",
         min_value=1,

@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from nurture.accounts.models import Organisation, Region
 from nurture.campaigns.models import Campaign
+from nurture.core.csv_export import validate_exported_name
 
 DEFAULT_TIMEZONE = "Europe/London"
 
@@ -59,7 +60,7 @@ class Event(models.Model):
     title = models.CharField(max_length=150)
     slug = models.SlugField(max_length=80)
     description = models.TextField(max_length=5000)
-    organiser_name = models.CharField("organiser", max_length=200)
+    organiser_name = models.CharField("organiser", max_length=200, validators=[validate_exported_name])
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     timezone = models.CharField(max_length=64, default=DEFAULT_TIMEZONE)
@@ -88,14 +89,14 @@ class Event(models.Model):
     accessibility_notes = models.TextField(max_length=2000, blank=True)
 
     state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
-    state_reason = models.TextField(blank=True)
+    state_reason = models.TextField(max_length=2000, blank=True)
     listed = models.BooleanField(default=False, help_text="Shown on the public calendar and in the feeds.")
     approved_at = models.DateTimeField(null=True, blank=True)
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE: raised at each public change.")
     public_changed_at = models.DateTimeField(null=True, blank=True)
     proposal = models.JSONField(null=True, blank=True)
     proposal_state = models.CharField(max_length=20, choices=ProposalState.choices, blank=True, default="")
-    proposal_reason = models.TextField(blank=True)
+    proposal_reason = models.TextField(max_length=2000, blank=True)
 
     parents_carers_attended = models.PositiveIntegerField(null=True, blank=True)
     professionals_attended = models.PositiveIntegerField(null=True, blank=True)

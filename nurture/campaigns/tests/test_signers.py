@@ -2,7 +2,7 @@
 
 import pytest
 
-from nurture.campaigns.signers import csv_safe, name_problem
+from nurture.campaigns.signers import name_problem
 from nurture.core.addresses import email_canonical, network_of
 
 
@@ -52,10 +52,3 @@ def test_it_groups_addresses_by_network():
     assert network_of("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
     assert network_of("::ffff:192.0.2.9") == "192.0.2.0/24"
     assert network_of("not an address") == ""
-
-
-@pytest.mark.parametrize(
-    ("cell", "safe"), [("=1+1", "'=1+1"), ("+x", "'+x"), ("-x", "'-x"), ("@x", "'@x"), ("Rose", "Rose")]
-)
-def test_it_makes_csv_cells_safe(cell, safe):
-    assert csv_safe(cell) == safe

@@ -4,6 +4,7 @@ the public pages and API that show it."""
 from __future__ import annotations
 
 import copy
+import io
 import json
 from typing import Any
 
@@ -134,6 +135,56 @@ def test_a_competency_needs_two_to_five_indicators(shipped, how_many):
 def test_a_blank_indicator_is_a_problem(shipped):
     shipped["domains"][0]["competencies"][0]["indicators"][1] = "   "
     assert framework_data_problems(shipped) == ["domain 1, competency 1: 'indicators' must be 2 to 5 pieces of text"]
+
+
+@pytest.mark.parametrize(
+    ("where", "problem"),
+    [
+        (lambda d: d, "framework: 'title' is 1,000,000 characters; it can be at most 200"),
+        (lambda d: d["domains"][0], "domain 1: 'description' is 1,000,000 characters; it can be at most 5,000"),
+        (
+            lambda d: d["domains"][0]["competencies"][1],
+            "domain 1, competency 2: 'name' is 1,000,000 characters; it can be at most 200",
+        ),
+        (lambda d: d["levels"][1], "level 2: 'scope' is 1,000,000 characters; it can be at most 5,000"),
+    ],
+)
+def test_text_longer_than_its_column_is_a_problem(shipped, where, problem):
+    key = problem.split("'")[1]
+    where(shipped)[key] = "x" * 1_000_000
+    assert framework_data_problems(shipped) == [problem]
+
+
+def test_a_code_longer_than_its_column_is_a_problem(shipped):
+    shipped["domains"][0]["competencies"][0]["code"] = "D1." + "1" * 20
+    shipped["levels"][0]["code"] = "p" * 33
+    assert framework_data_problems(shipped)[:2] == [
+        "domain 1, competency 1: 'code' is 23 characters; it can be at most 16",
+        "level 1: 'code' is 33 characters; it can be at most 32",
+    ]
+
+
+def test_a_long_indicator_or_summary_is_a_problem(shipped):
+    shipped["domains"][0]["competencies"][0]["indicators"][0] = "x" * 1001
+    shipped["summary"] = "x" * 5001
+    assert framework_data_problems(shipped) == [
+        "framework: 'summary' must be text of at most 5,000 characters",
+        "domain 1, competency 1: each indicator can be at most 1,000 characters",
+    ]
+
+
+def test_a_registrar_importing_a_megabyte_description_is_told_and_nothing_is_imported(registrar, shipped):
+    edition = second_edition(shipped)
+    edition["domains"][0]["description"] = "x" * 1_000_000
+    upload = io.BytesIO(json.dumps(edition).encode())
+    upload.name = "framework-2.json"
+    response = client_for(registrar).post("/staff/framework/", {"data_file": upload})
+    assert response.status_code == 400
+    assert (
+        "domain 1: &#x27;description&#x27; is 1,000,000 characters; it can be at most 5,000"
+        in response.content.decode()
+    )
+    assert list(FrameworkVersion.objects.values_list("number", flat=True)) == [1]
 
 
 def test_every_problem_is_listed_not_just_the_first(shipped):

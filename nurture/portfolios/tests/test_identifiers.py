@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import time
 from datetime import date
 from itertools import count, pairwise
 
@@ -212,3 +214,88 @@ def test_a_finding_describes_itself_for_the_evidence_page():
 )
 def test_text_with_no_identifiers_gives_no_findings(text):
     assert identifiers_find(text, today=TODAY) == []
+
+
+# Hostile text: the findings stay right, and the work grows with the length ----------
+
+MEGABYTE = 1_000_000
+
+
+def test_a_megabyte_of_one_run_of_digits_holds_no_identifier():
+    assert identifiers_find("7" * MEGABYTE, today=TODAY) == []
+
+
+def test_every_nhs_number_in_a_megabyte_of_them_is_found_where_it_is():
+    text = "9434765919 " * (MEGABYTE // 11)
+    findings = identifiers_find(text, today=TODAY)
+    assert len(findings) == MEGABYTE // 11
+    assert {f.kind for f in findings} == {NHS_NUMBER}
+    assert [f.start for f in findings] == list(range(0, len(text), 11))
+    assert findings[-1] == Finding(NHS_NUMBER, "9434765919", len(text) - 11, len(text) - 1, 1, len(text) - 10)
+
+
+def test_a_megabyte_of_near_miss_nhs_numbers_holds_none():
+    assert identifiers_find("943 476 5918 " * (MEGABYTE // 13), today=TODAY) == []
+
+
+def test_a_megabyte_of_birth_cues_without_a_date_holds_none():
+    assert identifiers_find("born dob date of birth birthday " * (MEGABYTE // 32), today=TODAY) == []
+
+
+def test_a_megabyte_of_dates_without_a_birth_cue_holds_none():
+    assert identifiers_find("12/03/2025 12 March 2025 2025-03-12 " * (MEGABYTE // 36), today=TODAY) == []
+
+
+def test_every_date_of_birth_on_a_megabyte_of_lines_is_found_on_its_line():
+    lines = MEGABYTE // 16
+    text = "Seen. DOB 12/03/2025\n" * lines
+    findings = identifiers_find(text, today=TODAY)
+    assert [(f.kind, f.text, f.line, f.column) for f in findings] == [
+        (DATE_OF_BIRTH, "12/03/2025", line, 11) for line in range(1, lines + 1)
+    ]
+
+
+def test_a_megabyte_of_every_kind_mixed_is_found_in_reading_order():
+    unit = "Born 12/03/2025, NHS 943 476 5919, tel 07700 900123, at SW1A 1AA.\n"
+    text = unit * (MEGABYTE // len(unit))
+    findings = identifiers_find(text, today=TODAY)
+    assert [f.kind for f in findings] == [DATE_OF_BIRTH, NHS_NUMBER, PHONE, POSTCODE] * (MEGABYTE // len(unit))
+    assert [f.text for f in findings[-4:]] == ["12/03/2025", "943 476 5919", "07700 900123", "SW1A 1AA"]
+    assert findings[-1].line == MEGABYTE // len(unit)
+
+
+def scan_seconds(text: str, *, tries: int) -> float:
+    """The least processor time of `tries` scans of `text`, the garbage collector paused.
+
+    Processor time, not the clock: what other programs on the machine do is not counted.
+    """
+    best = float("inf")
+    gc.disable()
+    try:
+        for _ in range(tries):
+            started = time.process_time()
+            identifiers_find(text, today=TODAY)
+            best = min(best, time.process_time() - started)
+    finally:
+        gc.enable()
+    return best
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "9434765919 ",
+        "943 476 5918 ",
+        "DOB 12/03/2025. ",
+        "12/03/2025 no cue ",
+        "SW1A 1AA ",
+        "07700 900123 ",
+        "Born 12/03/2025, NHS 943 476 5919, tel 07700 900123, at SW1A 1AA.\n",
+    ],
+)
+def test_sixteen_times_the_text_takes_about_sixteen_times_as_long(unit):
+    # Linear work gives a factor of 16; work growing with the square of the findings
+    # gives 256. Forty-eight leaves room for a busy machine and lets no square through.
+    small = unit * (10_000 // len(unit))
+    large = small * 16
+    assert scan_seconds(large, tries=3) < 48 * scan_seconds(small, tries=9)

@@ -189,6 +189,8 @@ def test_an_organiser_submits_an_event_through_the_form(organiser, campaign):
         ({"start_date": "2032-05-12", "end_date": "2032-05-12"}, "start_date", "no Awareness Week"),
         ({"is_free": "", "cost": ""}, "cost", "costs"),
         ({"booking_url": "", "capacity": ""}, "booking_url", "places"),
+        ({"organiser_name": '=HYPERLINK("http://evil.example/","Hubs")'}, "organiser_name", "cannot start with ="),
+        ({"organiser_name": "  @SUM(A1)"}, "organiser_name", "cannot start with ="),
     ],
 )
 def test_the_form_puts_each_problem_next_to_its_field(organiser, campaign, changes, field, message):

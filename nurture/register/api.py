@@ -20,6 +20,7 @@ router = Router(tags=["register"])
 # A registration number as typed: IMH, an optional hyphen, seven digits and the
 # check character, capitals or not.
 NUMBER = r"^[Ii][Mm][Hh]-?[0-9]{7}[0-9A-Za-z*]$"
+NUMBER_LENGTH = len("IMH-1234567X")
 
 
 class EntryOut(Schema):
@@ -51,7 +52,7 @@ class SearchOut(Schema):
 def register_search_api(
     request: HttpRequest,
     q: str = Query("", max_length=100, pattern=PLAIN_TEXT),
-    number: str = Query("", pattern=f"{NUMBER}|^$"),
+    number: str = Query("", max_length=NUMBER_LENGTH, pattern=f"{NUMBER}|^$"),
     level: str = Query("", max_length=32, pattern=f"{SLUG}|^$"),
     region: Region | Literal[""] = "",
     profession: Profession | Literal[""] = "",
@@ -83,7 +84,9 @@ def register_search_api(
 
 
 @router.get("/{number}", response=answers(EntryOut, NOT_FOUND), summary="One Register entry and its status today")
-def register_entry_api(request: HttpRequest, number: str = Path(..., pattern=NUMBER)) -> EntryOut:
+def register_entry_api(
+    request: HttpRequest, number: str = Path(..., max_length=NUMBER_LENGTH, pattern=NUMBER)
+) -> EntryOut:
     """404 when the number has a typing mistake, or no public entry has it."""
     check = number_check(number)
     if not check.valid:

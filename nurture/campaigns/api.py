@@ -7,6 +7,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from nurture.campaigns.selectors import campaign_public, pledge_counts
+from nurture.core.forms import OneLineText
 
 router = Router(tags=["campaigns"])
 
@@ -29,7 +30,7 @@ class PledgeOut(Schema):
 
 
 @router.get("/{campaign}", response=PledgeOut, summary="A campaign's pledge and its confirmed count")
-def pledge_api(request: HttpRequest, campaign: str) -> PledgeOut:
+def pledge_api(request: HttpRequest, campaign: OneLineText) -> PledgeOut:
     """`campaign` is the campaign's slug (e.g. `2022`). Counts are confirmed signatures
     only (not withdrawn, hidden or held), largest first."""
     found = campaign_public(campaign)

@@ -10,10 +10,12 @@ next to the field.
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.forms.renderers import TemplatesSetting
+from pydantic import AfterValidator
 
 CONTROL_CHARACTERS_CODE = "control_characters"
 # C0, DEL and C1 controls, and the Unicode line and paragraph separators:
@@ -69,3 +71,14 @@ class PlainTextMixin(forms.BaseForm):
                 kept = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
                 field.validators = kept if validate in kept else [*kept, validate]
         super().full_clean()
+
+
+def _single_line(value: str) -> str:
+    if _CONTROLS.search(value):
+        raise ValueError(validate_single_line.message)
+    return value
+
+
+OneLineText = Annotated[str, AfterValidator(_single_line)]
+"""A string parameter of the API that refuses control characters: a 422 naming it,
+with the forms' message, instead of a query with a line break or NUL in it."""

@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from nurture.core.forms import OneLineText
 from nurture.framework.selectors import framework_current, level_for
 from nurture.portfolios.selectors import readiness_of
 
@@ -33,7 +34,7 @@ class ReadinessOut(Schema):
 
 
 @router.get("/readiness/{level}", response=ReadinessOut, summary="My readiness for a level")
-def readiness_api(request: HttpRequest, level: str) -> ReadinessOut:
+def readiness_api(request: HttpRequest, level: OneLineText) -> ReadinessOut:
     if not getattr(request.user, "is_practitioner", False):
         raise HttpError(403, "Only practitioners have a portfolio.")
     chosen = level_for(framework_current(), level)

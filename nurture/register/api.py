@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from nurture.core.forms import OneLineText
 from nurture.register.forms import RegisterSearchForm, page_number
 from nurture.register.numbers import number_check
 from nurture.register.selectors import register_entry_public, register_search
@@ -43,12 +44,12 @@ class SearchOut(Schema):
 @router.get("", response=SearchOut, summary="Search the public Register")
 def register_search_api(
     request: HttpRequest,
-    q: str = "",
-    number: str = "",
-    level: str = "",
-    region: str = "",
-    profession: str = "",
-    page: str = "1",
+    q: OneLineText = "",
+    number: OneLineText = "",
+    level: OneLineText = "",
+    region: OneLineText = "",
+    profession: OneLineText = "",
+    page: OneLineText = "1",
 ) -> SearchOut:
     """Name (the start of any part, accents and capitals ignored), number, level,
     region and profession (matched only where the practitioner shows them).
@@ -70,7 +71,7 @@ def register_search_api(
 
 
 @router.get("/{number}", response=EntryOut, summary="One Register entry and its status today")
-def register_entry_api(request: HttpRequest, number: str) -> EntryOut:
+def register_entry_api(request: HttpRequest, number: OneLineText) -> EntryOut:
     check = number_check(number)
     if not check.valid:
         raise HttpError(404, check.problem)

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 
 from nurture.campaigns.events.forms import EventFilterForm
 from nurture.campaigns.events.selectors import public_event_page
+from nurture.core.forms import OneLineText
 from nurture.register.forms import page_number
 
 router = Router(tags=["events"])
@@ -49,14 +50,14 @@ class EventListOut(Schema):
 @router.get("", response=EventListOut, summary="Approved Awareness Week events")
 def events_list_api(
     request: HttpRequest,
-    campaign: str = "",
-    region: str = "",
-    audience: str = "",
-    mode: str = "",
-    start: str = "",
-    end: str = "",
-    q: str = "",
-    page: str = "1",
+    campaign: OneLineText = "",
+    region: OneLineText = "",
+    audience: OneLineText = "",
+    mode: OneLineText = "",
+    start: OneLineText = "",
+    end: OneLineText = "",
+    q: OneLineText = "",
+    page: OneLineText = "1",
 ) -> EventListOut:
     """Filters: `campaign` (its slug, e.g. 2026), `region`, `audience` (`parents` or
     `professionals`; events for both match either), `mode` (`online` or `in_person`),

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
@@ -159,11 +159,18 @@ def application_start(*, practitioner: Any, level: Level) -> Application:
     """A draft application for `level`, or the one already open for it."""
     if getattr(practitioner, "role", None) != Role.PRACTITIONER:
         raise WorkflowError("Only practitioners can apply for endorsement.")
+    open_ones = Application.objects.owned_by(practitioner).filter(level=level, state__in=workflow.OPEN)
     with transaction.atomic():
-        existing = Application.objects.owned_by(practitioner).filter(level=level, state__in=workflow.OPEN).first()
+        existing = open_ones.first()
         if existing is not None:
             return existing
-        application = Application.objects.create(practitioner=practitioner, level=level)
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(practitioner=practitioner, level=level)
+        except IntegrityError:
+            # Started at the same moment by another request (a double click): the
+            # one-open-application-per-level constraint kept one; both lead to it.
+            return open_ones.get()
         audit_record(
             action="endorsements.application.started",
             actor=practitioner,

@@ -17,6 +17,7 @@ from contextlib import contextmanager, suppress
 from typing import Any
 from unittest import mock
 
+import pytest
 from django.db import connections
 
 WAIT_SECONDS = 10
@@ -58,3 +59,16 @@ def meeting_before(owner: Any, name: str, parties: int = 2) -> Iterator[None]:
 
     with mock.patch.object(owner, name, wait_then_call):
         yield
+
+
+RACE = [
+    pytest.param(False, id="one after the other"),
+    pytest.param(True, id="at once", marks=[pytest.mark.postgres, pytest.mark.django_db(transaction=True)]),
+]
+"""Parametrize a test's `at_once` with this: a double click sent one request after the
+other (on both databases), and the same two at once (on PostgreSQL, transactional)."""
+
+
+def twice(at_once: bool, call: Callable[[], Any]) -> list[Any]:
+    """`call` made twice, at once (in two threads) or one after the other."""
+    return run_together(call, call) if at_once else [call(), call()]

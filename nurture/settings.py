@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "nurture.core.middleware.permissions_policy",
+    # Before anything reads the request: a NUL in it is a 400, never a query (core/middleware.py).
+    "nurture.core.middleware.refuse_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -185,6 +187,26 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "nurture.accounts.forms.SignupForm"
+# Every allauth form refuses control characters, as every other form does.
+ACCOUNT_FORMS = {
+    "login": "nurture.accounts.allauth_forms.LoginForm",
+    "add_email": "nurture.accounts.allauth_forms.AddEmailForm",
+    "change_password": "nurture.accounts.allauth_forms.ChangePasswordForm",
+    "set_password": "nurture.accounts.allauth_forms.SetPasswordForm",
+    "reset_password": "nurture.accounts.allauth_forms.ResetPasswordForm",
+    "reset_password_from_key": "nurture.accounts.allauth_forms.ResetPasswordKeyForm",
+    "reauthenticate": "nurture.accounts.allauth_forms.ReauthenticateForm",
+    "request_login_code": "nurture.accounts.allauth_forms.RequestLoginCodeForm",
+    "confirm_login_code": "nurture.accounts.allauth_forms.ConfirmLoginCodeForm",
+    "confirm_reauthentication_code": "nurture.accounts.allauth_forms.ConfirmReauthenticationCodeForm",
+}
+MFA_FORMS = {
+    "authenticate": "nurture.accounts.allauth_forms.MFAAuthenticateForm",
+    "reauthenticate": "nurture.accounts.allauth_forms.MFAReauthenticateForm",
+    "activate_totp": "nurture.accounts.allauth_forms.ActivateTOTPForm",
+    "deactivate_totp": "nurture.accounts.allauth_forms.DeactivateTOTPForm",
+    "generate_recovery_codes": "nurture.accounts.allauth_forms.GenerateRecoveryCodesForm",
+}
 # allauth's emails (verification, password reset, security notices) go through the outbox.
 ACCOUNT_ADAPTER = "nurture.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Nurture] "

@@ -68,7 +68,16 @@ def campaign_save(*, campaign: Campaign, actor: Any) -> Campaign:
     """The coordinator creates or edits a campaign (its landing text, key messages and pledge)."""
     created = campaign.pk is None
     with transaction.atomic():
-        campaign.save()
+        try:
+            with transaction.atomic():
+                campaign.save()
+        except IntegrityError:
+            # The form checked the year and address were free; another request (the
+            # same form sent twice) took them in the meantime.
+            raise CampaignError(
+                f"There is already a campaign for {campaign.year} or at the address {campaign.slug}. "
+                "Nothing was saved: check the list of campaigns."
+            ) from None
         campaign_touch(campaign_id=campaign.pk)
         audit_record(
             action="campaigns.campaign.created" if created else "campaigns.campaign.updated",

@@ -283,9 +283,13 @@ def staff_campaigns(request: HttpRequest) -> HttpResponse:
 def _campaign_form(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
-        saved = campaign_save(campaign=form.save(commit=False), actor=request.user)
-        messages.success(request, f"Saved {saved.name} {saved.year}.")
-        return redirect("campaigns:staff_campaigns")
+        try:
+            saved = campaign_save(campaign=form.save(commit=False), actor=request.user)
+        except CampaignError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Saved {saved.name} {saved.year}.")
+            return redirect("campaigns:staff_campaigns")
     return render(
         request,
         "campaigns/staff_campaign_form.html",

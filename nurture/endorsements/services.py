@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
@@ -160,11 +160,18 @@ def application_start(*, practitioner: Any, level: Level) -> Application:
     """A draft application for `level`, or the one already open for it."""
     if getattr(practitioner, "role", None) != Role.PRACTITIONER:
         raise WorkflowError("Only practitioners can apply for endorsement.")
+    open_ones = Application.objects.owned_by(practitioner).filter(level=level, state__in=workflow.OPEN)
     with transaction.atomic():
-        existing = Application.objects.owned_by(practitioner).filter(level=level, state__in=workflow.OPEN).first()
+        existing = open_ones.first()
         if existing is not None:
             return existing
-        application = Application.objects.create(practitioner=practitioner, level=level)
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(practitioner=practitioner, level=level)
+        except IntegrityError:
+            # Started at the same moment by another request (a double click): the
+            # one-open-application-per-level constraint kept one; both lead to it.
+            return open_ones.get()
         audit_record(
             action="endorsements.application.started",
             actor=practitioner,
@@ -369,6 +376,13 @@ def referee_add(*, application: Application, actor: Any, name: str, email: str, 
         _owned_open(application, actor)
         if role not in application.level.reference_roles:
             raise WorkflowError("Choose one of the roles this level asks referees to have.")
+        # The same referee named twice (a double click; the application's lock makes
+        # the second wait for the first) is the one request, not a second email.
+        same = application.references.filter(
+            replaced_at__isnull=True, referee_email__iexact=email.strip(), referee_role=role
+        ).first()
+        if same is not None:
+            return same
         reference = ReferenceRequest.objects.create(
             application=application, referee_name=name, referee_email=email, referee_role=role
         )
@@ -495,8 +509,9 @@ def assessor_assign(*, application: Application, actor: Any, assessor: Any) -> A
         if getattr(assessor, "role", None) != Role.ASSESSOR:
             raise WorkflowError(f"{assessor} is not an assessor.")
         assigned = application.assignments.filter(kind=Assignment.Kind.ASSESSOR)
-        if assigned.filter(assessor=assessor).exists():
-            raise WorkflowError(f"{assessor} is already assigned to this application.")
+        already = assigned.filter(assessor=assessor).first()
+        if already is not None:  # assigned twice (a double click): the one assignment
+            return already
         if assigned.count() >= 2:
             raise WorkflowError("This application already has its two assessors.")
         conflicts = conflicts_of(assessor, application)
@@ -619,6 +634,9 @@ def moderator_assign(*, application: Application, actor: Any, moderator: Any) ->
             raise WorkflowError("A moderator is picked once both reviews are in.")
         if getattr(moderator, "role", None) != Role.ASSESSOR:
             raise WorkflowError(f"{moderator} is not an assessor.")
+        already = application.assignments.filter(assessor=moderator, kind=Assignment.Kind.MODERATOR).first()
+        if already is not None:  # picked twice (a double click): the one assignment
+            return already
         if application.assignments.filter(assessor=moderator).exists():
             raise WorkflowError(f"{moderator} is already assigned to this application; pick a third assessor.")
         conflicts = conflicts_of(moderator, application)
@@ -707,6 +725,12 @@ def application_decide(
 def appeal_lodge(*, application: Application, actor: Any, grounds: str) -> Application:
     with transaction.atomic():
         application = _locked(application)
+        if (
+            application.state == State.APPEAL
+            and part_of(application, actor) == workflow.PRACTITIONER
+            and application.appeal_grounds == grounds.strip()
+        ):
+            return application  # the same appeal sent twice (a double click): lodged once
         _check(application, Action.APPEAL, actor)
         if not grounds.strip():
             raise WorkflowError("Give the grounds for your appeal.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from nurture.core.audit import audit_record
@@ -22,11 +22,16 @@ def framework_import(*, data: Any, actor: Any) -> FrameworkVersion:
     if problems:
         raise FrameworkError("; ".join(problems[:10]))
     with transaction.atomic():
+        exists = FrameworkError(f"Version {data['version']} exists already; give the new edition a new number.")
         if FrameworkVersion.objects.filter(number=data["version"]).exists():
-            raise FrameworkError(f"Version {data['version']} exists already; give the new edition a new number.")
-        version: FrameworkVersion = framework_rows_create(
-            data, lambda name: apps.get_model("framework", name), status=FrameworkVersion.Status.DRAFT
-        )
+            raise exists
+        try:
+            with transaction.atomic():
+                version: FrameworkVersion = framework_rows_create(
+                    data, lambda name: apps.get_model("framework", name), status=FrameworkVersion.Status.DRAFT
+                )
+        except IntegrityError:  # the same file imported at the same moment by another request
+            raise exists from None
         audit_record(action="framework.version.imported", actor=actor, target=version, data={"number": version.number})
     return version
 

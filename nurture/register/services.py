@@ -238,6 +238,11 @@ def renewal_submit(
         entry = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
         if entry.practitioner_id is None or entry.practitioner_id != getattr(actor, "pk", None):
             raise RegisterError("Only the practitioner can renew their entry.")
+        # Renewed a moment ago by the same form sent twice (a double click: the lock
+        # above made this one wait): that renewal is the answer, not a refusal.
+        just_made = entry.renewals.filter(submitted_on=today, new_due_on=entry.renewal_due_on).first()
+        if just_made is not None:
+            return just_made
         if entry.status not in (Status.RENEWAL_DUE, Status.LAPSED):
             raise RegisterError(
                 f"Renewal opens 60 days before the due date, {entry.renewal_due_on:%-d %B %Y}."
@@ -328,23 +333,42 @@ def register_status_follow_calendar(*, entry: RegisterEntry, today: date) -> boo
 # Employers' subscriptions -----------------------------------------------------------
 
 
+def _pending_subscription(email: str, entries: list[RegisterEntry]) -> Subscription | None:
+    """A subscription of this address to exactly these entries, not confirmed yet."""
+    wanted = {entry.pk for entry in entries}
+    pending = Subscription.objects.filter(
+        email__iexact=email, confirmed_at__isnull=True, unsubscribed_at__isnull=True
+    ).prefetch_related("entries")
+    return next((s for s in pending if {entry.pk for entry in s.entries.all()} == wanted), None)
+
+
 def subscription_create(*, email: str, numbers: list[str], sender: Sender) -> Subscription | None:
     """An employer asks to be told when these entries change status; we email a
     link to confirm the address. None if no number is on the Register. Raises
     `RegisterError`, with nothing stored, when the email limits are reached."""
     wanted = {c.number for c in map(number_check, numbers) if c.valid}
     with transaction.atomic():
-        entries = list(RegisterEntry.objects.for_public_display().filter(number__in=wanted))
+        # The entries are locked (in one order, so two requests cannot deadlock): the
+        # same request sent twice at once (a double click) runs one after the other,
+        # and the second finds the first's subscription and sends its link again,
+        # as signing the pledge again does, instead of making a second one.
+        entries = list(
+            RegisterEntry.objects.for_public_display()
+            .filter(number__in=wanted)
+            .order_by("pk")
+            .select_for_update(of=("self",))
+        )
         if not entries:
             return None
-        subscription = Subscription.objects.create(email=email)
-        subscription.entries.set(entries)
-        audit_record(
-            action="register.subscription.requested",
-            actor_label=f"employer {email}",
-            target=subscription,
-            data={"entries": len(entries)},
-        )
+        subscription = _pending_subscription(email, entries) or Subscription.objects.create(email=email)
+        if not subscription.entries.exists():
+            subscription.entries.set(entries)
+            audit_record(
+                action="register.subscription.requested",
+                actor_label=f"employer {email}",
+                target=subscription,
+                data={"entries": len(entries)},
+            )
         token = signing.dumps(subscription.pk, salt=CONFIRM_SALT)
         context = {
             "count": len(entries),

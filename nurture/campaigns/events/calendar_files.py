@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
-from icalendar import Calendar, vDuration
+from icalendar import Calendar, vDuration, vText
 from icalendar import Event as CalendarEvent
 
 PRODID = "-//Infant Mental Health Association//Nurture events//EN"
@@ -72,8 +72,10 @@ def calendar_bytes(rows: Iterable[dict[str, Any]], *, name: str, description: st
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
+    # icalendar knows NAME (RFC 7986) and X-WR-CALNAME by no type, so it would write
+    # them unescaped; as text, a line break in an event's title is escaped as in SUMMARY.
+    calendar.add("name", vText(name))
+    calendar.add("x-wr-calname", vText(name))
     if description:
         calendar.add("description", description)
     calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})

@@ -124,7 +124,7 @@ def test_no_input_breaks_the_search(people, params):
     page = client_for(None).get("/register/", params)
     api = client_for(None).get("/api/v1/register", params)
     assert page.status_code in (200, 400)
-    assert api.status_code in (200, 404, 422)
+    assert api.status_code in (200, 400, 404, 422)  # 400: a NUL, refused before the API (core.middleware)
 
 
 def test_bad_input_is_shown_next_to_the_field_and_kept(people):

@@ -37,7 +37,8 @@ def _feed(query: str = "start=2031-05-01") -> bytes:
 def test_the_feed_has_its_name_refresh_interval_and_time_zone(approved):
     body = _feed("start=2031-05-01&region=south-west")
     calendar = _parse(body)
-    assert str(calendar["NAME"]) == "Awareness Week events, South West"
+    # NAME is text (RFC 7986), its comma escaped (icalendar reads it back as written).
+    assert b"\r\nNAME:Awareness Week events\\, South West\r\n" in body
     assert calendar["REFRESH-INTERVAL"].dt == timedelta(hours=6)
     assert b"REFRESH-INTERVAL;VALUE=DURATION:PT6H" in body
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/London"]
@@ -153,3 +154,18 @@ def test_a_feed_across_the_clocks_changing_keeps_local_times(submit, approve):
     calendar = ics.Calendar(body.decode())
     (event,) = calendar.events
     assert event.begin.isoformat() == "2031-11-04T10:00:00+00:00"
+
+
+@pytest.mark.parametrize("title", ["Baby massage\r\nand songs", "Baby massage\nand songs", "Baby massage\rand songs"])
+def test_one_events_ics_file_escapes_a_line_break_in_the_title(submit, approve, title):
+    """The calendar's name is the event's title: a title stored with a line break
+    (from before forms refused them, or through the admin) is escaped, not a 500."""
+    event = approve(submit(title=title))
+    response = client_for(None).get(reverse("events:ics", args=[event.pk]))
+    assert response.status_code == 200
+    calendar = _parse(response.content)
+    assert b"\r\nNAME:Baby massage\\nand songs\r\n" in response.content
+    assert b"\r\nX-WR-CALNAME:Baby massage\\nand songs\r\n" in response.content
+    (item,) = calendar.walk("VEVENT")
+    assert str(item["SUMMARY"]).splitlines() == ["Baby massage", "and songs"]
+    assert len(ics.Calendar(response.content.decode()).events) == 1

@@ -74,7 +74,7 @@ def test_odd_filters_never_cause_a_500(approved, query):
     for name in ("events:list", "events:feed"):
         assert client.get(reverse(name), query).status_code in (200, 400), name
     assert client.get(reverse("events:month", args=[2031, 5]), query).status_code in (200, 400)
-    assert client.get("/api/v1/events", query).status_code in (200, 422)
+    assert client.get("/api/v1/events", query).status_code in (200, 400, 422)  # 400: a NUL (core.middleware)
 
 
 def test_filter_errors_are_shown_next_to_the_field_and_the_typed_value_kept(db):

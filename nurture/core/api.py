@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
@@ -26,6 +27,22 @@ from pydantic_core import PydanticCustomError
 PLAIN_TEXT = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
 SLUG = r"^[-a-zA-Z0-9_]+$"
 """A campaign's or a level's code, as Django's SlugField allows."""
+OPTIONAL = "|^$"
+"""Appended to a pattern when the parameter may also be left empty."""
+
+# What a person reads when a value does not match a pattern, instead of the pattern itself.
+_PATTERN_MESSAGES: dict[str, str] = {
+    PLAIN_TEXT: "Enter this on one line, without line breaks or control characters.",
+    SLUG: "Give the code as letters, digits, hyphens and underscores (for example 2026 or prevention).",
+}
+
+
+def pattern_explained(pattern: str, message: str) -> str:
+    """Names the sentence a 422 gives for a value not matching `pattern`; returns the pattern."""
+    _PATTERN_MESSAGES[pattern] = message
+    return pattern
+
+
 INT32_MAX = 2**31 - 1
 """The largest whole number an integer column holds (a version number)."""
 INT64_MAX = 2**63 - 1
@@ -84,6 +101,19 @@ def not_found(request: HttpRequest, exc: Exception, *, api: NinjaAPI) -> HttpRes
     return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
 
 
+def invalid(request: HttpRequest, exc: ValidationError, *, api: NinjaAPI) -> HttpResponse:
+    """django-ninja's 422 body, with a sentence for a value that does not match a pattern."""
+    problems = []
+    for problem in exc.errors:
+        pattern = str(problem.get("ctx", {}).get("pattern", "")).removesuffix(OPTIONAL)
+        if problem.get("type") == "string_pattern_mismatch" and pattern in _PATTERN_MESSAGES:
+            problem = {**problem, "msg": _PATTERN_MESSAGES[pattern]}
+        problems.append(problem)
+    return api.create_response(request, {"detail": problems}, status=422)
+
+
 def api_errors_install(api: NinjaAPI) -> None:
-    """Answers Http404 with its message whatever DEBUG says (django-ninja gives it only when debugging)."""
+    """Answers Http404 with its message whatever DEBUG says (django-ninja gives it only when
+    debugging), and a value that does not match its pattern with a sentence, not the pattern."""
     api.add_exception_handler(Http404, partial(not_found, api=api))
+    api.add_exception_handler(ValidationError, partial(invalid, api=api))

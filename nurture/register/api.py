@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from ninja.params.functions import Path, Query
 
 from nurture.accounts.models import Profession, Region
-from nurture.core.api import NOT_FOUND, PLAIN_TEXT, SLUG, answers
+from nurture.core.api import NOT_FOUND, PLAIN_TEXT, SLUG, answers, pattern_explained
 from nurture.register.numbers import number_check
 from nurture.register.selectors import MAX_PAGE, register_entry_public, register_search
 
@@ -19,7 +19,10 @@ router = Router(tags=["register"])
 
 # A registration number as typed: IMH, an optional hyphen, seven digits and the
 # check character, capitals or not.
-NUMBER = r"^[Ii][Mm][Hh]-?[0-9]{7}[0-9A-Za-z*]$"
+NUMBER = pattern_explained(
+    r"^[Ii][Mm][Hh]-?[0-9]{7}[0-9A-Za-z*]$",
+    "A registration number is IMH, then seven digits and a check character, like IMH-1234567X.",
+)
 NUMBER_LENGTH = len("IMH-1234567X")
 
 

@@ -7,11 +7,10 @@ public counts stay true and nothing in them names the person.
 
 from __future__ import annotations
 
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from nurture.campaigns.models import PledgeSignature
+from nurture.campaigns.services import signatures_anonymise
 from nurture.core.personal_data import DataSubject, Erased, ExportSection, rows
 
 
@@ -38,16 +37,7 @@ def personal_data_of(subject: DataSubject) -> list[ExportSection]:
 
 
 def personal_data_erase(subject: DataSubject) -> Erased:
-    changed = PledgeSignature.objects.filter(
-        canonical_email__in=subject.canonical_emails, anonymised_at__isnull=True
-    ).update(
-        name="",
-        organisation="",
-        email="",
-        canonical_email=Concat(Value("anonymised-"), Cast("id", output_field=CharField())),
-        show_name=False,
-        address=None,
-        network="",
-        anonymised_at=timezone.now(),
+    changed = signatures_anonymise(
+        signatures=PledgeSignature.objects.filter(canonical_email__in=subject.canonical_emails), now=timezone.now()
     )
     return Erased(counts={"pledge_signatures_anonymised": changed})

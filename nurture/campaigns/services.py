@@ -23,7 +23,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, F, Max, Value
+from django.db.models import CharField, F, Max, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -309,6 +309,27 @@ def pledge_release(*, signature: PledgeSignature, actor: Any) -> PledgeSignature
     return signature
 
 
+def signatures_anonymise(*, signatures: QuerySet[PledgeSignature], now: datetime) -> int:
+    """Blank the personal details of these signatures (name, organisation, address, network),
+    keeping status, profession and region so the counts stay true; bumps each campaign's
+    version so no cached public list still names them. Returns how many changed."""
+    signatures = signatures.filter(anonymised_at__isnull=True)
+    campaigns = set(signatures.values_list("campaign_id", flat=True))
+    changed = signatures.update(
+        name="",
+        organisation="",
+        email="",
+        canonical_email=Concat(Value("anonymised-"), Cast("id", output_field=CharField())),
+        show_name=False,
+        address=None,
+        network="",
+        anonymised_at=now,
+    )
+    for campaign_id in sorted(campaigns):
+        campaign_touch(campaign_id=campaign_id)
+    return changed
+
+
 def pledges_anonymise(*, campaign: Campaign, now: datetime | None = None) -> int:
     """Blank the personal details of every signature of `campaign` and close its pledge.
 
@@ -316,15 +337,8 @@ def pledges_anonymise(*, campaign: Campaign, now: datetime | None = None) -> int
     signatures were anonymised (none on a second run)."""
     now = now or timezone.now()
     with transaction.atomic():
-        changed = PledgeSignature.objects.filter(campaign=campaign, anonymised_at__isnull=True).update(
-            name="",
-            organisation="",
-            email="",
-            canonical_email=Concat(Value("anonymised-"), Cast("id", output_field=CharField())),
-            show_name=False,
-            address=None,
-            network="",
-            anonymised_at=now,
+        changed = signatures_anonymise(
+            signatures=PledgeSignature.objects.filter(campaign=campaign, anonymised_at__isnull=True), now=now
         )
         Campaign.objects.filter(pk=campaign.pk).update(pledge_open=False)
         campaign_touch(campaign_id=campaign.pk)

@@ -8,6 +8,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.sessions.models import Session
+from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from conftest import PASSWORD, client_for, make_person
@@ -233,3 +234,15 @@ def test_a_task_result_holding_an_accented_name_is_found(db, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         person_erase(person=person, actor=person)
     assert not DBTaskResult.objects.filter(pk=result.pk).exists()
+
+
+def test_the_public_pledge_list_stops_naming_them_at_once(amara, ben, django_capture_on_commit_callbacks):
+    """The pledge page is cached whole for visitors; erasing must not leave the name there."""
+    visitor = Client()
+    pledge_page = f"/awareness-week/{amara.signature.campaign.slug}/pledge/"
+    assert amara.person.full_name in visitor.get(pledge_page).content.decode()  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        recently_signed_in(amara.person).post("/account/delete/", {"email": amara.person.email})
+    page = visitor.get(pledge_page).content.decode()
+    assert amara.person.full_name not in page
+    assert ben.person.full_name in page

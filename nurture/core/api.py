@@ -22,9 +22,11 @@ from ninja.errors import ValidationError
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
+from nurture.core.text import CONTROLS
+
 # The characters no one-line value may hold: C0, DEL and C1 controls, and the
 # Unicode line and paragraph separators (the same set as core.forms refuses).
-PLAIN_TEXT = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
+PLAIN_TEXT = f"^[^{CONTROLS}]*$"
 SLUG = r"^[-a-zA-Z0-9_]+$"
 """A campaign's or a level's code, as Django's SlugField allows."""
 OPTIONAL = "|^$"

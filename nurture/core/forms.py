@@ -9,19 +9,16 @@ next to the field.
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.forms.renderers import TemplatesSetting
 
+from nurture.core.text import MULTI_LINE_REFUSED, ONE_LINE_REFUSED
+
 CONTROL_CHARACTERS_CODE = "control_characters"
-# C0, DEL and C1 controls, and the Unicode line and paragraph separators:
-# everything Python's str.splitlines() breaks a line at, and more.
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 validate_single_line = RegexValidator(
-    _CONTROLS,
+    ONE_LINE_REFUSED,
     message="Enter this on one line, without line breaks or control characters.",
     code=CONTROL_CHARACTERS_CODE,
     inverse_match=True,
@@ -29,8 +26,7 @@ validate_single_line = RegexValidator(
 """Refuses line breaks and control characters in a one-line value (a name, an address)."""
 
 validate_multi_line = RegexValidator(
-    # The same controls, except tab, line feed and carriage return.
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]",
+    MULTI_LINE_REFUSED,
     message="Remove the control characters from this text (invisible characters such as NUL).",
     code=CONTROL_CHARACTERS_CODE,
     inverse_match=True,
@@ -42,7 +38,7 @@ def search_text(raw: str, *, max_length: int = 100) -> str:
     """A search box's text as a query can use it: control characters (which
     PostgreSQL refuses in a string, NUL above all) become spaces, and it is
     trimmed to `max_length`. A search never refuses; it finds what it can."""
-    return " ".join(_CONTROLS.sub(" ", raw).split())[:max_length]
+    return " ".join(ONE_LINE_REFUSED.sub(" ", raw).split())[:max_length]
 
 
 class NurtureFormRenderer(TemplatesSetting):

@@ -4,7 +4,8 @@ PostgreSQL cannot store or compare a string holding NUL (U+0000): a NUL typed
 into an address, a search box, a form or a JSON body would reach a query and
 answer 500. No page of Nurture has any use for one, so every request with a NUL
 in its path, its query string, a form field or a
-string of its JSON body gets a 400 with a plain message, in one place. Other
+string of its JSON body gets a 400 with a plain message, in one place; a cookie
+holding one is dropped (read as absent, and deleted in the browser). Other
 control characters are the forms' business (`core.forms.PlainTextMixin`): they
 are refused next to the field, keeping what was typed.
 """
@@ -72,13 +73,27 @@ def nul_refused(request: HttpRequest) -> bool:
     )
 
 
+def _cookies_with_nul(request: HttpRequest) -> list[str]:
+    return [name for name, value in request.COOKIES.items() if NUL in name or NUL in value]
+
+
 def refuse_nul_characters(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
     def middleware(request: HttpRequest) -> HttpResponse:
         if nul_refused(request):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": REFUSAL}, status=400)
             return HttpResponse(REFUSAL, status=400, content_type="text/plain; charset=utf-8")
-        return get_response(request)
+        # A cookie is not something the person typed, and a 400 would follow them to every
+        # page until they cleared it: a cookie holding a NUL (`"\000"` in a quoted cookie) is
+        # read as absent (a session one means signed out) and the browser is told to drop it.
+        spoilt = _cookies_with_nul(request)
+        for name in spoilt:
+            del request.COOKIES[name]
+        response = get_response(request)
+        for name in spoilt:
+            if NUL not in name:
+                response.delete_cookie(name)
+        return response
 
     return middleware
 

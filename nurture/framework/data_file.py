@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from nurture.core.text import MULTI_LINE_REFUSED, ONE_LINE_REFUSED
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 EDUCATION_VALUES = ("none", "level3", "degree", "masters", "doctorate")
 LEVEL_NUMBERS = (
@@ -37,6 +39,17 @@ def framework_data_read(number: int) -> dict[str, Any]:
 LONGEST = {"title": 200, "summary": 5000, "code": 16, "name": 200, "description": 5000, "scope": 5000}
 LONGEST_LEVEL_CODE = 32
 LONGEST_INDICATOR = 1000
+# Text shown as one line (a title, a code, a name, an indicator); the rest may hold line breaks.
+ONE_LINE_KEYS = {"title", "code", "name"}
+
+
+def _characters_problem(value: str, *, one_line: bool) -> str:
+    """Words for a registrar when text holds what no page can show (a NUL, a control character)."""
+    if one_line and ONE_LINE_REFUSED.search(value):
+        return "must be on one line, without line breaks or control characters"
+    if not one_line and MULTI_LINE_REFUSED.search(value):
+        return "holds control characters (invisible characters such as NUL); remove them"
+    return ""
 
 
 def _text(item: dict[str, Any], key: str, where: str, problems: list[str], *, longest: int = 0) -> None:
@@ -47,6 +60,8 @@ def _text(item: dict[str, Any], key: str, where: str, problems: list[str], *, lo
     longest = longest or LONGEST[key]
     if len(value) > longest:
         problems.append(f"{where}: '{key}' is {len(value):,} characters; it can be at most {longest:,}")
+    if problem := _characters_problem(value, one_line=key in ONE_LINE_KEYS):
+        problems.append(f"{where}: '{key}' {problem}")
 
 
 def framework_data_problems(data: Any) -> list[str]:
@@ -59,6 +74,8 @@ def framework_data_problems(data: Any) -> list[str]:
     summary = data.get("summary", "")
     if not isinstance(summary, str) or len(summary) > LONGEST["summary"]:
         problems.append(f"framework: 'summary' must be text of at most {LONGEST['summary']:,} characters")
+    elif problem := _characters_problem(summary, one_line=False):
+        problems.append(f"framework: 'summary' {problem}")
     domains = data.get("domains")
     if not isinstance(domains, list) or not domains:
         return [*problems, "'domains' must be a non-empty list"]
@@ -99,6 +116,8 @@ def framework_data_problems(data: Any) -> list[str]:
                 problems.append(f"{c_where}: 'indicators' must be 2 to 5 pieces of text")
             elif any(len(i) > LONGEST_INDICATOR for i in indicators):
                 problems.append(f"{c_where}: each indicator can be at most {LONGEST_INDICATOR:,} characters")
+            elif any(_characters_problem(i, one_line=True) for i in indicators):
+                problems.append(f"{c_where}: each indicator must be on one line, without control characters")
     levels = data.get("levels")
     if not isinstance(levels, list) or not levels:
         return [*problems, "'levels' must be a non-empty list"]

@@ -197,6 +197,22 @@ def test_the_refusal_is_a_plain_message_and_json_for_the_api(practitioner):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("cookie", ["sessionid", "csrftoken", "anything"])
+def test_a_cookie_holding_a_nul_is_dropped_not_a_500(practitioner, cookie):
+    """Django unquotes `\\000` in a quoted cookie into a NUL; a session one reached PostgreSQL."""
+    client = client_for(practitioner)
+    session = client.cookies["sessionid"].value
+    spoilt = f'{cookie}="abcdefghij\\000klm"'
+    header = spoilt if cookie == "sessionid" else f"sessionid={session}; {spoilt}"
+    response = client.get("/account/profile/", HTTP_COOKIE=header)
+    if cookie == "sessionid":  # read as no session at all: signed out
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == 200
+    assert response.cookies[cookie].value == "" and response.cookies[cookie]["max-age"] == 0
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "body",
     [{"q": "\x00"}, {"list": ["ok", {"deep": "a\x00"}]}, {"key\x00": 1}],

@@ -187,6 +187,32 @@ def test_a_registrar_importing_a_megabyte_description_is_told_and_nothing_is_imp
     assert list(FrameworkVersion.objects.values_list("number", flat=True)) == [1]
 
 
+def test_control_characters_in_the_file_are_problems_a_registrar_can_act_on(shipped):
+    shipped["title"] = "Competencies\u2028revised"
+    shipped["domains"][0]["name"] = "Early\x1bdevelopment"
+    shipped["domains"][0]["description"] = "Paragraph one.\n\nParagraph\ttwo."  # line breaks and tabs are fine
+    shipped["domains"][1]["description"] = "Evil\x00text"
+    shipped["domains"][0]["competencies"][0]["indicators"][0] = "One\nline"
+    assert framework_data_problems(shipped) == [
+        "framework: 'title' must be on one line, without line breaks or control characters",
+        "domain 1: 'name' must be on one line, without line breaks or control characters",
+        "domain 1, competency 1: each indicator must be on one line, without control characters",
+        "domain 2: 'description' holds control characters (invisible characters such as NUL); remove them",
+    ]
+
+
+def test_a_registrar_importing_a_file_with_a_nul_is_told_and_nothing_is_imported(registrar, shipped):
+    """A NUL escaped in JSON (\\u0000) passes the door; PostgreSQL could not store it."""
+    edition = second_edition(shipped)
+    edition["title"] = "Evil\u0000title"
+    upload = io.BytesIO(json.dumps(edition).encode())
+    upload.name = "framework-2.json"
+    response = client_for(registrar).post("/staff/framework/", {"data_file": upload})
+    assert response.status_code == 400
+    assert "framework: &#x27;title&#x27; must be on one line" in response.content.decode()
+    assert list(FrameworkVersion.objects.values_list("number", flat=True)) == [1]
+
+
 def test_every_problem_is_listed_not_just_the_first(shipped):
     del shipped["title"]
     shipped["domains"][0]["competencies"][0]["indicators"] = ["Only one"]

@@ -11,14 +11,18 @@ file saved inside `atomic_with_files()` is removed again if that block rolls bac
 A Word file is a zip. It is judged from the zip's central directory, without
 expanding it: too many parts, parts that would expand past
 NURTURE_UPLOAD_ZIP_MAX_BYTES in all, or one part that expands more than
-NURTURE_UPLOAD_ZIP_MAX_RATIO times its packed size are refused. The one part read
-(`[Content_Types].xml`, to find macros) is read with a bounded read, so a part
-whose declared size lies cannot make us inflate more than that bound.
+NURTURE_UPLOAD_ZIP_MAX_RATIO times its packed size are refused. The only parts read
+(`[Content_Types].xml` and the `.rels` parts) are read with a bounded read, so a part
+whose declared size lies cannot make us inflate more than that bound, and parsed as XML
+(expat, DOCTYPE refused), so no encoding or character reference hides what they say:
+every content type must be one a plain Word document uses, and no relationship may
+point at code, an embedded object, or anything outside the file but a hyperlink.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 import zipfile
 import zlib
@@ -28,6 +32,7 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
+from xml.parsers import expat
 
 import filetype
 from django.apps import apps
@@ -56,22 +61,102 @@ HUMAN_NAMES = "PDF, Word (.docx), PNG or JPEG"
 
 # The content-types part lists every part of the package; a real one is a few KB.
 CONTENT_TYPES_MOST_BYTES = 1024 * 1024
+# Each relationships part, and all of them together (a real document's are a few KB).
+RELATIONSHIPS_MOST_BYTES = 1024 * 1024
+RELATIONSHIPS_TOTAL_MOST_BYTES = 4 * 1024 * 1024
 # A part smaller than this cannot be a bomb, and small XML parts compress very well.
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024
-# Declared in [Content_Types].xml by a package that carries code (lower case).
-MACRO_CONTENT_TYPES = (
-    b"macroenabled",  # .docm, .dotm, and embedded .xlsm / .pptm
-    b"vnd.ms-office.vbaproject",
-    b"vnd.ms-word.vbadata",
+
+_OFFICE = "application/vnd.openxmlformats-officedocument."
+_WORDML = _OFFICE + "wordprocessingml."
+# Every content type a plain Word document uses (ECMA-376 part 1, and Word's own
+# extensions); anything else (macros, ActiveX, OLE, an embedded workbook) is refused.
+PLAIN_WORD_CONTENT_TYPES = frozenset(
+    content_type.lower()
+    for content_type in (
+        _WORDML + "document.main+xml",
+        _WORDML + "document.glossary+xml",
+        *(
+            _WORDML + f"{part}+xml"
+            for part in (
+                "styles",
+                "settings",
+                "webSettings",
+                "fontTable",
+                "numbering",
+                "footnotes",
+                "endnotes",
+                "comments",
+                "commentsExtended",
+                "commentsIds",
+                "commentsExtensible",
+                "people",
+                "header",
+                "footer",
+            )
+        ),
+        _WORDML + "printerSettings",
+        "application/vnd.ms-word.stylesWithEffects+xml",
+        _OFFICE + "theme+xml",
+        _OFFICE + "themeOverride+xml",
+        _OFFICE + "extended-properties+xml",
+        _OFFICE + "custom-properties+xml",
+        _OFFICE + "customXmlProperties+xml",
+        _OFFICE + "vmlDrawing",
+        _OFFICE + "obfuscatedFont",
+        _OFFICE + "drawingml.chart+xml",
+        _OFFICE + "drawingml.chartshapes+xml",
+        _OFFICE + "drawingml.diagramData+xml",
+        _OFFICE + "drawingml.diagramLayout+xml",
+        _OFFICE + "drawingml.diagramStyle+xml",
+        _OFFICE + "drawingml.diagramColors+xml",
+        "application/vnd.ms-office.drawingml.diagramDrawing+xml",
+        "application/vnd.ms-office.chartstyle+xml",
+        "application/vnd.ms-office.chartcolorstyle+xml",
+        "application/vnd.openxmlformats-package.relationships+xml",
+        "application/vnd.openxmlformats-package.core-properties+xml",
+        "application/vnd.openxmlformats-package.digital-signature-origin",
+        "application/vnd.openxmlformats-package.digital-signature-xmlsignature+xml",
+        "application/vnd.openxmlformats-package.digital-signature-certificate",
+        "application/xml",
+        "image/png",
+        "image/jpeg",
+        "image/jpg",
+        "image/gif",
+        "image/bmp",
+        "image/tiff",
+        "image/svg+xml",
+        "image/emf",
+        "image/x-emf",
+        "image/wmf",
+        "image/x-wmf",
+    )
 )
-EMBEDDED_CONTENT_TYPES = (b"vnd.ms-office.activex", b"vnd.openxmlformats-officedocument.oleobject")
+# In a content type or relationship type that carries code (lower case).
+MACRO_MARKERS = ("macroenabled", "vbaproject", "vbadata", "keymapcustomizations", "attachedtoolbars")
+# Relationship types, by their last segment (lower case), that carry code or another file.
+EMBEDDING_RELATIONSHIPS = frozenset(
+    ("oleobject", "package", "control", "activexcontrol", "activexcontrolbinary", "afchunk", "subdocument")
+)
+HYPERLINK_RELATIONSHIPS = frozenset(
+    (
+        "http://schemas.openxmlformats.org/officedocument/2006/relationships/hyperlink",
+        "http://purl.oclc.org/ooxml/officedocument/relationships/hyperlink",
+    )
+)
+# A target that names a place outside the package: a scheme, a drive, or a network share.
+OUTSIDE_TARGET = re.compile(r"[a-z][a-z0-9+.-]*:|[/\\]{2}|\\", re.IGNORECASE)
 MACROS = (
     "This Word file contains macros, which can run code on the reader's computer. "
     "Save it as an ordinary Word document (.docx) or as a PDF, and upload that."
 )
 EMBEDDED_CODE = (
-    "This Word file contains embedded objects or controls (ActiveX or OLE), which can run code. "
-    "Remove them, or save the file as a PDF, and upload it again."
+    "This Word file contains embedded objects or controls (ActiveX, OLE, or other files inside it), "
+    "which can run code. Remove them, or save the file as a PDF, and upload it again."
+)
+OUTSIDE_CONTENT = (
+    "This Word file fetches a template or other content from outside the file when it is opened, "
+    "which can be used to run code. Save it as a PDF and upload that."
 )
 UNREADABLE = "This Word file is damaged or packed in a way we cannot check. Save it again from Word, or as a PDF."
 
@@ -125,14 +210,87 @@ def _word_problem(archive: zipfile.ZipFile) -> str | None:
     for member in members:
         if problem := _part_carries_code(member.filename):
             return problem
+    return _content_types_problem(archive) or _relationships_problem(archive)
+
+
+class _RefusedXml(Exception):
+    """XML we do not read: a DOCTYPE (so no entities), or an encoding Word does not read."""
+
+
+def _xml_attributes(data: bytes) -> list[list[tuple[str, str]]] | None:
+    """Each element's attributes as (local name, value), decoded by expat; None for XML we refuse.
+
+    UTF-8 and UTF-16 are read as Word reads them, character references are resolved, and a
+    DOCTYPE is refused outright, so no entity is ever declared, let alone expanded."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    elements: list[list[tuple[str, str]]] = []
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        elements.append([(key.rpartition(" ")[2], value) for key, value in attributes.items()])
+
+    def declaration(version: str, encoding: str | None, standalone: int) -> None:
+        if encoding is not None and encoding.lower() not in ("utf-8", "utf-16"):
+            raise _RefusedXml
+
+    def refuse(*args: object) -> None:
+        raise _RefusedXml
+
+    parser.StartElementHandler = start
+    parser.XmlDeclHandler = declaration
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    try:
+        parser.Parse(data, True)
+    except (expat.ExpatError, _RefusedXml):
+        return None
+    return elements
+
+
+def _values(element: list[tuple[str, str]], name: str) -> list[str]:
+    """Every value of attributes named `name`, in any namespace and any case."""
+    return [value.strip().lower() for key, value in element if key.lower() == name]
+
+
+def _content_types_problem(archive: zipfile.ZipFile) -> str | None:
     content_types = _read_bounded(archive, archive.getinfo("[Content_Types].xml"), CONTENT_TYPES_MOST_BYTES)
-    if content_types is None:
+    elements = None if content_types is None else _xml_attributes(content_types)
+    if elements is None:
         return UNREADABLE
-    lowered = content_types.lower()
-    if any(marker in lowered for marker in MACRO_CONTENT_TYPES):
+    for element in elements:
+        for content_type in _values(element, "contenttype"):
+            if content_type in PLAIN_WORD_CONTENT_TYPES:
+                continue
+            return MACROS if any(marker in content_type for marker in MACRO_MARKERS) else EMBEDDED_CODE
+    return None
+
+
+def _relationship_problem(element: list[tuple[str, str]]) -> str | None:
+    types = _values(element, "type")
+    if any(marker in kind for kind in types for marker in MACRO_MARKERS):
         return MACROS
-    if any(marker in lowered for marker in EMBEDDED_CONTENT_TYPES):
+    if any(kind.rpartition("/")[2] in EMBEDDING_RELATIONSHIPS for kind in types):
         return EMBEDDED_CODE
+    outside = any(mode != "internal" for mode in _values(element, "targetmode")) or any(
+        OUTSIDE_TARGET.match(target) for target in _values(element, "target")
+    )
+    if outside and not (types and all(kind in HYPERLINK_RELATIONSHIPS for kind in types)):
+        return OUTSIDE_CONTENT
+    return None
+
+
+def _relationships_problem(archive: zipfile.ZipFile) -> str | None:
+    """What a relationship points at: code, an embedded object, or outside the file."""
+    parts = [member for member in archive.infolist() if member.filename.lower().endswith(".rels")]
+    if sum(member.file_size for member in parts) > RELATIONSHIPS_TOTAL_MOST_BYTES:
+        return UNREADABLE
+    for member in parts:
+        relationships = _read_bounded(archive, member, RELATIONSHIPS_MOST_BYTES)
+        elements = None if relationships is None else _xml_attributes(relationships)
+        if elements is None:
+            return UNREADABLE
+        for element in elements:
+            if problem := _relationship_problem(element):
+                return problem
     return None
 
 

@@ -32,6 +32,7 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import unquote
 from xml.parsers import expat
 
 import filetype
@@ -158,6 +159,10 @@ OUTSIDE_CONTENT = (
     "This Word file fetches a template or other content from outside the file when it is opened, "
     "which can be used to run code. Save it as a PDF and upload that."
 )
+REPEATED_PARTS = (
+    "This Word file has two parts with the same name, so different programs could show different content. "
+    "Save it again from Word, or as a PDF, and upload that."
+)
 UNREADABLE = "This Word file is damaged or packed in a way we cannot check. Save it again from Word, or as a PDF."
 
 
@@ -165,8 +170,18 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_048_576:.0f} MB"
 
 
+def _part_name(name: str) -> str:
+    """The part a zip entry holds, as the package format compares them: without a leading
+    slash, %-escapes decoded, case-insensitive (`Word/%64ocument.XML` is `word/document.xml`)."""
+    return unquote(name.replace("\\", "/")).lstrip("/").casefold()
+
+
+def _member(archive: zipfile.ZipFile, part: str) -> zipfile.ZipInfo | None:
+    return next((member for member in archive.infolist() if _part_name(member.filename) == part), None)
+
+
 def _part_carries_code(name: str) -> str | None:
-    lowered = name.lower().replace("\\", "/")
+    lowered = _part_name(name)
     if lowered.endswith(("vbaproject.bin", "vbadata.xml")):
         return MACROS
     if "/activex/" in f"/{lowered}" or (lowered.startswith("word/embeddings/") and lowered.endswith(".bin")):
@@ -194,6 +209,8 @@ def _word_problem(archive: zipfile.ZipFile) -> str | None:
             f"This Word file is made of {len(members)} parts; the limit is "
             f"{settings.NURTURE_UPLOAD_ZIP_MAX_MEMBERS}. Save it as a PDF and upload that."
         )
+    if len({_part_name(member.filename) for member in members}) < len(members):
+        return REPEATED_PARTS
     expanded = sum(member.file_size for member in members)
     if expanded > settings.NURTURE_UPLOAD_ZIP_MAX_BYTES:
         return (
@@ -252,7 +269,8 @@ def _values(element: list[tuple[str, str]], name: str) -> list[str]:
 
 
 def _content_types_problem(archive: zipfile.ZipFile) -> str | None:
-    content_types = _read_bounded(archive, archive.getinfo("[Content_Types].xml"), CONTENT_TYPES_MOST_BYTES)
+    member = _member(archive, "[content_types].xml")
+    content_types = None if member is None else _read_bounded(archive, member, CONTENT_TYPES_MOST_BYTES)
     elements = None if content_types is None else _xml_attributes(content_types)
     if elements is None:
         return UNREADABLE
@@ -280,7 +298,7 @@ def _relationship_problem(element: list[tuple[str, str]]) -> str | None:
 
 def _relationships_problem(archive: zipfile.ZipFile) -> str | None:
     """What a relationship points at: code, an embedded object, or outside the file."""
-    parts = [member for member in archive.infolist() if member.filename.lower().endswith(".rels")]
+    parts = [member for member in archive.infolist() if _part_name(member.filename).endswith(".rels")]
     if sum(member.file_size for member in parts) > RELATIONSHIPS_TOTAL_MOST_BYTES:
         return UNREADABLE
     for member in parts:
@@ -301,8 +319,8 @@ def _word_checked(upload: File[bytes]) -> str | None:
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+            names = {_part_name(name) for name in archive.namelist()}
+            if "[content_types].xml" not in names or "word/document.xml" not in names:
                 return None
             try:
                 problem = _word_problem(archive)

@@ -1,5 +1,6 @@
 import io
 import struct
+import warnings
 import zipfile
 import zlib
 
@@ -496,6 +497,53 @@ def test_relationships_past_their_bound_are_refused_unread(settings, inflated):
     with pytest.raises(ValidationError, match="damaged or packed in a way we cannot check"):
         validate_upload(SimpleUploadedFile("report.docx", package))
     assert inflated["bytes"] < 64 * 1024
+
+
+# One name, one part ----------------------------------------------------------------------
+
+
+def package_of(*entries: tuple[str, bytes | str]) -> bytes:
+    """A zip of `entries` in order, repeated names and all."""
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile warns of a repeated name
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, content in entries:
+                archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+MACRO_TYPES = content_types_declaring(VBA_AS_BIN, main=DOCM_MAIN).replace("UTF-16", "UTF-8")
+PLAIN_TYPES = content_types_declaring("").replace("UTF-16", "UTF-8")
+DOCUMENT = "<w:document><w:body><w:p/></w:body></w:document>"
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        (("[Content_Types].xml", MACRO_TYPES), ("word/document.xml", DOCUMENT), ("[Content_Types].xml", PLAIN_TYPES)),
+        (("[content_types].XML", MACRO_TYPES), ("word/document.xml", DOCUMENT), ("[Content_Types].xml", PLAIN_TYPES)),
+        (("[Content_Types].xml", PLAIN_TYPES), ("word/document.xml", DOCUMENT), ("Word/Document.xml", DOCUMENT)),
+        (("[Content_Types].xml", PLAIN_TYPES), ("word/document.xml", DOCUMENT), ("word/%64ocument.xml", DOCUMENT)),
+    ],
+    ids=["same name twice", "content types in another case", "document in another case", "escaped name"],
+)
+def test_a_package_naming_one_part_twice_is_refused(entries):
+    with pytest.raises(ValidationError, match="two parts with the same name"):
+        validate_upload(SimpleUploadedFile("report.docx", package_of(*entries)))
+
+
+def test_the_content_types_are_found_whatever_their_case():
+    package = package_of(("[CONTENT_TYPES].XML", MACRO_TYPES), ("word/document.xml", DOCUMENT), *CODE_PART.items())
+    with pytest.raises(ValidationError, match="contains macros"):
+        validate_upload(SimpleUploadedFile("report.docx", package))
+
+
+def test_relationships_are_found_under_an_escaped_name():
+    rels = relationships(relationship("rId9", OFFICE_2006 + "vbaProject", "code.bin"))
+    package = real_word_document(**{"word/_rels/settings.xml.rel%73": rels}, **CODE_PART)
+    with pytest.raises(ValidationError, match="contains macros"):
+        validate_upload(SimpleUploadedFile("report.docx", package))
 
 
 # Stored and served under the extension of the real type ------------------------------------

@@ -17,12 +17,16 @@ whose declared size lies cannot make us inflate more than that bound, and parsed
 (expat, DOCTYPE refused), so no encoding or character reference hides what they say:
 every content type must be one a plain Word document uses, and no relationship may
 point at code, an embedded object, or anything outside the file but a hyperlink.
+Parts are named as the package format names them (case-insensitive), so a name given
+twice is refused; and each part's local header must agree with the central directory,
+with nothing hidden between the parts, so every program reads the parts we checked.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import struct
 import uuid
 import zipfile
 import zlib
@@ -163,6 +167,10 @@ REPEATED_PARTS = (
     "This Word file has two parts with the same name, so different programs could show different content. "
     "Save it again from Word, or as a PDF, and upload that."
 )
+HEADERS_DISAGREE = (
+    "This Word file's list of parts does not match the parts themselves, so different programs "
+    "could show different content. Save it again from Word, or as a PDF, and upload that."
+)
 UNREADABLE = "This Word file is damaged or packed in a way we cannot check. Save it again from Word, or as a PDF."
 
 
@@ -201,7 +209,100 @@ def _read_bounded(archive: zipfile.ZipFile, member: zipfile.ZipInfo, most: int) 
     return data if len(data) <= member.file_size else None
 
 
-def _word_problem(archive: zipfile.ZipFile) -> str | None:
+# A zip's local file header (the 30 bytes before each part's name), and the data descriptor
+# that may follow a part's data when the header's bit 3 is set (APPNOTE 4.3.7 and 4.3.9).
+LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+LOCAL_SIGNATURE = b"PK\x03\x04"
+DESCRIPTOR_SIGNATURE = b"PK\x07\x08"
+SIZES_IN_DESCRIPTOR = 0x08
+UTF8_NAME = 0x800
+ZIP64_SIZE = 0xFFFFFFFF
+
+
+def _zip64_sizes(extra: bytes) -> tuple[int, int] | None:
+    """The (uncompressed, compressed) sizes in a local header's ZIP64 extra field, if any."""
+    position = 0
+    while position + 4 <= len(extra):
+        kind, length = struct.unpack_from("<2H", extra, position)
+        if kind == 1 and length >= 16 and position + 20 <= len(extra):
+            sizes: tuple[int, int] = struct.unpack_from("<2Q", extra, position + 4)
+            return sizes
+        position += 4 + length
+    return None
+
+
+def _descriptor_agrees(descriptor: bytes, member: zipfile.ZipInfo) -> bool:
+    """Whether the data descriptor after a part's data says what the central directory says."""
+    if descriptor.startswith(DESCRIPTOR_SIGNATURE) and len(descriptor) in (16, 24):
+        descriptor = descriptor[4:]
+    if len(descriptor) == 12:
+        crc, packed, size = struct.unpack("<3L", descriptor)
+    elif len(descriptor) == 20:
+        crc, packed, size = struct.unpack("<L2Q", descriptor)
+    else:
+        return False
+    return (crc, packed, size) == (member.CRC, member.compress_size, member.file_size)
+
+
+def _local_header_agrees(upload: File[bytes], member: zipfile.ZipInfo) -> int | None:
+    """Where the part's data ends, if its local header says what the central directory says."""
+    upload.seek(member.header_offset)
+    header = upload.read(LOCAL_HEADER.size)
+    if len(header) < LOCAL_HEADER.size:
+        return None
+    signature, _, flags, method, _, _, crc, packed, size, name_length, extra_length = LOCAL_HEADER.unpack(header)
+    name = upload.read(name_length)
+    extra = upload.read(extra_length) if ZIP64_SIZE in (packed, size) else b""
+    if ZIP64_SIZE in (packed, size):
+        size, packed = _zip64_sizes(extra) or (size, packed)
+    deferred = bool(flags & SIZES_IN_DESCRIPTOR)
+    agrees = (
+        signature == LOCAL_SIGNATURE
+        and flags & SIZES_IN_DESCRIPTOR == member.flag_bits & SIZES_IN_DESCRIPTOR
+        and name.decode("utf-8" if flags & UTF8_NAME else "cp437", errors="replace") == member.orig_filename
+        and method == member.compress_type
+        and all(
+            local == central or (deferred and local == 0)
+            for local, central in ((crc, member.CRC), (packed, member.compress_size), (size, member.file_size))
+        )
+    )
+    return (
+        member.header_offset + LOCAL_HEADER.size + name_length + extra_length + member.compress_size if agrees else None
+    )
+
+
+def _only_a_descriptor_between(upload: File[bytes], start: int, end: int, member: zipfile.ZipInfo | None) -> bool:
+    """Whether the bytes from `start` to `end`, after `member`'s data, are nothing or its data descriptor."""
+    if start == end:
+        return True
+    if member is None or not member.flag_bits & SIZES_IN_DESCRIPTOR or not 0 < end - start <= 24:
+        return False
+    upload.seek(start)
+    return _descriptor_agrees(upload.read(end - start), member)
+
+
+def _local_headers_problem(archive: zipfile.ZipFile, upload: File[bytes]) -> str | None:
+    """Whether every part's local header agrees with the central directory, and the parts lie
+    end to end from the first byte to the directory, so no reader can find another part.
+
+    Reads 30 bytes and a name per part (and a data descriptor where there is one); the
+    number of parts is bounded before this runs."""
+    position, previous = 0, None
+    for member in sorted(archive.infolist(), key=lambda member: member.header_offset):
+        if member.header_offset < position or not _only_a_descriptor_between(
+            upload, position, member.header_offset, previous
+        ):
+            return HEADERS_DISAGREE
+        end = _local_header_agrees(upload, member)
+        if end is None:
+            return HEADERS_DISAGREE
+        position, previous = end, member
+    if archive.start_dir < position or not _only_a_descriptor_between(upload, position, archive.start_dir, previous):
+        return HEADERS_DISAGREE
+    return None
+
+
+def _word_problem(archive: zipfile.ZipFile, upload: File[bytes]) -> str | None:
     """Why this Word package is refused, judged without expanding it; None if it is fine."""
     members = archive.infolist()
     if len(members) > settings.NURTURE_UPLOAD_ZIP_MAX_MEMBERS:
@@ -211,6 +312,8 @@ def _word_problem(archive: zipfile.ZipFile) -> str | None:
         )
     if len({_part_name(member.filename) for member in members}) < len(members):
         return REPEATED_PARTS
+    if problem := _local_headers_problem(archive, upload):
+        return problem
     expanded = sum(member.file_size for member in members)
     if expanded > settings.NURTURE_UPLOAD_ZIP_MAX_BYTES:
         return (
@@ -323,7 +426,7 @@ def _word_checked(upload: File[bytes]) -> str | None:
             if "[content_types].xml" not in names or "word/document.xml" not in names:
                 return None
             try:
-                problem = _word_problem(archive)
+                problem = _word_problem(archive, upload)
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError):
                 problem = UNREADABLE
     except (zipfile.BadZipFile, EOFError, ValueError):

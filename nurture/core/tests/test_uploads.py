@@ -546,6 +546,112 @@ def test_relationships_are_found_under_an_escaped_name():
         validate_upload(SimpleUploadedFile("report.docx", package))
 
 
+# The local headers say what the central directory says ---------------------------------------
+
+
+class Unseekable(io.RawIOBase):
+    """A stream zipfile cannot seek back in, so it writes each part's sizes and CRC in a data
+    descriptor after its data (bit 3), and zeros in its local header, as streaming writers do."""
+
+    def __init__(self):
+        self.written = bytearray()
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        self.written += data
+        return len(data)
+
+
+def streamed(package: bytes) -> bytes:
+    """The package written again by a streaming writer."""
+    out = Unseekable()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in source.infolist():
+            with archive.open(member.filename, "w") as part:
+                part.write(source.read(member))
+    return bytes(out.written)
+
+
+def with_local_header(package: bytes, name: str, *, at: int, value: bytes) -> bytes:
+    """The package with `value` written `at` bytes into `name`'s local header (not the central directory)."""
+    data = bytearray(package)
+    header = data.index(name.encode()) - 30  # the first mention is in the local header
+    data[header + at : header + at + len(value)] = value
+    return bytes(data)
+
+
+def without_directory_entry(package: bytes, name: str) -> bytes:
+    """The package with `name` left in place but dropped from the central directory."""
+    end = package.rindex(b"PK\x05\x06")
+    count, _, start = struct.unpack_from("<HLL", package, end + 10)
+    entries, position = [], start
+    for _ in range(count):
+        name_length, extra_length, comment_length = struct.unpack_from("<3H", package, position + 28)
+        length = 46 + name_length + extra_length + comment_length
+        if package[position + 46 : position + 46 + name_length] != name.encode():
+            entries.append(package[position : position + length])
+        position += length
+    directory = b"".join(entries)
+    record = bytearray(package[end:])
+    struct.pack_into("<2HLL", record, 8, len(entries), len(entries), len(directory), start)
+    return package[:start] + directory + bytes(record)
+
+
+def test_a_real_word_document_written_with_data_descriptors_is_accepted():
+    package = streamed(real_word_document())
+    assert zipfile.ZipFile(io.BytesIO(package)).getinfo("word/document.xml").flag_bits & 0x08
+    assert validate_upload(SimpleUploadedFile("account.docx", package)) == WORD
+
+
+def test_a_real_word_document_written_with_zip64_sizes_is_accepted():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(real_word_document())) as source, zipfile.ZipFile(buffer, "w") as archive:
+        for member in source.infolist():
+            with archive.open(member.filename, "w", force_zip64=True) as part:
+                part.write(source.read(member))
+    package = buffer.getvalue()
+    assert package[18:26] == b"\xff" * 8  # the sizes are in the local header's ZIP64 extra field
+    assert validate_upload(SimpleUploadedFile("account.docx", package)) == WORD
+
+
+@pytest.mark.parametrize(
+    ("at", "value"),
+    [
+        (30, b"word/documenx.xml"),
+        (8, struct.pack("<H", zipfile.ZIP_STORED)),
+        (14, struct.pack("<L", 0xDEADBEEF)),
+        (18, struct.pack("<L", 7)),
+        (22, struct.pack("<L", 7)),
+        (0, b"PK\x05\x06"),
+    ],
+    ids=["name", "compression method", "crc", "packed size", "size", "signature"],
+)
+def test_a_local_header_that_disagrees_with_the_central_directory_is_refused(at, value):
+    package = with_local_header(real_word_document(), "word/document.xml", at=at, value=value)
+    with pytest.raises(ValidationError, match="list of parts does not match the parts themselves"):
+        validate_upload(SimpleUploadedFile("report.docx", package))
+
+
+def test_a_data_descriptor_that_disagrees_with_the_central_directory_is_refused():
+    package = bytearray(streamed(real_word_document()))
+    info = zipfile.ZipFile(io.BytesIO(bytes(package))).getinfo("word/document.xml")
+    descriptor = info.header_offset + 30 + len(info.filename) + info.compress_size
+    assert package[descriptor : descriptor + 4] == b"PK\x07\x08"
+    struct.pack_into("<L", package, descriptor + 12, info.file_size + 1)
+    with pytest.raises(ValidationError, match="list of parts does not match the parts themselves"):
+        validate_upload(SimpleUploadedFile("report.docx", bytes(package)))
+
+
+def test_a_part_missing_from_the_central_directory_is_refused():
+    package = real_word_document(**{"word/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 64})
+    hidden = without_directory_entry(package, "word/vbaProject.bin")
+    assert "word/vbaProject.bin" not in zipfile.ZipFile(io.BytesIO(hidden)).namelist()
+    with pytest.raises(ValidationError, match="list of parts does not match the parts themselves"):
+        validate_upload(SimpleUploadedFile("report.docx", hidden))
+
+
 # Stored and served under the extension of the real type ------------------------------------
 
 

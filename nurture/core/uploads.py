@@ -72,6 +72,16 @@ RELATIONSHIPS_TOTAL_MOST_BYTES = 4 * 1024 * 1024
 # A part smaller than this cannot be a bomb, and small XML parts compress very well.
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024
 
+# A zip's local file header (the 30 bytes before each part's name), and the data descriptor
+# that may follow a part's data when the header's bit 3 is set (APPNOTE 4.3.7 and 4.3.9).
+LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+LOCAL_SIGNATURE = b"PK\x03\x04"
+DESCRIPTOR_SIGNATURE = b"PK\x07\x08"
+SIZES_IN_DESCRIPTOR = 0x08
+UTF8_NAME = 0x800
+ZIP64_SIZE = 0xFFFFFFFF
+
+
 _OFFICE = "application/vnd.openxmlformats-officedocument."
 _WORDML = _OFFICE + "wordprocessingml."
 # Every content type a plain Word document uses (ECMA-376 part 1, and Word's own
@@ -207,16 +217,6 @@ def _read_bounded(archive: zipfile.ZipFile, member: zipfile.ZipInfo, most: int) 
     with archive.open(member) as stream:
         data = stream.read(member.file_size + 1)
     return data if len(data) <= member.file_size else None
-
-
-# A zip's local file header (the 30 bytes before each part's name), and the data descriptor
-# that may follow a part's data when the header's bit 3 is set (APPNOTE 4.3.7 and 4.3.9).
-LOCAL_HEADER = struct.Struct("<4s5H3L2H")
-LOCAL_SIGNATURE = b"PK\x03\x04"
-DESCRIPTOR_SIGNATURE = b"PK\x07\x08"
-SIZES_IN_DESCRIPTOR = 0x08
-UTF8_NAME = 0x800
-ZIP64_SIZE = 0xFFFFFFFF
 
 
 def _zip64_sizes(extra: bytes) -> tuple[int, int] | None:

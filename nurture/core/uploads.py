@@ -161,6 +161,11 @@ HYPERLINK_RELATIONSHIPS = frozenset(
 )
 # A target that names a place outside the package: a scheme, a drive, or a network share.
 OUTSIDE_TARGET = re.compile(r"[a-z][a-z0-9+.-]*:|[/\\]{2}|\\", re.IGNORECASE)
+# Word records the template a document was made from as a path on its author's own drive
+# (`file:///C:\Users\…\Report.dotx`): it cannot be fetched on any other computer, so it is
+# allowed; a template on a server or a network share (remote template injection) is not.
+ATTACHED_TEMPLATE = "attachedtemplate"
+AUTHORS_OWN_DRIVE = re.compile(r"file:///[a-z]:[/\\]", re.IGNORECASE)
 MACROS = (
     "This Word file contains macros, which can run code on the reader's computer. "
     "Save it as an ordinary Word document (.docx) or as a PDF, and upload that."
@@ -395,7 +400,15 @@ def _relationship_problem(element: list[tuple[str, str]]) -> str | None:
         OUTSIDE_TARGET.match(target) for target in _values(element, "target")
     )
     if outside and not (types and all(kind in HYPERLINK_RELATIONSHIPS for kind in types)):
-        return OUTSIDE_CONTENT
+        targets = _values(element, "target")
+        own_template = (
+            types
+            and all(kind.rpartition("/")[2] == ATTACHED_TEMPLATE for kind in types)
+            and targets
+            and all(AUTHORS_OWN_DRIVE.match(target) and ".." not in target for target in targets)
+        )
+        if not own_template:
+            return OUTSIDE_CONTENT
     return None
 
 

@@ -423,6 +423,16 @@ OFFICE_2006 = "http://schemas.microsoft.com/office/2006/relationships/"
             "from outside the file",
         ),
         (
+            relationship(
+                "rId9", RELATIONSHIP + "attachedTemplate", "file://attacker.example/share/t.dotm", external=True
+            ),
+            "from outside the file",
+        ),
+        (
+            relationship("rId9", RELATIONSHIP + "attachedTemplate", "file:///C:/../../server/t.dotm", external=True),
+            "from outside the file",
+        ),
+        (
             relationship("rId9", RELATIONSHIP + "image", "https://tracker.example/pixel.png", external=True),
             "from outside the file",
         ),
@@ -453,6 +463,8 @@ OFFICE_2006 = "http://schemas.microsoft.com/office/2006/relationships/"
         "remote ole object",
         "remote template",
         "template on a network share",
+        "template on a server through file://",
+        "template path climbing out of a drive",
         "remote picture",
         "remote frame",
         "template with an absolute address",
@@ -675,3 +687,16 @@ def test_an_upload_is_renamed_to_its_real_type():
     upload = SimpleUploadedFile("report.html", PDF)
     assert validate_upload(upload) == "application/pdf"
     assert upload.name == "report.pdf"
+
+
+@pytest.mark.parametrize(
+    "target", [r"file:///C:\Users\amara\Templates\Report.dotx", "file:///D:/Templates/Normal.dotm"]
+)
+def test_a_template_on_the_authors_own_drive_is_allowed(target):
+    """Word records the template a document was made from; it cannot be fetched elsewhere."""
+    rels = relationships(
+        relationship("rId1", RELATIONSHIP + "styles", "styles.xml"),
+        relationship("rId9", RELATIONSHIP + "attachedTemplate", target, external=True),
+    )
+    package = real_word_document(**{"word/_rels/settings.xml.rels": rels})
+    assert validate_upload(SimpleUploadedFile("report.docx", package)) == WORD

@@ -53,7 +53,10 @@ def profile_update(*, person: User, form: Any) -> User:
 
 
 def data_subject_of(person: User) -> DataSubject:
-    addresses = set(EmailAddress.objects.filter(user=person).values_list("email", flat=True)) | {person.email}
+    """The person with the account's address and the addresses they have verified. An
+    address added but not verified proves nothing: it may be anyone's."""
+    verified = EmailAddress.objects.filter(user=person, verified=True).values_list("email", flat=True)
+    addresses = {*verified, person.email}
     return DataSubject(user=person, emails=tuple(sorted(addresses)), full_name=person.full_name)
 
 

@@ -11,19 +11,13 @@ Subscriptions made with the person's address are deleted.
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from nurture.core.audit import audit_record
 from nurture.core.personal_data import DataSubject, Erased, ExportSection, rows
 from nurture.register.models import RegisterEntry, Renewal, Subscription
 from nurture.register.selectors import ACCOUNT_ERASED
 
-
-def _subscriptions(subject: DataSubject) -> Q:
-    found = Q(pk__in=[])
-    for email in subject.emails:
-        found |= Q(email__iexact=email)
-    return found
+# Confirming an alert, and each alert, carry links that confirm or cancel the subscription.
+EMAILS_WITH_SECRETS = frozenset({"register/email/subscription_confirm", "register/email/status_changed"})
 
 
 def personal_data_of(subject: DataSubject) -> list[ExportSection]:
@@ -61,7 +55,7 @@ def personal_data_of(subject: DataSubject) -> list[ExportSection]:
     )
     for row, renewal in zip(renewal_rows, renewals, strict=True):
         row["number"] = renewal.entry.number
-    subscriptions = list(Subscription.objects.filter(_subscriptions(subject)).prefetch_related("entries"))
+    subscriptions = list(Subscription.objects.filter(subject.addressed("email")).prefetch_related("entries"))
     subscription_rows = rows(subscriptions, "email", "created_at", "confirmed_at", "unsubscribed_at")
     for row, subscription in zip(subscription_rows, subscriptions, strict=True):
         row["entries"] = sorted(entry.number for entry in subscription.entries.all())
@@ -89,6 +83,6 @@ def personal_data_erase(subject: DataSubject) -> Erased:
         audit_record(action=ACCOUNT_ERASED, actor_label="account erasure", target=entry)
     erased.counts["entries_kept"] = len(entries)
     erased.counts["alert_subscriptions"] = (
-        Subscription.objects.filter(_subscriptions(subject)).delete()[1].get(Subscription._meta.label, 0)
+        Subscription.objects.filter(subject.addressed("email")).delete()[1].get(Subscription._meta.label, 0)
     )
     return erased

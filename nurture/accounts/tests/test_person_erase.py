@@ -18,7 +18,8 @@ from nurture.accounts.services import AccountError, person_erase
 from nurture.campaigns.events.models import Event
 from nurture.campaigns.models import PledgeSignature
 from nurture.core.models import AuditEntry, OutboundEmail
-from nurture.endorsements.models import Application, ReferenceRequest, SnapshotFile
+from nurture.core.outbox import message_record
+from nurture.endorsements.models import Application, ConflictDeclaration, ReferenceRequest, SnapshotFile
 from nurture.portfolios.models import (
     CPDEntry,
     EducationRecord,
@@ -30,7 +31,7 @@ from nurture.portfolios.models import (
 )
 from nurture.register.models import RegisterEntry, Subscription
 
-from .conftest import recently_signed_in
+from .conftest import address_added_unverified, password_reset_email_to, recently_signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +247,43 @@ def test_the_public_pledge_list_stops_naming_them_at_once(amara, ben, django_cap
     page = visitor.get(pledge_page).content.decode()
     assert amara.person.full_name not in page
     assert ben.person.full_name in page
+
+
+def test_an_unverified_tagged_address_erases_nothing_of_its_owner(amara, ben, django_capture_on_commit_callbacks):
+    """Amara adds `ben.hughes+x@…` without verifying it, then deletes her account: Ben keeps everything."""
+    reset = password_reset_email_to(ben.person.email, django_capture_on_commit_callbacks)
+    address_added_unverified(amara.person, "Ben.Hughes+x@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(person=amara.person, actor=amara.person)
+    signature = PledgeSignature.objects.get(pk=ben.signature.pk)
+    assert (signature.name, signature.email, signature.anonymised_at) == (ben.person.full_name, ben.person.email, None)
+    reset.refresh_from_db()
+    assert reset.to == ben.person.email and "secrettoken" in reset.body_text
+    hello = OutboundEmail.objects.get(subject=f"Hello {ben.word}")
+    assert hello.to == ben.person.email and ben.word in hello.body_text
+
+
+def test_an_unverified_address_of_someone_without_an_account_erases_nothing_of_theirs(
+    amara, carol, django_capture_on_commit_callbacks
+):
+    address_added_unverified(amara.person, carol.email)
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(person=amara.person, actor=amara.person)
+    signature = PledgeSignature.objects.get(pk=carol.signature.pk)
+    assert (signature.name, signature.email, signature.anonymised_at) == (carol.name, carol.email, None)
+    assert Subscription.objects.filter(pk=carol.subscription.pk).exists()
+    assert ConflictDeclaration.objects.filter(pk=carol.conflict.pk).exists()
+    assert DBTaskResult.objects.filter(pk=carol.task_result.pk).exists()
+    (pledge_email,) = OutboundEmail.objects.filter(subject=f"Your pledge, {carol.name}")
+    assert pledge_email.to == carol.email and pledge_email.body_text == f"Dear {carol.name}."
+
+
+def test_a_verified_second_address_is_erased_with_the_account(amara, django_capture_on_commit_callbacks):
+    EmailAddress.objects.create(user=amara.person, email="amara@work.example.org", verified=True)
+    address_added_unverified(amara.person, "someone.else@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        message_record(to="Amara@Work.example.org", subject="To work", body_text="Work.", purpose="test")
+        message_record(to="someone.else@example.org", subject="To someone else", body_text="Private.", purpose="test")
+        person_erase(person=amara.person, actor=amara.person)
+    assert not OutboundEmail.objects.filter(subject="To work").exists()
+    assert OutboundEmail.objects.get(subject="To someone else").body_text == "Private."

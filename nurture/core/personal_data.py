@@ -279,10 +279,11 @@ def personal_data_erase(subject: DataSubject) -> Erased:
     erased.counts["emails_to_them_blanked"] = OutboundEmail.objects.filter(_to_subject(subject)).update(
         to="", recipient_key=ERASED_LABEL, subject="(erased)", body_text="", body_html=""
     )
-    # Emails they made the site send (to a supervisor, a referee) quote their name.
+    # Emails they made the site send (to a supervisor, a referee) quote their name, in the
+    # subject too ("Reference request for …"); the address is the other person's and stays.
     erased.counts["emails_they_caused_blanked"] = OutboundEmail.objects.filter(
         sender_key=f"user:{subject.user.pk}"
-    ).update(body_text="", body_html="")
+    ).update(subject="(erased)", body_text="", body_html="")
     labels = models.Q()
     for email in subject.emails:
         labels |= models.Q(actor_label__icontains=email)

@@ -124,11 +124,12 @@ def test_emails_to_them_lose_their_body_and_address(erased, ben):
     assert not OutboundEmail.objects.filter(to=erased.person.email).exists()
 
 
-def test_emails_they_had_sent_to_their_supervisor_lose_their_body(erased, ben):
+def test_emails_they_had_sent_to_their_supervisor_lose_their_subject_and_body(amara, ben, erased):
     (theirs,) = OutboundEmail.objects.filter(to=erased.supervision.supervisor_email)
-    assert theirs.body_text == "" and theirs.body_html == ""
+    assert (theirs.subject, theirs.body_text, theirs.body_html) == ("(erased)", "", "")
     (bens,) = OutboundEmail.objects.filter(to=ben.supervision.supervisor_email)
-    assert ben.person.full_name in bens.body_text
+    assert ben.person.full_name in bens.body_text and ben.person.full_name in bens.subject
+    assert not OutboundEmail.objects.filter(subject__icontains=erased.person.full_name).exists()
 
 
 def test_task_results_that_name_them_are_gone(erased, ben):

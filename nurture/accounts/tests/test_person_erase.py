@@ -288,3 +288,13 @@ def test_a_verified_second_address_is_erased_with_the_account(amara, django_capt
         person_erase(person=amara.person, actor=amara.person)
     assert not OutboundEmail.objects.filter(subject="To work").exists()
     assert OutboundEmail.objects.get(subject="To someone else").body_text == "Private."
+
+
+@pytest.mark.parametrize("who", ["other_practitioner", "assessor", "coordinator"])
+def test_the_service_refuses_anyone_but_the_person_or_a_registrar(request, amara, who):
+    actor = request.getfixturevalue(who)
+    with pytest.raises(AccountError, match="Only the person themselves or a registrar"):
+        person_erase(person=amara.person, actor=actor)
+    assert User.objects.filter(pk=amara.person.pk).exists()
+    assert TrainingRecord.objects.filter(owner=amara.person).exists()
+    assert not AuditEntry.objects.filter(action="accounts.person.erased").exists()

@@ -28,7 +28,7 @@ from nurture.register.models import RegisterEntry, RegisterNameToken, Renewal, R
 from nurture.register.names import name_fold, name_tokens
 from nurture.register.numbers import REAL_SERIALS, number_check, number_for
 from nurture.register.renewal import lapses_on, next_period, one_year_after, status_for_dates
-from nurture.register.selectors import STATUS_LABELS, renewal_requirements
+from nurture.register.selectors import ACCOUNT_ERASED, STATUS_LABELS, renewal_requirements
 
 Status = RegisterEntry.Status
 CONFIRM_SALT = "register.subscription.confirm"
@@ -148,6 +148,24 @@ def register_visibility_update(
             data={"profession": show_profession, "region": show_region, "employer": show_employer},
         )
     return changed
+
+
+def register_entries_unlink(*, practitioner: Any) -> list[RegisterEntry]:
+    """The practitioner's account is being erased (accounts' `person_erase`, through this
+    app's `personal_data`): each of their entries stays as the public sees it, without the
+    account, and the profession, region or employer it held but did not show are blanked.
+    Each entry's history gets `register.entry.account_erased`, which the registrar's page shows."""
+    with transaction.atomic():
+        entries = list(RegisterEntry.objects.select_for_update().filter(practitioner=practitioner).order_by("number"))
+        for entry in entries:
+            entry.practitioner = None
+            shown = {"profession": entry.show_profession, "region": entry.show_region, "employer": entry.show_employer}
+            for name, is_shown in shown.items():
+                if not is_shown:
+                    setattr(entry, name, "")
+            entry.save(update_fields=["practitioner", "profession", "region", "employer"])
+            audit_record(action=ACCOUNT_ERASED, actor_label="account erasure", target=entry)
+    return entries
 
 
 def _status_change(

@@ -181,9 +181,21 @@ def test_the_register_entry_still_verifies(erased):
     assert body["number"] == erased.entry.number and body["full_name"] == erased.person.full_name
 
 
-def test_the_registrar_sees_that_the_account_was_erased(erased, registrar):
+@pytest.fixture
+def registrar_then_erased(registrar, amara, ben, django_capture_on_commit_callbacks):
+    """As `erased`, with a registrar on the site to be told."""
+    client = recently_signed_in(amara.person)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/account/delete/", {"email": amara.person.email})
+    return amara
+
+
+def test_the_registrar_sees_that_the_account_was_erased(registrar, registrar_then_erased):
+    erased = registrar_then_erased
     page = client_for(registrar).get(f"/staff/register/{erased.entry.number}/").content.decode()
     assert "The practitioner erased their account on" in page
+    (told,) = OutboundEmail.objects.filter(to=registrar.email, purpose="register/email/account_erased")
+    assert erased.entry.number in told.subject and erased.person.full_name not in told.body_text
     assert AuditEntry.objects.filter(
         action="register.entry.account_erased", target_type="register.registerentry", target_id=str(erased.entry.pk)
     ).exists()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 
-from conftest import client_for
-from nurture.core.models import AuditEntry
+from conftest import client_for, make_person
+from nurture.accounts.roles import Role
+from nurture.core.models import AuditEntry, OutboundEmail
 from nurture.register.models import RegisterEntry
 from nurture.register.services import register_entries_unlink
 
@@ -36,3 +38,18 @@ def test_the_registrar_page_says_the_account_was_erased(siobhan, registrar):
     ).exists()
     page = client_for(registrar).get(f"/staff/register/{entry.number}/").content.decode()
     assert "The practitioner erased their account on" in page
+
+
+def test_each_registrar_is_emailed_the_number_and_nothing_else_about_the_person(siobhan, registrar, send_now):
+    other_registrar = make_person("second.registrar@example.org", Role.REGISTRAR)
+    entry = entry_for(siobhan)
+    with send_now():
+        register_entries_unlink(practitioner=siobhan)
+    told = OutboundEmail.objects.filter(purpose="register/email/account_erased").order_by("to")
+    assert [m.to for m in told] == sorted([registrar.email, other_registrar.email])
+    for message in told:
+        text = message.subject + message.body_text + message.body_html
+        assert entry.number in message.subject and f"/staff/register/{entry.number}/" in message.body_text
+        for trace in ("Siobh", "O'N", siobhan.email, "Lea Valley"):
+            assert trace not in text
+    assert sorted(m.to[0] for m in mail.outbox if entry.number in m.subject) == [m.to for m in told]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 
-from conftest import client_for
+from conftest import PASSWORD, client_for
 from nurture.core.models import AuditEntry
 from nurture.core.outbox import message_record
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def download(client) -> zipfile.ZipFile:
-    response = client.get("/account/data/download/")
+    response = client.post("/account/data/download/")
     assert response.status_code == 200, response
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith('attachment; filename="nurture-data-')
@@ -40,13 +40,30 @@ def test_the_data_page_offers_the_download_and_the_deletion(practitioner):
     response = client_for(practitioner).get("/account/data/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert 'href="/account/data/download/"' in page and 'href="/account/delete/"' in page
+    assert 'action="/account/data/download/"' in page and 'href="/account/delete/"' in page
 
 
-def test_the_download_asks_for_the_password_again(amara):
-    response = client_for(amara.person).get("/account/data/download/")
+def test_the_download_asks_for_the_password_again_then_comes_back_here(amara):
+    response = client_for(amara.person).post("/account/data/download/")
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/reauthenticate/?next=%2Faccount%2Fdata%2Fdownload%2F"
+    assert response["Location"] == "/accounts/reauthenticate/?next=%2Faccount%2Fdata%2F"
+    assert not AuditEntry.objects.filter(action="accounts.person.data_exported").exists()
+
+
+def test_after_the_password_the_data_page_says_the_download_is_ready_and_it_starts_at_once(amara):
+    client = client_for(amara.person)
+    assert "your download is ready" not in client.get("/account/data/").content.decode()
+    back = client.post("/accounts/reauthenticate/?next=%2Faccount%2Fdata%2F", {"password": PASSWORD})
+    assert back.status_code == 302 and back["Location"] == "/account/data/"
+    page = client.get("/account/data/").content.decode()
+    assert "Your password is confirmed and your download is ready" in page
+    assert section(download(client), "account")[0]["email"] == amara.person.email
+
+
+def test_the_download_is_not_a_link_that_a_get_can_start(amara):
+    response = recently_signed_in(amara.person).get("/account/data/download/")
+    assert response.status_code == 405
+    assert not AuditEntry.objects.filter(action="accounts.person.data_exported").exists()
 
 
 def test_the_zip_holds_each_kind_of_record_of_the_person(amara, ben):

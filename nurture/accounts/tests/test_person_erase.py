@@ -46,21 +46,30 @@ def erased(amara, ben, django_capture_on_commit_callbacks):
     return amara
 
 
-def test_the_page_says_what_is_kept_and_what_is_erased(practitioner):
-    response = recently_signed_in(practitioner).get("/account/delete/")
+def test_the_page_says_what_is_kept_and_what_is_erased_before_any_password(practitioner):
+    response = client_for(practitioner).get("/account/delete/")
     page = response.content.decode()
     assert response.status_code == 200
     assert "What is erased" in page and "What is kept, and why" in page and "Register entry" in page
+    assert "we ask for your password again" in page
 
 
-def test_deleting_asks_for_the_password_again(amara):
-    response = client_for(amara.person).post("/account/delete/", {"email": amara.person.email})
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")
-    assert User.objects.filter(pk=amara.person.pk).exists()
+def test_they_read_the_page_confirm_then_give_the_password_and_nothing_more(amara, django_capture_on_commit_callbacks):
+    client = client_for(amara.person)
+    assert client.get("/account/delete/").status_code == 200
+    response = client.post("/account/delete/", {"email": amara.person.email})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/reauthenticate/?next=%2Faccount%2Fdelete%2F"
+    wrong = client.post(response["Location"], {"password": "not-it"})
+    assert wrong.status_code == 200 and User.objects.filter(pk=amara.person.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(response["Location"], {"password": PASSWORD})
+    assert done.status_code == 302 and done["Location"] == "/"
+    assert not User.objects.filter(pk=amara.person.pk).exists()
 
 
 def test_a_wrong_confirmation_changes_nothing_and_keeps_what_was_typed(amara):
-    response = recently_signed_in(amara.person).post("/account/delete/", {"email": "someone@example.org"})
+    response = client_for(amara.person).post("/account/delete/", {"email": "someone@example.org"})
     page = response.content.decode()
     assert response.status_code == 400
     assert "This is not the address you sign in with" in page and 'value="someone@example.org"' in page

@@ -284,12 +284,12 @@ def personal_data_erase(subject: DataSubject) -> Erased:
     erased.counts["emails_they_caused_blanked"] = OutboundEmail.objects.filter(
         sender_key=f"user:{subject.user.pk}"
     ).update(subject="(erased)", body_text="", body_html="")
-    labels = models.Q()
-    for email in subject.emails:
-        labels |= models.Q(actor_label__icontains=email)
-    erased.counts["audit_labels_blanked"] = (
-        AuditEntry.objects.filter(labels).update(actor_label=ERASED_LABEL) if subject.emails else 0
-    )
+    # Labels name someone without an account by role and address ("referee jo@example.org"):
+    # the address must be the whole last word, or `hughes@…` would blank `ben.hughes@…`.
+    labels = models.Q(pk__in=[])
+    for email in subject.lowered_emails:
+        labels |= models.Q(actor_label__iexact=email) | models.Q(actor_label__iendswith=f" {email}")
+    erased.counts["audit_labels_blanked"] = AuditEntry.objects.filter(labels).update(actor_label=ERASED_LABEL)
     erased.counts["sessions"] = _sessions_delete(subject.user.pk)
     needles = [*subject.emails, *([subject.full_name] if len(subject.full_name) >= 4 else [])]
     holding = (

@@ -319,3 +319,16 @@ def test_the_service_refuses_anyone_but_the_person_or_a_registrar(request, amara
     assert User.objects.filter(pk=amara.person.pk).exists()
     assert TrainingRecord.objects.filter(owner=amara.person).exists()
     assert not AuditEntry.objects.filter(action="accounts.person.erased").exists()
+
+
+def test_an_audit_label_naming_a_longer_address_that_contains_theirs_is_kept(amara, django_capture_on_commit_callbacks):
+    """`hughes@example.org` is inside `ben.hughes@example.org`, but it is not his address."""
+    EmailAddress.objects.create(user=amara.person, email="hughes@example.org", verified=True)
+    bens = AuditEntry.objects.create(
+        action="endorsements.reference.answered", actor_label="referee ben.hughes@example.org"
+    )
+    hers = AuditEntry.objects.create(action="endorsements.reference.answered", actor_label="referee Hughes@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(person=amara.person, actor=amara.person)
+    assert AuditEntry.objects.get(pk=bens.pk).actor_label == "referee ben.hughes@example.org"
+    assert AuditEntry.objects.get(pk=hers.pk).actor_label == "erased person"

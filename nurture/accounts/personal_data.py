@@ -13,6 +13,19 @@ from django.contrib.contenttypes.models import ContentType
 
 from nurture.core.personal_data import ERASED_LABEL, DataSubject, Erased, ExportSection, rows
 
+# allauth's emails that carry a single-use link or code: listed in the download without their body.
+EMAILS_WITH_SECRETS = frozenset(
+    {
+        "account/email/password_reset_key",
+        "account/email/password_reset_code",
+        "account/email/email_confirmation",
+        "account/email/email_confirmation_signup",
+        "account/email/email_confirm",
+        "account/email/login_code",
+        "account/email/reauthentication_code",
+    }
+)
+
 
 def personal_data_of(subject: DataSubject) -> list[ExportSection]:
     user = subject.user

@@ -53,7 +53,10 @@ def profile_update(*, person: User, form: Any) -> User:
 
 
 def data_subject_of(person: User) -> DataSubject:
-    addresses = set(EmailAddress.objects.filter(user=person).values_list("email", flat=True)) | {person.email}
+    """The person with the account's address and the addresses they have verified. An
+    address added but not verified proves nothing: it may be anyone's."""
+    verified = EmailAddress.objects.filter(user=person, verified=True).values_list("email", flat=True)
+    addresses = {*verified, person.email}
     return DataSubject(user=person, emails=tuple(sorted(addresses)), full_name=person.full_name)
 
 
@@ -80,10 +83,13 @@ def person_erase(*, person: User, actor: Any) -> dict[str, int]:
     """Erase a person: every app erases its part, the Register keeps its public entries,
     the account is deleted, and their stored files go once this commits.
 
-    The person themselves (from "Delete my account") or a registrar (the admin's delete)
-    may do it. The audit entry holds ids and counts only. Returns the counts."""
+    The person themselves (from "Delete my account") or a registrar or superuser (the
+    admin's delete) may do it; anyone else gets `AccountError`. The audit entry holds ids
+    and counts only. Returns the counts."""
     person_id = person.pk
     by_self = actor.pk == person_id
+    if not (by_self or getattr(actor, "role", None) == Role.REGISTRAR or getattr(actor, "is_superuser", False)):
+        raise AccountError("Only the person themselves or a registrar can erase an account.")
     with transaction.atomic():
         person = User.objects.select_for_update().get(pk=person_id)
         refusal = erasure_refusal(person)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar, cast
+from typing import cast
+from urllib.parse import urlencode
 
 from allauth.account.decorators import reauthentication_required
+from allauth.core.exceptions import ReauthenticationRequired
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -12,8 +13,9 @@ from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from nurture.accounts.forms import ErasureConfirmForm, ProfileForm, RoleForm
 from nurture.accounts.models import User
@@ -41,23 +43,31 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
 
 
-ViewFunction = TypeVar("ViewFunction", bound=Callable[..., HttpResponseBase])
-
-
-def password_again(view: ViewFunction) -> ViewFunction:
-    """allauth's reauthentication: the password again, unless it was given in the last few minutes."""
-    return cast(ViewFunction, reauthentication_required(view))
+def reauthenticated_recently(request: HttpRequest) -> bool:
+    """Whether the password was given again in the last few minutes, by allauth's rule
+    (`ACCOUNT_REAUTHENTICATION_TIMEOUT`), asked through its public decorator."""
+    try:
+        reauthentication_required(lambda request: HttpResponse())(request)
+    except ReauthenticationRequired:
+        return False
+    return True
 
 
 @login_required
 def data(request: HttpRequest) -> HttpResponse:
-    """Your data: what Nurture holds, a download of all of it, and deleting the account."""
-    return render(request, "accounts/data.html", {"refusal": erasure_refusal(request.user)})  # type: ignore[arg-type]
+    """Your data: what Nurture holds, a download of all of it, and deleting the account.
+    Back here from the password page, the download button works at once."""
+    context = {"refusal": erasure_refusal(request.user), "ready": reauthenticated_recently(request)}  # type: ignore[arg-type]
+    return render(request, "accounts/data.html", context)
 
 
 @login_required
-@password_again
-def data_download(request: HttpRequest) -> FileResponse:
+@require_POST
+def data_download(request: HttpRequest) -> HttpResponseBase:
+    """The zip, if the password was given again lately; else the password page, which comes
+    back to "Your data" (not here: an attachment would leave the browser on the password form)."""
+    if not reauthenticated_recently(request):
+        return redirect(f"{reverse('account_reauthenticate')}?{urlencode({'next': reverse('accounts:data')})}")
     archive = person_data_export(person=request.user, actor=request.user)  # type: ignore[arg-type]
     name = f"nurture-data-{timezone.localdate():%Y-%m-%d}.zip"
     response = FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
@@ -68,17 +78,16 @@ def data_download(request: HttpRequest) -> FileResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def erase(request: HttpRequest) -> HttpResponse:
-    refusal = erasure_refusal(request.user)  # type: ignore[arg-type]
+    """What is erased and kept, then the confirmation. The password is asked only once the
+    confirmation is valid: allauth keeps the POST and replays it after the password page."""
+    person = cast(User, request.user)
+    refusal = erasure_refusal(person)
     if refusal:
         return render(request, "accounts/erase_refused.html", {"refusal": refusal}, status=403)
-    return _erase_confirmed(request)
-
-
-@password_again
-def _erase_confirmed(request: HttpRequest) -> HttpResponse:
-    person = cast(User, request.user)
     form = ErasureConfirmForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
+        if not reauthenticated_recently(request):
+            raise ReauthenticationRequired
         try:
             person_erase(person=person, actor=person)
         except AccountError as error:
@@ -87,7 +96,8 @@ def _erase_confirmed(request: HttpRequest) -> HttpResponse:
             logout(request)
             messages.success(request, "Your account is deleted. Your Register entry, if you had one, stays public.")
             return redirect("core:home")
-    return render(request, "accounts/erase.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "ready": reauthenticated_recently(request)}
+    return render(request, "accounts/erase.html", context, status=400 if form.errors else 200)
 
 
 @staff_required(Role.REGISTRAR)

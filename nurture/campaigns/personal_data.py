@@ -7,17 +7,27 @@ public counts stay true and nothing in them names the person.
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from nurture.campaigns.models import PledgeSignature
 from nurture.campaigns.services import signatures_anonymise
 from nurture.core.personal_data import DataSubject, Erased, ExportSection, rows
 
+# The pledge's confirmation email holds its confirm and withdraw links.
+EMAILS_WITH_SECRETS = frozenset({"campaigns/email/pledge_confirm"})
+
+
+def _signed_by(subject: DataSubject) -> QuerySet[PledgeSignature]:
+    """Signatures made with one of the person's addresses exactly (the canonical key, which
+    makes one signature per mailbox, only narrows the search)."""
+    return PledgeSignature.objects.filter(canonical_email__in=subject.canonical_emails).filter(
+        subject.addressed("email")
+    )
+
 
 def personal_data_of(subject: DataSubject) -> list[ExportSection]:
-    signatures = list(
-        PledgeSignature.objects.filter(canonical_email__in=subject.canonical_emails).select_related("campaign")
-    )
+    signatures = list(_signed_by(subject).select_related("campaign"))
     records = rows(
         signatures,
         "status",
@@ -37,7 +47,5 @@ def personal_data_of(subject: DataSubject) -> list[ExportSection]:
 
 
 def personal_data_erase(subject: DataSubject) -> Erased:
-    changed = signatures_anonymise(
-        signatures=PledgeSignature.objects.filter(canonical_email__in=subject.canonical_emails), now=timezone.now()
-    )
+    changed = signatures_anonymise(signatures=_signed_by(subject), now=timezone.now())
     return Erased(counts={"pledge_signatures_anonymised": changed})

@@ -7,7 +7,17 @@ with two functions:
 - `personal_data_of(subject) -> list[ExportSection]`: its records about the person, as
   JSON-ready rows, and the stored files that go with them;
 - `personal_data_erase(subject) -> Erased`: deletes or blanks them inside the caller's
-  transaction, and returns how many of each and the files to delete once it commits.
+  transaction, and returns how many of each and the files to delete once it commits;
+- optionally `EMAILS_WITH_SECRETS`: the purposes (templates) of its emails that carry a
+  single-use link or code; the download lists those emails without their body.
+
+The subject's addresses are the account's own and those it has verified, never an
+address merely added: anyone can add any address, and it would otherwise bring another
+person's emails (a live password-reset link among them) into the download, or their
+records into the erasure. Records are matched on the address exactly (case aside), never
+on its canonical form (`core.addresses`): whether `jo+x@` or `j.o@` reaches the same
+mailbox as `jo@` is the provider's choice, and when it does not, the canonical form is
+someone else's mailbox. `DataSubject.addressed` builds that match.
 
 `personal_data_zip` puts every app's sections in one zip (a JSON file per kind of record,
 files under `files/`), written to a spooled temporary file so large uploads are copied
@@ -47,7 +57,8 @@ ERASED_LABEL = "erased person"
 
 @dataclass(frozen=True)
 class DataSubject:
-    """The person whose data it is: their account and every address they have used."""
+    """The person whose data it is: their account, its own address and the addresses it
+    has verified (never one merely added), and their name."""
 
     user: Any
     emails: tuple[str, ...]
@@ -60,6 +71,13 @@ class DataSubject:
     @property
     def lowered_emails(self) -> frozenset[str]:
         return frozenset(email.lower() for email in self.emails)
+
+    def addressed(self, field_name: str) -> models.Q:
+        """Rows whose `field_name` is one of the person's addresses, exactly but for case."""
+        found = models.Q(pk__in=[])
+        for email in self.lowered_emails:
+            found |= models.Q(**{f"{field_name}__iexact": email})
+        return found
 
 
 @dataclass(frozen=True)
@@ -94,6 +112,7 @@ class Provider:
     app_label: str
     personal_data_of: Callable[[DataSubject], list[ExportSection]]
     personal_data_erase: Callable[[DataSubject], Erased]
+    emails_with_secrets: frozenset[str] = frozenset()
 
 
 def providers() -> list[Provider]:
@@ -103,7 +122,8 @@ def providers() -> list[Provider]:
         path = getattr(config, "personal_data", None)
         if path:
             module = import_module(path)
-            found.append(Provider(config.label, module.personal_data_of, module.personal_data_erase))
+            withheld = frozenset(getattr(module, "EMAILS_WITH_SECRETS", ()))
+            found.append(Provider(config.label, module.personal_data_of, module.personal_data_erase, withheld))
     return found
 
 
@@ -193,7 +213,12 @@ def stored_files_delete(files: list[tuple[Storage, str]]) -> None:
 
 
 def _to_subject(subject: DataSubject) -> models.Q:
-    return models.Q(recipient_key__in=subject.canonical_emails) | models.Q(to__in=subject.emails)
+    """Emails to one of the person's addresses, exactly (the canonical key only narrows
+    the search through its index: `jo+x@` has the same key as `jo@` but is not `jo@`)."""
+    return models.Q(recipient_key__in=subject.canonical_emails) & subject.addressed("to")
+
+
+WITHHELD = "Not included: it held a single-use link or code (a password reset, a confirmation)."
 
 
 def _audit_about(subject: DataSubject) -> models.QuerySet[AuditEntry]:
@@ -216,6 +241,9 @@ def personal_data_of(subject: DataSubject) -> list[ExportSection]:
         }
         for entry in _audit_about(subject).order_by("at", "pk")
     ]
+    # An email that carries a single-use link or code is listed without its body: a
+    # download passed on or left in a folder must not hand over a way into the account.
+    secret = frozenset().union(*(provider.emails_with_secrets for provider in providers()))
     emails = rows(
         OutboundEmail.objects.filter(_to_subject(subject)).order_by("created_at", "pk"),
         "created_at",
@@ -226,6 +254,9 @@ def personal_data_of(subject: DataSubject) -> list[ExportSection]:
         "state",
         "sent_at",
     )
+    for email in emails:
+        if email["purpose"] in secret:
+            email["body_text"] = WITHHELD
     return [
         ExportSection("audit_log", "What you did, and what was done to your account, from the audit log.", audit),
         ExportSection("emails_to_you", "Emails the site sent, or tried to send, to your addresses.", emails),
@@ -248,16 +279,17 @@ def personal_data_erase(subject: DataSubject) -> Erased:
     erased.counts["emails_to_them_blanked"] = OutboundEmail.objects.filter(_to_subject(subject)).update(
         to="", recipient_key=ERASED_LABEL, subject="(erased)", body_text="", body_html=""
     )
-    # Emails they made the site send (to a supervisor, a referee) quote their name.
+    # Emails they made the site send (to a supervisor, a referee) quote their name, in the
+    # subject too ("Reference request for …"); the address is the other person's and stays.
     erased.counts["emails_they_caused_blanked"] = OutboundEmail.objects.filter(
         sender_key=f"user:{subject.user.pk}"
-    ).update(body_text="", body_html="")
-    labels = models.Q()
-    for email in subject.emails:
-        labels |= models.Q(actor_label__icontains=email)
-    erased.counts["audit_labels_blanked"] = (
-        AuditEntry.objects.filter(labels).update(actor_label=ERASED_LABEL) if subject.emails else 0
-    )
+    ).update(subject="(erased)", body_text="", body_html="")
+    # Labels name someone without an account by role and address ("referee jo@example.org"):
+    # the address must be the whole last word, or `hughes@…` would blank `ben.hughes@…`.
+    labels = models.Q(pk__in=[])
+    for email in subject.lowered_emails:
+        labels |= models.Q(actor_label__iexact=email) | models.Q(actor_label__iendswith=f" {email}")
+    erased.counts["audit_labels_blanked"] = AuditEntry.objects.filter(labels).update(actor_label=ERASED_LABEL)
     erased.counts["sessions"] = _sessions_delete(subject.user.pk)
     needles = [*subject.emails, *([subject.full_name] if len(subject.full_name) >= 4 else [])]
     holding = (

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from django.db.models import Q
-
 from nurture.core.audit import audit_trail
 from nurture.core.personal_data import DataSubject, Erased, ExportFile, ExportSection, rows
 from nurture.endorsements.models import Application, ConflictDeclaration, ReferenceRequest, SnapshotFile
+
+# A reference request holds the referee's single-use link.
+EMAILS_WITH_SECRETS = frozenset({"endorsements/email/reference_request"})
 
 
 def _file_path(item: SnapshotFile) -> str:
@@ -89,8 +90,7 @@ def personal_data_erase(subject: DataSubject) -> Erased:
     applications = Application.objects.owned_by(subject.user)
     erased.add_files(f.file for f in SnapshotFile.objects.filter(application__in=applications))
     erased.counts["applications"] = applications.delete()[1].get(Application._meta.label, 0)
-    naming = Q(pk__in=[])
-    for email in subject.emails:
-        naming |= Q(practitioner_email__iexact=email)
-    erased.counts["conflicts_naming_them"] = ConflictDeclaration.objects.filter(naming).delete()[0]
+    erased.counts["conflicts_naming_them"] = ConflictDeclaration.objects.filter(
+        subject.addressed("practitioner_email")
+    ).delete()[0]
     return erased

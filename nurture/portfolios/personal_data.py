@@ -19,6 +19,9 @@ from nurture.portfolios.models import (
     TrainingRecord,
 )
 
+# A supervision confirmation holds the supervisor's single-use link.
+EMAILS_WITH_SECRETS = frozenset({"portfolios/email/supervision_confirm"})
+
 OWNED: tuple[Any, ...] = (EducationRecord, TrainingRecord, ExperienceRecord, SupervisionEntry, CPDEntry, Evidence)
 
 

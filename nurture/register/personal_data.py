@@ -3,27 +3,21 @@ subscriptions made with their email address.
 
 Erasing keeps what the Register must keep: each entry stays as the public sees it (name,
 number, level, status, dates, and the profession, region or employer the person chose to
-show), so an employer can still verify it. What the entry held but did not show is blanked.
-The entry's history gets `register.entry.account_erased`, which the registrar's page shows.
+show), so an employer can still verify it; `services.register_entries_unlink` does that
+write (what the entry held but did not show is blanked, and the entry's history gets
+`register.entry.account_erased`, which the registrar's page shows).
 Renewals (dates and declared hours) stay with the entry: they explain its dates.
 Subscriptions made with the person's address are deleted.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q
-
-from nurture.core.audit import audit_record
 from nurture.core.personal_data import DataSubject, Erased, ExportSection, rows
 from nurture.register.models import RegisterEntry, Renewal, Subscription
-from nurture.register.selectors import ACCOUNT_ERASED
+from nurture.register.services import register_entries_unlink
 
-
-def _subscriptions(subject: DataSubject) -> Q:
-    found = Q(pk__in=[])
-    for email in subject.emails:
-        found |= Q(email__iexact=email)
-    return found
+# Confirming an alert, and each alert, carry links that confirm or cancel the subscription.
+EMAILS_WITH_SECRETS = frozenset({"register/email/subscription_confirm", "register/email/status_changed"})
 
 
 def personal_data_of(subject: DataSubject) -> list[ExportSection]:
@@ -61,7 +55,7 @@ def personal_data_of(subject: DataSubject) -> list[ExportSection]:
     )
     for row, renewal in zip(renewal_rows, renewals, strict=True):
         row["number"] = renewal.entry.number
-    subscriptions = list(Subscription.objects.filter(_subscriptions(subject)).prefetch_related("entries"))
+    subscriptions = list(Subscription.objects.filter(subject.addressed("email")).prefetch_related("entries"))
     subscription_rows = rows(subscriptions, "email", "created_at", "confirmed_at", "unsubscribed_at")
     for row, subscription in zip(subscription_rows, subscriptions, strict=True):
         row["entries"] = sorted(entry.number for entry in subscription.entries.all())
@@ -78,17 +72,8 @@ def personal_data_of(subject: DataSubject) -> list[ExportSection]:
 
 def personal_data_erase(subject: DataSubject) -> Erased:
     erased = Erased()
-    entries = list(RegisterEntry.objects.select_for_update().filter(practitioner=subject.user))
-    for entry in entries:
-        entry.practitioner = None
-        hidden = {"profession": entry.show_profession, "region": entry.show_region, "employer": entry.show_employer}
-        for name, shown in hidden.items():
-            if not shown:
-                setattr(entry, name, "")
-        entry.save(update_fields=["practitioner", "profession", "region", "employer"])
-        audit_record(action=ACCOUNT_ERASED, actor_label="account erasure", target=entry)
-    erased.counts["entries_kept"] = len(entries)
+    erased.counts["entries_kept"] = len(register_entries_unlink(practitioner=subject.user))
     erased.counts["alert_subscriptions"] = (
-        Subscription.objects.filter(_subscriptions(subject)).delete()[1].get(Subscription._meta.label, 0)
+        Subscription.objects.filter(subject.addressed("email")).delete()[1].get(Subscription._meta.label, 0)
     )
     return erased

@@ -16,11 +16,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from nurture.accounts.roles import Role
 from nurture.core.audit import audit_record
 from nurture.core.emails import EmailLimitReached, Sender, email_send
 from nurture.framework.models import Level
@@ -28,7 +30,7 @@ from nurture.register.models import RegisterEntry, RegisterNameToken, Renewal, R
 from nurture.register.names import name_fold, name_tokens
 from nurture.register.numbers import REAL_SERIALS, number_check, number_for
 from nurture.register.renewal import lapses_on, next_period, one_year_after, status_for_dates
-from nurture.register.selectors import STATUS_LABELS, renewal_requirements
+from nurture.register.selectors import ACCOUNT_ERASED, STATUS_LABELS, renewal_requirements
 
 Status = RegisterEntry.Status
 CONFIRM_SALT = "register.subscription.confirm"
@@ -148,6 +150,40 @@ def register_visibility_update(
             data={"profession": show_profession, "region": show_region, "employer": show_employer},
         )
     return changed
+
+
+def register_entries_unlink(*, practitioner: Any) -> list[RegisterEntry]:
+    """The practitioner's account is being erased (accounts' `person_erase`, through this
+    app's `personal_data`): each of their entries stays as the public sees it, without the
+    account, and the profession, region or employer it held but did not show are blanked.
+    Each entry's history gets `register.entry.account_erased`, which the registrar's page
+    shows, and the registrars are emailed the numbers."""
+    with transaction.atomic():
+        entries = list(RegisterEntry.objects.select_for_update().filter(practitioner=practitioner).order_by("number"))
+        for entry in entries:
+            entry.practitioner = None
+            shown = {"profession": entry.show_profession, "region": entry.show_region, "employer": entry.show_employer}
+            for name, is_shown in shown.items():
+                if not is_shown:
+                    setattr(entry, name, "")
+            entry.save(update_fields=["practitioner", "profession", "region", "employer"])
+            audit_record(action=ACCOUNT_ERASED, actor_label="account erasure", target=entry)
+        if entries:
+            _registrars_tell_account_erased(entries)
+    return entries
+
+
+def _registrars_tell_account_erased(entries: list[RegisterEntry]) -> None:
+    """Each active registrar is emailed the numbers (and nothing else about the person): no
+    one can renew these entries any more, and their pages say what happened."""
+    context = {
+        "numbers": [entry.number for entry in entries],
+        "entries": [(entry.number, _site_url("register:staff_entry", entry.number)) for entry in entries],
+        "erased_on": f"{timezone.localdate():%-d %B %Y}",
+    }
+    registrars = get_user_model().objects.filter(role=Role.REGISTRAR, is_active=True).order_by("pk")
+    for to in registrars.values_list("email", flat=True):
+        email_send(to=to, template="register/email/account_erased", context=context, about=entries[0])
 
 
 def _status_change(

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
@@ -19,8 +20,9 @@ from nurture.accounts.models import Organisation
 from nurture.campaigns.events.models import Event
 from nurture.campaigns.models import Campaign, PledgeSignature
 from nurture.core.addresses import email_canonical
+from nurture.core.models import OutboundEmail
 from nurture.core.outbox import message_record
-from nurture.endorsements.models import Application, ReferenceRequest, SnapshotFile
+from nurture.endorsements.models import Application, ConflictDeclaration, ReferenceRequest, SnapshotFile
 from nurture.framework.models import Competency, Level
 from nurture.framework.selectors import framework_current, level_for
 from nurture.portfolios.models import (
@@ -215,3 +217,68 @@ def amara(practitioner, private_media, django_capture_on_commit_callbacks) -> Li
 @pytest.fixture
 def ben(other_practitioner, private_media, django_capture_on_commit_callbacks) -> Life:
     return life_of(other_practitioner, "Benssword", django_capture_on_commit_callbacks)
+
+
+@dataclass
+class Stranger:
+    """Someone who never had an account here but signed a pledge, asked for Register
+    alerts, was named in an assessor's conflict declaration and was sent emails."""
+
+    email: str
+    name: str
+    signature: PledgeSignature
+    subscription: Subscription
+    conflict: ConflictDeclaration
+    task_result: DBTaskResult  # type: ignore[type-arg]
+
+
+def stranger_of(email: str, name: str, *, assessor: Any, capture: Any) -> Stranger:
+    signature = PledgeSignature.objects.create(
+        campaign=_campaign(),
+        status=PledgeSignature.Status.CONFIRMED,
+        name=name,
+        profession="social-worker",
+        region="london",
+        email=email,
+        canonical_email=email_canonical(email),
+        show_name=True,
+        created_at=timezone.now(),
+        confirmed_at=timezone.now(),
+    )
+    subscription = Subscription.objects.create(email=email, confirmed_at=timezone.now())
+    conflict = ConflictDeclaration.objects.create(assessor=assessor, practitioner_email=email, reason=f"Knows {name}")
+    with capture(execute=True):
+        message_record(to=email, subject=f"Your pledge, {name}", body_text=f"Dear {name}.", purpose="test")
+    task_result = DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {"email": email}},
+        task_path="nurture.example.task",
+        backend_name="default",
+        queue_name="default",
+        run_after=timezone.now(),
+        return_value={"sent": True},
+        status="SUCCESSFUL",
+    )
+    return Stranger(email, name, signature, subscription, conflict, task_result)
+
+
+def password_reset_email_to(email: str, capture: Any) -> OutboundEmail:
+    """allauth's password reset, as the adapter records it: a live single-use link."""
+    with capture(execute=True):
+        return message_record(
+            to=email,
+            subject="Password reset",
+            body_text="Reset your password: https://nurture.example/accounts/password/reset/key/4-secrettoken/",
+            purpose="account/email/password_reset_key",
+        )
+
+
+def address_added_unverified(person: Any, email: str) -> None:
+    """What /accounts/email/ does when someone adds an address: a row, not yet verified."""
+    EmailAddress.objects.create(user=person, email=email, verified=False, primary=False)
+
+
+@pytest.fixture
+def carol(amara, assessor, django_capture_on_commit_callbacks) -> Stranger:
+    return stranger_of(
+        "carol.x@example.org", "Carol Exeter", assessor=assessor, capture=django_capture_on_commit_callbacks
+    )

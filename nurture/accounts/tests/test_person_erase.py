@@ -18,7 +18,8 @@ from nurture.accounts.services import AccountError, person_erase
 from nurture.campaigns.events.models import Event
 from nurture.campaigns.models import PledgeSignature
 from nurture.core.models import AuditEntry, OutboundEmail
-from nurture.endorsements.models import Application, ReferenceRequest, SnapshotFile
+from nurture.core.outbox import message_record
+from nurture.endorsements.models import Application, ConflictDeclaration, ReferenceRequest, SnapshotFile
 from nurture.portfolios.models import (
     CPDEntry,
     EducationRecord,
@@ -30,7 +31,7 @@ from nurture.portfolios.models import (
 )
 from nurture.register.models import RegisterEntry, Subscription
 
-from .conftest import recently_signed_in
+from .conftest import address_added_unverified, password_reset_email_to, recently_signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -45,21 +46,30 @@ def erased(amara, ben, django_capture_on_commit_callbacks):
     return amara
 
 
-def test_the_page_says_what_is_kept_and_what_is_erased(practitioner):
-    response = recently_signed_in(practitioner).get("/account/delete/")
+def test_the_page_says_what_is_kept_and_what_is_erased_before_any_password(practitioner):
+    response = client_for(practitioner).get("/account/delete/")
     page = response.content.decode()
     assert response.status_code == 200
     assert "What is erased" in page and "What is kept, and why" in page and "Register entry" in page
+    assert "we ask for your password again" in page
 
 
-def test_deleting_asks_for_the_password_again(amara):
-    response = client_for(amara.person).post("/account/delete/", {"email": amara.person.email})
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")
-    assert User.objects.filter(pk=amara.person.pk).exists()
+def test_they_read_the_page_confirm_then_give_the_password_and_nothing_more(amara, django_capture_on_commit_callbacks):
+    client = client_for(amara.person)
+    assert client.get("/account/delete/").status_code == 200
+    response = client.post("/account/delete/", {"email": amara.person.email})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/reauthenticate/?next=%2Faccount%2Fdelete%2F"
+    wrong = client.post(response["Location"], {"password": "not-it"})
+    assert wrong.status_code == 200 and User.objects.filter(pk=amara.person.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(response["Location"], {"password": PASSWORD})
+    assert done.status_code == 302 and done["Location"] == "/"
+    assert not User.objects.filter(pk=amara.person.pk).exists()
 
 
 def test_a_wrong_confirmation_changes_nothing_and_keeps_what_was_typed(amara):
-    response = recently_signed_in(amara.person).post("/account/delete/", {"email": "someone@example.org"})
+    response = client_for(amara.person).post("/account/delete/", {"email": "someone@example.org"})
     page = response.content.decode()
     assert response.status_code == 400
     assert "This is not the address you sign in with" in page and 'value="someone@example.org"' in page
@@ -123,11 +133,12 @@ def test_emails_to_them_lose_their_body_and_address(erased, ben):
     assert not OutboundEmail.objects.filter(to=erased.person.email).exists()
 
 
-def test_emails_they_had_sent_to_their_supervisor_lose_their_body(erased, ben):
+def test_emails_they_had_sent_to_their_supervisor_lose_their_subject_and_body(amara, ben, erased):
     (theirs,) = OutboundEmail.objects.filter(to=erased.supervision.supervisor_email)
-    assert theirs.body_text == "" and theirs.body_html == ""
+    assert (theirs.subject, theirs.body_text, theirs.body_html) == ("(erased)", "", "")
     (bens,) = OutboundEmail.objects.filter(to=ben.supervision.supervisor_email)
-    assert ben.person.full_name in bens.body_text
+    assert ben.person.full_name in bens.body_text and ben.person.full_name in bens.subject
+    assert not OutboundEmail.objects.filter(subject__icontains=erased.person.full_name).exists()
 
 
 def test_task_results_that_name_them_are_gone(erased, ben):
@@ -179,9 +190,21 @@ def test_the_register_entry_still_verifies(erased):
     assert body["number"] == erased.entry.number and body["full_name"] == erased.person.full_name
 
 
-def test_the_registrar_sees_that_the_account_was_erased(erased, registrar):
+@pytest.fixture
+def registrar_then_erased(registrar, amara, ben, django_capture_on_commit_callbacks):
+    """As `erased`, with a registrar on the site to be told."""
+    client = recently_signed_in(amara.person)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/account/delete/", {"email": amara.person.email})
+    return amara
+
+
+def test_the_registrar_sees_that_the_account_was_erased(registrar, registrar_then_erased):
+    erased = registrar_then_erased
     page = client_for(registrar).get(f"/staff/register/{erased.entry.number}/").content.decode()
     assert "The practitioner erased their account on" in page
+    (told,) = OutboundEmail.objects.filter(to=registrar.email, purpose="register/email/account_erased")
+    assert erased.entry.number in told.subject and erased.person.full_name not in told.body_text
     assert AuditEntry.objects.filter(
         action="register.entry.account_erased", target_type="register.registerentry", target_id=str(erased.entry.pk)
     ).exists()
@@ -246,3 +269,66 @@ def test_the_public_pledge_list_stops_naming_them_at_once(amara, ben, django_cap
     page = visitor.get(pledge_page).content.decode()
     assert amara.person.full_name not in page
     assert ben.person.full_name in page
+
+
+def test_an_unverified_tagged_address_erases_nothing_of_its_owner(amara, ben, django_capture_on_commit_callbacks):
+    """Amara adds `ben.hughes+x@…` without verifying it, then deletes her account: Ben keeps everything."""
+    reset = password_reset_email_to(ben.person.email, django_capture_on_commit_callbacks)
+    address_added_unverified(amara.person, "Ben.Hughes+x@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(person=amara.person, actor=amara.person)
+    signature = PledgeSignature.objects.get(pk=ben.signature.pk)
+    assert (signature.name, signature.email, signature.anonymised_at) == (ben.person.full_name, ben.person.email, None)
+    reset.refresh_from_db()
+    assert reset.to == ben.person.email and "secrettoken" in reset.body_text
+    hello = OutboundEmail.objects.get(subject=f"Hello {ben.word}")
+    assert hello.to == ben.person.email and ben.word in hello.body_text
+
+
+def test_an_unverified_address_of_someone_without_an_account_erases_nothing_of_theirs(
+    amara, carol, django_capture_on_commit_callbacks
+):
+    address_added_unverified(amara.person, carol.email)
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(person=amara.person, actor=amara.person)
+    signature = PledgeSignature.objects.get(pk=carol.signature.pk)
+    assert (signature.name, signature.email, signature.anonymised_at) == (carol.name, carol.email, None)
+    assert Subscription.objects.filter(pk=carol.subscription.pk).exists()
+    assert ConflictDeclaration.objects.filter(pk=carol.conflict.pk).exists()
+    assert DBTaskResult.objects.filter(pk=carol.task_result.pk).exists()
+    (pledge_email,) = OutboundEmail.objects.filter(subject=f"Your pledge, {carol.name}")
+    assert pledge_email.to == carol.email and pledge_email.body_text == f"Dear {carol.name}."
+
+
+def test_a_verified_second_address_is_erased_with_the_account(amara, django_capture_on_commit_callbacks):
+    EmailAddress.objects.create(user=amara.person, email="amara@work.example.org", verified=True)
+    address_added_unverified(amara.person, "someone.else@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        message_record(to="Amara@Work.example.org", subject="To work", body_text="Work.", purpose="test")
+        message_record(to="someone.else@example.org", subject="To someone else", body_text="Private.", purpose="test")
+        person_erase(person=amara.person, actor=amara.person)
+    assert not OutboundEmail.objects.filter(subject="To work").exists()
+    assert OutboundEmail.objects.get(subject="To someone else").body_text == "Private."
+
+
+@pytest.mark.parametrize("who", ["other_practitioner", "assessor", "coordinator"])
+def test_the_service_refuses_anyone_but_the_person_or_a_registrar(request, amara, who):
+    actor = request.getfixturevalue(who)
+    with pytest.raises(AccountError, match="Only the person themselves or a registrar"):
+        person_erase(person=amara.person, actor=actor)
+    assert User.objects.filter(pk=amara.person.pk).exists()
+    assert TrainingRecord.objects.filter(owner=amara.person).exists()
+    assert not AuditEntry.objects.filter(action="accounts.person.erased").exists()
+
+
+def test_an_audit_label_naming_a_longer_address_that_contains_theirs_is_kept(amara, django_capture_on_commit_callbacks):
+    """`hughes@example.org` is inside `ben.hughes@example.org`, but it is not his address."""
+    EmailAddress.objects.create(user=amara.person, email="hughes@example.org", verified=True)
+    bens = AuditEntry.objects.create(
+        action="endorsements.reference.answered", actor_label="referee ben.hughes@example.org"
+    )
+    hers = AuditEntry.objects.create(action="endorsements.reference.answered", actor_label="referee Hughes@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(person=amara.person, actor=amara.person)
+    assert AuditEntry.objects.get(pk=bens.pk).actor_label == "referee ben.hughes@example.org"
+    assert AuditEntry.objects.get(pk=hers.pk).actor_label == "erased person"

@@ -93,11 +93,12 @@ TABLE: dict[str, tuple[Answer, Answer, Answer, Answer, Answer, Answer]] = {
     "accounts:profile":                     (LOGIN,   200,                200,                200,                200,                200),
     "accounts:people":                      (LOGIN,   403,                403,                403,                200,                403),
     "accounts:person_role":                 (LOGIN,   403,                403,                403,                200,                403),
-    # Your data: the download and the deletion ask for the password again (REAUTH); staff may
+    # Your data: the download is a POST (405 to GET) and asks for the password again; the
+    # deletion page shows what goes before its POST asks for the password. Staff may
     # download theirs, but a staff role must be removed by a registrar before erasure (403)
     "accounts:data":                        (LOGIN,   200,                200,                200,                200,                200),
-    "accounts:data_download":               (LOGIN,   REAUTH,             REAUTH,             REAUTH,             REAUTH,             REAUTH),
-    "accounts:erase":                       (LOGIN,   REAUTH,             REAUTH,             403,                403,                403),
+    "accounts:data_download":               (LOGIN,   405,                405,                405,                405,                405),
+    "accounts:erase":                       (LOGIN,   200,                200,                403,                403,                403),
     # Framework: public pages, and the registrar's management
     "framework:home":                       (200,     200,                200,                200,                200,                200),
     "framework:competency":                 (200,     200,                200,                200,                200,                200),

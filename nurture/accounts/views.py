@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from typing import cast
 from urllib.parse import urlencode
 
 from allauth.account.decorators import reauthentication_required
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nurture.accounts.forms import ErasureConfirmForm, ProfileForm, RoleForm
+from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.accounts.services import (
@@ -34,10 +34,10 @@ from nurture.core.permissions import staff_required
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        profile_update(person=request.user, form=form)  # type: ignore[arg-type]
+        profile_update(person=request.user, form=form)
         messages.success(request, "Saved your profile.")
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
@@ -54,21 +54,21 @@ def reauthenticated_recently(request: HttpRequest) -> bool:
 
 
 @login_required
-def data(request: HttpRequest) -> HttpResponse:
+def data(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Your data: what Nurture holds, a download of all of it, and deleting the account.
     Back here from the password page, the download button works at once."""
-    context = {"refusal": erasure_refusal(request.user), "ready": reauthenticated_recently(request)}  # type: ignore[arg-type]
+    context = {"refusal": erasure_refusal(request.user), "ready": reauthenticated_recently(request)}
     return render(request, "accounts/data.html", context)
 
 
 @login_required
 @require_POST
-def data_download(request: HttpRequest) -> HttpResponseBase:
+def data_download(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The zip, if the password was given again lately; else the password page, which comes
     back to "Your data" (not here: an attachment would leave the browser on the password form)."""
     if not reauthenticated_recently(request):
         return redirect(f"{reverse('account_reauthenticate')}?{urlencode({'next': reverse('accounts:data')})}")
-    archive = person_data_export(person=request.user, actor=request.user)  # type: ignore[arg-type]
+    archive = person_data_export(person=request.user, actor=request.user)
     name = f"nurture-data-{timezone.localdate():%Y-%m-%d}.zip"
     response = FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
     response["Cache-Control"] = "private, no-store"
@@ -77,10 +77,10 @@ def data_download(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def erase(request: HttpRequest) -> HttpResponse:
+def erase(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What is erased and kept, then the confirmation. The password is asked only once the
     confirmation is valid: allauth keeps the POST and replays it after the password page."""
-    person = cast(User, request.user)
+    person = request.user
     refusal = erasure_refusal(person)
     if refusal:
         return render(request, "accounts/erase_refused.html", {"refusal": refusal}, status=403)
@@ -101,7 +101,7 @@ def erase(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required(Role.REGISTRAR)
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = search_text(request.GET.get("q", ""))
     found = User.objects.order_by("full_name", "email")
     if query:
@@ -112,7 +112,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @staff_required(Role.REGISTRAR)
 @require_http_methods(["GET", "POST"])
-def person_role(request: HttpRequest, pk: int) -> HttpResponse:
+def person_role(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User, pk=pk)
     form = RoleForm(request.POST or None, initial={"role": person.role})
     if request.method == "POST" and form.is_valid():

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.accounts.roles import Role
 from nurture.campaigns.forms import (
     CampaignForm,
@@ -275,7 +276,7 @@ def resource_download(request: HttpRequest, slug: str, number: int) -> FileRespo
 
 @coordinator_required
 @require_GET
-def staff_campaigns(request: HttpRequest) -> HttpResponse:
+def staff_campaigns(request: AuthenticatedHttpRequest) -> HttpResponse:
     campaigns = Campaign.objects.order_by("-year")
     return render(request, "campaigns/staff_campaigns.html", {"campaigns": campaigns})
 
@@ -300,13 +301,13 @@ def _campaign_form(request: HttpRequest, campaign: Campaign) -> HttpResponse:
 
 @coordinator_required
 @require_http_methods(["GET", "POST"])
-def staff_campaign_new(request: HttpRequest) -> HttpResponse:
+def staff_campaign_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _campaign_form(request, Campaign(name="Infant Mental Health Awareness Week"))
 
 
 @coordinator_required
 @require_http_methods(["GET", "POST"])
-def staff_campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def staff_campaign_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _campaign_form(request, get_object_or_404(Campaign, slug=slug))
 
 
@@ -331,7 +332,7 @@ def _pledge_action(request: HttpRequest, campaign: Campaign) -> HideForm | None:
 
 @coordinator_required
 @require_http_methods(["GET", "POST"])
-def staff_pledge(request: HttpRequest, slug: str) -> HttpResponse:
+def staff_pledge(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     campaign = get_object_or_404(Campaign, slug=slug)
     status = request.GET.get("status", "")[:12]
     q = search_text(request.GET.get("q", ""))
@@ -358,7 +359,7 @@ def staff_pledge(request: HttpRequest, slug: str) -> HttpResponse:
 
 @coordinator_required
 @require_GET
-def staff_pledge_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+def staff_pledge_export(request: AuthenticatedHttpRequest, slug: str) -> StreamingHttpResponse:
     campaign = get_object_or_404(Campaign, slug=slug)
     audit_record(action="campaigns.pledge.exported", actor=request.user, target=campaign)
     return csv_response(
@@ -371,7 +372,7 @@ def staff_pledge_export(request: HttpRequest, slug: str) -> StreamingHttpRespons
 
 @coordinator_required
 @require_http_methods(["GET", "POST"])
-def staff_resources(request: HttpRequest) -> HttpResponse:
+def staff_resources(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ResourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         created = resource_save(resource=form.save(commit=False), actor=request.user)
@@ -422,7 +423,7 @@ def _resource_action(request: HttpRequest, resource: Resource) -> ResourceForm |
 
 @coordinator_required
 @require_http_methods(["GET", "POST"])
-def staff_resource(request: HttpRequest, slug: str) -> HttpResponse:
+def staff_resource(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     resource = get_object_or_404(Resource, slug=slug)
     form: Any = ResourceForm(instance=resource)
     version_form: Any = VersionForm()

@@ -21,6 +21,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.core.audit import audit_trail
@@ -143,7 +144,7 @@ def _own(request: HttpRequest, pk: int) -> Application:
 
 
 @practitioner_required
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     applications = Application.objects.owned_by(request.user).select_related("level")
     rows = [(a, application_status(a)) for a in applications]
     open_levels = {a.level_id for a in applications if a.state in workflow.OPEN}
@@ -155,7 +156,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 @practitioner_required
 @require_POST
-def application_start_view(request: HttpRequest, level: str) -> HttpResponse:
+def application_start_view(request: AuthenticatedHttpRequest, level: str) -> HttpResponse:
     chosen = level_for(framework_current(), level)
     try:
         application = services.application_start(practitioner=request.user, level=chosen)
@@ -204,7 +205,7 @@ def _practitioner_page(
 
 
 @practitioner_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _practitioner_page(request, _own(request, pk))
 
 
@@ -248,14 +249,14 @@ PRACTITIONER_STEPS: dict[str, Step] = {
 
 @practitioner_required
 @require_POST
-def application_act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def application_act(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
     application = _own(request, pk)
     return _perform(request, application, PRACTITIONER_STEPS, step, _practitioner_page, "endorsements:application")
 
 
 @practitioner_required
 @require_http_methods(["GET", "POST"])
-def reference_resend_view(request: HttpRequest, pk: int, reference_pk: int) -> HttpResponse:
+def reference_resend_view(request: AuthenticatedHttpRequest, pk: int, reference_pk: int) -> HttpResponse:
     application = _own(request, pk)
     reference = get_object_or_404(ReferenceRequest, pk=reference_pk, application=application, replaced_at__isnull=True)
     initial = {"referee_name": reference.referee_name, "referee_email": reference.referee_email}
@@ -336,7 +337,7 @@ def reference_form(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @staff_required(Role.REGISTRAR)
-def staff_queue_view(request: HttpRequest) -> HttpResponse:
+def staff_queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     groups = [(workflow.LABELS[State(state)], items) for state, items in staff_queue().items()]
     return render(request, "endorsements/staff_queue.html", {"groups": groups})
 
@@ -385,7 +386,7 @@ def _staff_application(pk: int) -> Application:
 
 
 @staff_required(Role.REGISTRAR)
-def staff_application(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_application(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _staff_page(request, _staff_application(pk))
 
 
@@ -429,12 +430,12 @@ STAFF_STEPS: dict[str, Step] = {
 
 @staff_required(Role.REGISTRAR)
 @require_POST
-def staff_act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def staff_act(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
     return _perform(request, _staff_application(pk), STAFF_STEPS, step, _staff_page, "endorsements:staff_application")
 
 
 @staff_required(Role.REGISTRAR)
-def agreement(request: HttpRequest) -> HttpResponse:
+def agreement(request: AuthenticatedHttpRequest) -> HttpResponse:
     pairs, overall = agreement_report()
     return render(request, "endorsements/agreement.html", {"pairs": pairs, "overall": overall})
 
@@ -443,12 +444,10 @@ def agreement(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required(Role.ASSESSOR)
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     applications = assigned_applications(request.user)
     mine = {a.application_id: a.kind for a in Assignment.objects.filter(assessor=_person(request))}
-    reviewed = set(
-        request.user.reviews.values_list("application_id", "round")  # type: ignore[union-attr]
-    )
+    reviewed = set(request.user.reviews.values_list("application_id", "round"))
     rows = [(a, mine.get(a.pk, ""), (a.pk, a.round) in reviewed) for a in applications]
     return render(request, "endorsements/review_list.html", {"rows": rows})
 
@@ -498,7 +497,7 @@ def _review_page(
 
 
 @staff_required(Role.ASSESSOR)
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application, _ = _assigned(request, pk)
     return _review_page(request, application)
 
@@ -532,14 +531,14 @@ REVIEW_STEPS: dict[str, Step] = {
 
 @staff_required(Role.ASSESSOR)
 @require_POST
-def review_act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def review_act(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
     application, _ = _assigned(request, pk)
     return _perform(request, application, REVIEW_STEPS, step, _review_page, "endorsements:review")
 
 
 @staff_required(Role.ASSESSOR)
 @require_http_methods(["GET", "POST"])
-def conflicts(request: HttpRequest) -> HttpResponse:
+def conflicts(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = f.ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -549,7 +548,7 @@ def conflicts(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Conflict declared. You will not be assigned to these applications.")
             return redirect("endorsements:conflicts")
-    declared = request.user.conflicts.all()  # type: ignore[union-attr]
+    declared = request.user.conflicts.all()
     return render(
         request,
         "endorsements/conflicts.html",

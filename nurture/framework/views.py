@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.accounts.roles import Role
 from nurture.core.forms import PlainTextMixin
 from nurture.core.permissions import staff_required
@@ -68,7 +69,7 @@ class ImportForm(PlainTextMixin, forms.Form):
 
 @staff_required(Role.REGISTRAR)
 @require_http_methods(["GET", "POST"])
-def framework_manage(request: HttpRequest) -> HttpResponse:
+def framework_manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,7 +89,7 @@ def framework_manage(request: HttpRequest) -> HttpResponse:
 
 @staff_required(Role.REGISTRAR)
 @require_POST
-def framework_publish_view(request: HttpRequest, number: int) -> HttpResponse:
+def framework_publish_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     version = get_object_or_404(FrameworkVersion, number=number)
     try:
         framework_publish(version=version, actor=request.user)

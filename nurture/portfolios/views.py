@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.core.forms import PlainTextMixin
 from nurture.core.permissions import get_owned_or_404, practitioner_required
 from nurture.core.uploads import private_file_response
@@ -76,7 +77,7 @@ def _form(kind: RecordKind, request: HttpRequest, instance: models.Model | None)
 
 
 @practitioner_required
-def portfolio_home(request: HttpRequest) -> HttpResponse:
+def portfolio_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     version = framework_current()
     records = portfolio_records(request.user)
     return render(
@@ -93,7 +94,7 @@ def portfolio_home(request: HttpRequest) -> HttpResponse:
 
 @practitioner_required
 @require_http_methods(["GET", "POST"])
-def record_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+def record_edit(request: AuthenticatedHttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
     record_kind = _kind(kind)
     instance = get_owned_or_404(record_kind.model, request, pk=pk) if pk else None
     if isinstance(instance, SupervisionEntry) and instance.is_locked:
@@ -127,7 +128,7 @@ def record_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpR
 
 @practitioner_required
 @require_http_methods(["GET", "POST"])
-def record_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def record_remove(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     record_kind = _kind(kind)
     record = get_owned_or_404(record_kind.model, request, pk=pk)
     if request.method == "POST":
@@ -142,7 +143,7 @@ def record_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @practitioner_required
-def record_file(request: HttpRequest, kind: str, pk: int) -> HttpResponseBase:
+def record_file(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponseBase:
     record_kind = _kind(kind)
     if not record_kind.file_field:
         raise Http404("This record has no file.")
@@ -158,7 +159,7 @@ def record_file(request: HttpRequest, kind: str, pk: int) -> HttpResponseBase:
 
 
 @practitioner_required
-def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence = get_owned_or_404(Evidence, request, pk=pk)
     return render(request, "portfolios/evidence_detail.html", {"evidence": evidence, "parts": _marked(evidence)})
 
@@ -177,7 +178,7 @@ def _marked(evidence: Evidence) -> list[tuple[str, dict[str, Any] | None]]:
 
 @practitioner_required
 @require_POST
-def evidence_check(request: HttpRequest) -> HttpResponse:
+def evidence_check(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Scan evidence text before saving. With htmx, answers the findings alone;
     without JavaScript, the whole form again with what was typed and the findings."""
     text = request.POST.get("text", "")[:100_000]
@@ -208,7 +209,7 @@ def evidence_check(request: HttpRequest) -> HttpResponse:
 
 @practitioner_required
 @require_POST
-def evidence_review(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence = get_owned_or_404(Evidence, request, pk=pk)
     try:
         evidence_findings_review(owner=request.user, evidence=evidence)
@@ -221,7 +222,7 @@ def evidence_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @practitioner_required
 @require_http_methods(["GET", "POST"])
-def supervision_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def supervision_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_owned_or_404(SupervisionEntry, request, pk=pk)
     if entry.is_locked:
         messages.info(request, "Your supervisor has already confirmed this entry.")
@@ -253,7 +254,7 @@ class ResendForm(PlainTextMixin, forms.Form):
 
 
 @practitioner_required
-def readiness(request: HttpRequest, level: str) -> HttpResponse:
+def readiness(request: AuthenticatedHttpRequest, level: str) -> HttpResponse:
     version = framework_current()
     chosen = level_for(version, level)
     evidence, rows = coverage_matrix(request.user, chosen)

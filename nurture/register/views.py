@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.accounts.roles import Role
 from nurture.core.audit import audit_trail
 from nurture.core.csv_export import csv_response
@@ -201,7 +202,7 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
 
 @practitioner_required
 @require_http_methods(["GET", "POST"])
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The practitioner's own entries: status, dates, and what the public sees."""
     entries = list(register_entries_of(request.user))
     first = entries[0] if entries else None
@@ -216,7 +217,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @practitioner_required
 @require_http_methods(["GET", "POST"])
-def renew(request: HttpRequest, number: str) -> HttpResponse:
+def renew(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     entry = get_object_or_404(RegisterEntry, number=number, practitioner=request.user)
     today = timezone.localdate()
     need_cpd, need_supervision = renewal_requirements(entry.level_code)
@@ -250,7 +251,7 @@ def _day(entry: RegisterEntry, today: date) -> str:
 
 @staff_required(Role.REGISTRAR)
 @require_GET
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     q = search_text(request.GET.get("q", ""))
     status = request.GET.get("status", "")
     page = page_number(request.GET.get("page"))
@@ -271,7 +272,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required(Role.REGISTRAR)
 @require_http_methods(["GET", "POST"])
-def staff_entry(request: HttpRequest, number: str) -> HttpResponse:
+def staff_entry(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     entry = get_object_or_404(RegisterEntry.objects.select_related("practitioner"), number=number)
     form = StaffActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.accounts.roles import Role
 from nurture.campaigns.events import selectors
 from nurture.campaigns.events.calendar_files import calendar_bytes
@@ -47,7 +48,7 @@ def organiser_required(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if request.user.role != Role.EVENT_ORGANISER or request.user.organisation_id is None:  # type: ignore[union-attr]
+        if request.user.role != Role.EVENT_ORGANISER or request.user.organisation_id is None:
             raise PermissionDenied("This page is for event organisers.")
         return view(request, *args, **kwargs)
 
@@ -194,15 +195,15 @@ def _feed_name(filters: dict[str, Any]) -> str:
 
 @organiser_required
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
-    events = selectors.organisation_events(request.user.organisation_id or 0)  # type: ignore[union-attr]
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
+    events = selectors.organisation_events(request.user.organisation_id or 0)
     return render(request, "events/mine.html", {"events": events, "now": timezone.now()})
 
 
 @organiser_required
 @require_http_methods(["GET", "POST"])
-def submit(request: HttpRequest) -> HttpResponse:
-    organisation = request.user.organisation  # type: ignore[union-attr]
+def submit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = request.user.organisation
     initial = {"organiser_name": organisation.name if organisation else "", "timezone": "Europe/London"}
     form = EventForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -220,7 +221,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 @organiser_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = _own_event(request, pk)
     if event.state in (Event.State.REJECTED, Event.State.CANCELLED):
         messages.error(request, f"A {event.get_state_display().lower()} event cannot be edited.")
@@ -245,7 +246,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organiser_required
 @require_http_methods(["GET", "POST"])
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = _own_event(request, pk)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -261,7 +262,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organiser_required
 @require_http_methods(["GET", "POST"])
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = _own_event(request, pk)
     initial = {
         "parents_carers": event.parents_carers_attended,
@@ -291,7 +292,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required(Role.COORDINATOR)
 @require_GET
-def staff_queue(request: HttpRequest) -> HttpResponse:
+def staff_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "events/staff_queue.html",
@@ -316,7 +317,7 @@ def _differences(event: Event) -> list[tuple[str, Any, Any]]:
 
 @staff_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def staff_event(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_event(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event.objects.select_related("organisation", "submitted_by", "campaign"), pk=pk)
     form = ModerationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -337,7 +338,7 @@ def staff_event(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required(Role.COORDINATOR)
 @require_GET
-def staff_attendance(request: HttpRequest) -> HttpResponse:
+def staff_attendance(request: AuthenticatedHttpRequest) -> HttpResponse:
     campaigns = list(selectors.campaigns_with_events())
     chosen = next((c for c in campaigns if c.slug == request.GET.get("campaign")), campaigns[0] if campaigns else None)
     return render(

@@ -6,16 +6,16 @@ would only make every form that takes it (sign-up, change, reset) do needless wo
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
+
+from nurture.accounts.models import User
 
 
 class MaximumLengthValidator:
     def __init__(self, max_length: int = 1024) -> None:
         self.max_length = max_length
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         if len(password) > self.max_length:
             raise ValidationError(
                 f"This password is too long: use at most {self.max_length:,} characters.",

@@ -15,7 +15,7 @@ class AccountError(Exception):
     pass
 
 
-def person_role_assign(*, person: User, role: str, actor: Any, reason: str) -> User:
+def person_role_assign(*, person: User, role: str, actor: User, reason: str) -> User:
     """The registrar gives a person a role. Staff roles then need two-factor sign-in."""
     if role not in Role.values:
         raise AccountError("Choose one of the roles listed.")
@@ -60,7 +60,7 @@ def data_subject_of(person: User) -> DataSubject:
     return DataSubject(user=person, emails=tuple(sorted(addresses)), full_name=person.full_name)
 
 
-def person_data_export(*, person: User, actor: Any) -> IO[bytes]:
+def person_data_export(*, person: User, actor: User) -> IO[bytes]:
     """A zip of everything Nurture holds about `person`; only they may ask for it."""
     if actor.pk != person.pk:
         raise AccountError("Only the person themselves can download their data.")
@@ -79,7 +79,7 @@ def erasure_refusal(person: User) -> str:
     return ""
 
 
-def person_erase(*, person: User, actor: Any) -> dict[str, int]:
+def person_erase(*, person: User, actor: User) -> dict[str, int]:
     """Erase a person: every app erases its part, the Register keeps its public entries,
     the account is deleted, and their stored files go once this commits.
 

@@ -28,6 +28,7 @@ from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 
+from nurture.accounts.models import User
 from nurture.campaigns.models import Campaign, PledgeSignature, PledgeTally, Resource, ResourceVersion
 from nurture.campaigns.signers import name_problem
 from nurture.core.addresses import email_canonical, network_of
@@ -64,7 +65,7 @@ def campaign_touch(*, campaign_id: int) -> None:
 # Campaigns -------------------------------------------------------------------------
 
 
-def campaign_save(*, campaign: Campaign, actor: Any) -> Campaign:
+def campaign_save(*, campaign: Campaign, actor: User) -> Campaign:
     """The coordinator creates or edits a campaign (its landing text, key messages and pledge)."""
     created = campaign.pk is None
     with transaction.atomic():
@@ -268,7 +269,7 @@ def pledge_withdraw(*, signature: PledgeSignature, now: datetime | None = None) 
     return signature
 
 
-def pledge_hide(*, signature: PledgeSignature, actor: Any, reason: str) -> PledgeSignature:
+def pledge_hide(*, signature: PledgeSignature, actor: User, reason: str) -> PledgeSignature:
     """The coordinator hides a signature, saying why; it stops counting and leaves the public list."""
     reason = reason.strip()
     if not reason:
@@ -289,7 +290,7 @@ def pledge_hide(*, signature: PledgeSignature, actor: Any, reason: str) -> Pledg
     return signature
 
 
-def pledge_release(*, signature: PledgeSignature, actor: Any) -> PledgeSignature:
+def pledge_release(*, signature: PledgeSignature, actor: User) -> PledgeSignature:
     """The coordinator releases a held signature: it counts now if its link was followed,
     else when it is. A held signer was sent no email, so releasing one that was not
     confirmed emails the link now."""
@@ -370,7 +371,7 @@ def _publish_problem(resource: Resource) -> str:
     return ""
 
 
-def resource_save(*, resource: Resource, actor: Any) -> Resource:
+def resource_save(*, resource: Resource, actor: User) -> Resource:
     """The coordinator creates or edits a resource. A published one must stay publishable."""
     created = resource.pk is None
     if resource.status == Resource.Status.PUBLISHED and (problem := _publish_problem(resource)):
@@ -389,7 +390,7 @@ def resource_save(*, resource: Resource, actor: Any) -> Resource:
 
 
 def resource_version_add(
-    *, resource: Resource, actor: Any, upload: UploadedFile | None = None, embed_url: str = "", note: str = ""
+    *, resource: Resource, actor: User, upload: UploadedFile | None = None, embed_url: str = "", note: str = ""
 ) -> ResourceVersion:
     """A new file (checked by its bytes, as portfolio uploads are) or, for a film, an embed
     address. It becomes the resource's current version; older ones stay, marked superseded."""
@@ -432,7 +433,7 @@ def resource_version_add(
     return version
 
 
-def resource_publish(*, resource: Resource, actor: Any) -> Resource:
+def resource_publish(*, resource: Resource, actor: User) -> Resource:
     """Publish a draft: infographics need their text alternative, films captions or a transcript."""
     if problem := _publish_problem(resource):
         raise CampaignError(problem)
@@ -450,7 +451,7 @@ def resource_publish(*, resource: Resource, actor: Any) -> Resource:
     return resource
 
 
-def resource_unpublish(*, resource: Resource, actor: Any) -> Resource:
+def resource_unpublish(*, resource: Resource, actor: User) -> Resource:
     with transaction.atomic():
         if not Resource.objects.filter(pk=resource.pk, status=Resource.Status.PUBLISHED).update(
             status=Resource.Status.DRAFT

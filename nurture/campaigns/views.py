@@ -281,7 +281,7 @@ def staff_campaigns(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "campaigns/staff_campaigns.html", {"campaigns": campaigns})
 
 
-def _campaign_form(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+def _campaign_form(request: AuthenticatedHttpRequest, campaign: Campaign) -> HttpResponse:
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
         try:
@@ -311,7 +311,7 @@ def staff_campaign_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpRes
     return _campaign_form(request, get_object_or_404(Campaign, slug=slug))
 
 
-def _pledge_action(request: HttpRequest, campaign: Campaign) -> HideForm | None:
+def _pledge_action(request: AuthenticatedHttpRequest, campaign: Campaign) -> HideForm | None:
     """Hide or release a signature (a POST from the coordinator's list)."""
     action = request.POST.get("action", "")
     form = HideForm(request.POST) if action == "hide" else SignatureForm(request.POST)
@@ -387,7 +387,7 @@ def staff_resources(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _resource_action(request: HttpRequest, resource: Resource) -> ResourceForm | VersionForm | None:
+def _resource_action(request: AuthenticatedHttpRequest, resource: Resource) -> ResourceForm | VersionForm | None:
     """Edit, add a version, publish or unpublish; the form with errors, or None when done."""
     action = request.POST.get("action", "")
     try:

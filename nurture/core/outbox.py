@@ -30,7 +30,7 @@ import smtplib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from email.utils import make_msgid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -46,6 +46,11 @@ from django_tasks_db.backend import DatabaseBackend
 from nurture.core.addresses import email_canonical
 from nurture.core.audit import audit_record
 from nurture.core.models import OutboundEmail
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
 
 logger = logging.getLogger(__name__)
 State = OutboundEmail.State
@@ -293,7 +298,7 @@ def _superseded() -> models.Q:
     return models.Q(models.Exists(newer))
 
 
-def message_resend(*, message: OutboundEmail, actor: Any) -> OutboundEmail:
+def message_resend(*, message: OutboundEmail, actor: AbstractBaseUser | AnonymousUser) -> OutboundEmail:
     """Send a retrying, failed or bounced message again now, with a fresh day of retries.
 
     Refused when a newer message about the same record exists: its link has been

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.params.functions import Path
 from ninja.security import django_auth
 
+from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.core.api import INT64_MAX, NEEDS_SIGN_IN, NOT_ALLOWED, NOT_FOUND, answers
 from nurture.endorsements.models import Application
 from nurture.endorsements.selectors import application_status
@@ -45,7 +45,7 @@ def _out(application: Application) -> ApplicationOut:
     )
 
 
-def _practitioner(request: HttpRequest) -> None:
+def _practitioner(request: AuthenticatedHttpRequest) -> None:
     if not getattr(request.user, "is_practitioner", False):
         raise HttpError(403, "Only practitioners apply for endorsement.")
 
@@ -55,7 +55,7 @@ def _practitioner(request: HttpRequest) -> None:
     response=answers(list[ApplicationOut], NEEDS_SIGN_IN, NOT_ALLOWED),
     summary="My applications for endorsement",
 )
-def application_list_api(request: HttpRequest) -> list[ApplicationOut]:
+def application_list_api(request: AuthenticatedHttpRequest) -> list[ApplicationOut]:
     _practitioner(request)
     return [_out(a) for a in Application.objects.owned_by(request.user).select_related("level", "level__version")]
 
@@ -65,7 +65,9 @@ def application_list_api(request: HttpRequest) -> list[ApplicationOut]:
     response=answers(ApplicationOut, NEEDS_SIGN_IN, NOT_ALLOWED, NOT_FOUND),
     summary="One of my applications",
 )
-def application_api(request: HttpRequest, application_id: int = Path(..., ge=1, le=INT64_MAX)) -> ApplicationOut:
+def application_api(
+    request: AuthenticatedHttpRequest, application_id: int = Path(..., ge=1, le=INT64_MAX)
+) -> ApplicationOut:
     """404 when the application is not the signed-in practitioner's, or does not exist."""
     _practitioner(request)
     mine = Application.objects.owned_by(request.user).select_related("level", "level__version")

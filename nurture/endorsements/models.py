@@ -7,12 +7,12 @@ application is, and the database refuses a state the workflow does not know.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from nurture.accounts.models import User
 from nurture.core.uploads import stored_suffix
 from nurture.endorsements import workflow
 from nurture.framework.models import Competency, Level
@@ -21,10 +21,10 @@ STATE_CHOICES = [(state.value, workflow.LABELS[state]) for state in workflow.Sta
 
 
 class ApplicationQuerySet(models.QuerySet["Application"]):
-    def owned_by(self, user: Any) -> ApplicationQuerySet:
+    def owned_by(self, user: User) -> ApplicationQuerySet:
         return self.filter(practitioner=user)
 
-    def assigned_to(self, user: Any) -> ApplicationQuerySet:
+    def assigned_to(self, user: User) -> ApplicationQuerySet:
         return self.filter(assignments__assessor=user).distinct()
 
 

@@ -103,7 +103,7 @@ def _same(a: str, b: str) -> bool:
     return bool(a.strip()) and a.strip().casefold() == b.strip().casefold()
 
 
-def conflicts_of(assessor: Any, application: Application) -> list[str]:
+def conflicts_of(assessor: User, application: Application) -> list[str]:
     """Why `assessor` must not assess this application: empty when they may."""
     practitioner = application.practitioner
     email = assessor.email.strip().casefold()
@@ -145,11 +145,11 @@ def staff_queue() -> dict[str, list[Application]]:
     return groups
 
 
-def assigned_applications(assessor: Any) -> QuerySet[Application]:
+def assigned_applications(assessor: User) -> QuerySet[Application]:
     return Application.objects.assigned_to(assessor).select_related("level").order_by("state_changed_at")
 
 
-def reviews_visible_to(application: Application, assessor: Any) -> list[Review]:
+def reviews_visible_to(application: Application, assessor: User) -> list[Review]:
     """Independence: an assessor sees other reviews of the round only after submitting their own."""
     own = application.reviews.filter(assessor=assessor, round=application.round).exists()
     moderator = application.assignments.filter(assessor=assessor, kind=Assignment.Kind.MODERATOR).exists()

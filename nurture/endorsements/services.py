@@ -25,6 +25,7 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 
+from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.core.audit import audit_record
 from nurture.core.emails import EmailLimitReached, Sender, email_send
@@ -81,7 +82,7 @@ class SubmissionRefused(WorkflowError):
 # Who is acting, and the step itself --------------------------------------------------
 
 
-def part_of(application: Application, actor: Any, action: Action | None = None) -> str | None:
+def part_of(application: Application, actor: User, action: Action | None = None) -> str | None:
     """The part `actor` plays in this application: practitioner, assessor or registrar."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return None
@@ -100,7 +101,7 @@ def _transition(
     *,
     application: Application,
     action: Action,
-    actor: Any,
+    actor: User,
     reason: str = "",
     data: dict[str, Any] | None = None,
     changes: dict[str, Any] | None = None,
@@ -122,7 +123,7 @@ def _transition(
     return application
 
 
-def _check(application: Application, action: Action, actor: Any) -> workflow.Transition:
+def _check(application: Application, action: Action, actor: User) -> workflow.Transition:
     return workflow.transition_for(application.state, action, part_of(application, actor, action))
 
 
@@ -156,7 +157,7 @@ def _notify_practitioner(application: Application, template: str, **extra: Any) 
 # Starting and submitting -------------------------------------------------------------
 
 
-def application_start(*, practitioner: Any, level: Level) -> Application:
+def application_start(*, practitioner: User, level: Level) -> Application:
     """A draft application for `level`, or the one already open for it."""
     if getattr(practitioner, "role", None) != Role.PRACTITIONER:
         raise WorkflowError("Only practitioners can apply for endorsement.")
@@ -181,7 +182,7 @@ def application_start(*, practitioner: Any, level: Level) -> Application:
     return application
 
 
-def application_submit(*, application: Application, actor: Any, today: date) -> Application:
+def application_submit(*, application: Application, actor: User, today: date) -> Application:
     with atomic_with_files():  # the snapshot copies files
         application = _locked(application)
         _check(application, Action.SUBMIT, actor)
@@ -202,12 +203,12 @@ def application_submit(*, application: Application, actor: Any, today: date) -> 
     return application
 
 
-def application_withdraw(*, application: Application, actor: Any, reason: str = "") -> Application:
+def application_withdraw(*, application: Application, actor: User, reason: str = "") -> Application:
     with transaction.atomic():
         return _transition(application=_locked(application), action=Action.WITHDRAW, actor=actor, reason=reason)
 
 
-def application_resubmit(*, application: Application, actor: Any, answer: str = "", today: date) -> Application:
+def application_resubmit(*, application: Application, actor: User, answer: str = "", today: date) -> Application:
     """Answer an assessor's question, or resubmit after completing required actions."""
     with atomic_with_files():  # the snapshot copies files
         application = _locked(application)
@@ -362,14 +363,14 @@ def _reference_send(reference: ReferenceRequest) -> None:
         raise WorkflowError(str(refused)) from None
 
 
-def _owned_open(application: Application, actor: Any) -> None:
+def _owned_open(application: Application, actor: User) -> None:
     if part_of(application, actor) != workflow.PRACTITIONER:
         raise WorkflowError("Only the practitioner who applied can name referees.")
     if application.state not in workflow.OPEN or application.state == State.APPEAL:
         raise WorkflowError("This application no longer takes references.")
 
 
-def referee_add(*, application: Application, actor: Any, name: str, email: str, role: str) -> ReferenceRequest:
+def referee_add(*, application: Application, actor: User, name: str, email: str, role: str) -> ReferenceRequest:
     """Name a referee; once the application is submitted, their link goes straight away."""
     with transaction.atomic():
         application = _locked(application)
@@ -394,7 +395,7 @@ def referee_add(*, application: Application, actor: Any, name: str, email: str, 
     return reference
 
 
-def reference_resend(*, reference: ReferenceRequest, actor: Any, name: str, email: str) -> ReferenceRequest:
+def reference_resend(*, reference: ReferenceRequest, actor: User, name: str, email: str) -> ReferenceRequest:
     """Ask again, at another address or another referee: the earlier link stops working."""
     with transaction.atomic():
         application = _locked(reference.application)
@@ -494,12 +495,12 @@ def reference_answer(*, token: str, ratings: Mapping[str, str], comment: str = "
 # Assessment --------------------------------------------------------------------------
 
 
-def _registrar(actor: Any) -> None:
+def _registrar(actor: User) -> None:
     if getattr(actor, "role", None) != Role.REGISTRAR:
         raise WorkflowError("Only the registrar can do this. Nothing was changed.")
 
 
-def assessor_assign(*, application: Application, actor: Any, assessor: Any) -> Assignment:
+def assessor_assign(*, application: Application, actor: User, assessor: User) -> Assignment:
     """The registrar assigns one of the two assessors; a conflict of interest refuses it."""
     with transaction.atomic():
         application = _locked(application)
@@ -540,7 +541,7 @@ def _notify_assessor(assignment: Assignment) -> None:
     )
 
 
-def review_start(*, application: Application, actor: Any) -> Application:
+def review_start(*, application: Application, actor: User) -> Application:
     """Send the application to its assessors: needs both assessors and every reference."""
     with transaction.atomic():
         application = _locked(application)
@@ -553,7 +554,7 @@ def review_start(*, application: Application, actor: Any) -> Application:
         return _transition(application=application, action=Action.START_REVIEW, actor=actor)
 
 
-def info_request(*, application: Application, actor: Any, question: str) -> Application:
+def info_request(*, application: Application, actor: User, question: str) -> Application:
     with transaction.atomic():
         application = _locked(application)
         _check(application, Action.REQUEST_INFO, actor)
@@ -572,7 +573,7 @@ def info_request(*, application: Application, actor: Any, question: str) -> Appl
 def review_submit(
     *,
     application: Application,
-    assessor: Any,
+    assessor: User,
     scores: Mapping[int, tuple[str, str]],
     recommendation: str,
     summary: str = "",
@@ -625,7 +626,7 @@ def review_submit(
     return review
 
 
-def moderator_assign(*, application: Application, actor: Any, moderator: Any) -> Assignment:
+def moderator_assign(*, application: Application, actor: User, moderator: User) -> Assignment:
     """The registrar picks a third assessor, with no conflict, to settle a disagreement."""
     with transaction.atomic():
         application = _locked(application)
@@ -655,7 +656,7 @@ def moderator_assign(*, application: Application, actor: Any, moderator: Any) ->
     return assignment
 
 
-def application_moderate(*, application: Application, actor: Any, recommendation: str, reason: str) -> Application:
+def application_moderate(*, application: Application, actor: User, recommendation: str, reason: str) -> Application:
     with transaction.atomic():
         application = _locked(application)
         _check(application, Action.MODERATE, actor)
@@ -677,7 +678,7 @@ def application_moderate(*, application: Application, actor: Any, recommendation
         )
 
 
-def _register(application: Application, actor: Any) -> None:
+def _register(application: Application, actor: User) -> None:
     """Put the practitioner on the Register (the register app's service)."""
     from nurture.register.services import register_entry_create
 
@@ -685,7 +686,7 @@ def _register(application: Application, actor: Any) -> None:
 
 
 def application_decide(
-    *, application: Application, actor: Any, decision: str, reason: str, required_actions: str = ""
+    *, application: Application, actor: User, decision: str, reason: str, required_actions: str = ""
 ) -> Application:
     """The registrar's decision: it follows the agreed recommendation, or the moderation."""
     if decision not in workflow.DECISIONS:
@@ -722,7 +723,7 @@ def application_decide(
     return application
 
 
-def appeal_lodge(*, application: Application, actor: Any, grounds: str) -> Application:
+def appeal_lodge(*, application: Application, actor: User, grounds: str) -> Application:
     with transaction.atomic():
         application = _locked(application)
         if (
@@ -745,7 +746,7 @@ def appeal_lodge(*, application: Application, actor: Any, grounds: str) -> Appli
     return application
 
 
-def appeal_decide(*, application: Application, actor: Any, overturn: bool, reason: str) -> Application:
+def appeal_decide(*, application: Application, actor: User, overturn: bool, reason: str) -> Application:
     """Upheld: the decision stands. Overturned: the practitioner is endorsed."""
     action = Action.OVERTURN if overturn else Action.UPHOLD
     with transaction.atomic():
@@ -770,7 +771,7 @@ def appeal_decide(*, application: Application, actor: Any, overturn: bool, reaso
 
 
 def conflict_declare(
-    *, assessor: Any, practitioner_email: str = "", employer: str = "", reason: str = ""
+    *, assessor: User, practitioner_email: str = "", employer: str = "", reason: str = ""
 ) -> ConflictDeclaration:
     if getattr(assessor, "role", None) != Role.ASSESSOR:
         raise WorkflowError("Only assessors declare conflicts of interest.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from allauth.mfa.utils import is_mfa_enabled
 from django import forms
@@ -129,15 +129,10 @@ def _perform(
     return redirect(after, pk=application.pk)
 
 
-def _person(request: HttpRequest) -> User:
-    """The signed-in person (the decorators have made sure there is one)."""
-    return cast(User, request.user)
-
-
 # The practitioner ---------------------------------------------------------------------
 
 
-def _own(request: HttpRequest, pk: int) -> Application:
+def _own(request: AuthenticatedHttpRequest, pk: int) -> Application:
     return get_object_or_404(
         Application.objects.select_related("level", "level__version", "practitioner"), pk=pk, practitioner=request.user
     )
@@ -167,7 +162,7 @@ def application_start_view(request: AuthenticatedHttpRequest, level: str) -> Htt
 
 
 def _practitioner_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     application: Application,
     *,
     bound: dict[str, forms.Form] | None = None,
@@ -285,8 +280,7 @@ def reference_resend_view(request: AuthenticatedHttpRequest, pk: int, reference_
     )
 
 
-def _may_read(request: HttpRequest, application: Application) -> bool:
-    user = _person(request)
+def _may_read(user: User, application: Application) -> bool:
     if application.practitioner_id == user.pk:
         return True
     role = getattr(user, "role", None)
@@ -302,7 +296,7 @@ def snapshot_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponseBa
     if getattr(request.user, "has_staff_role", False) and not is_mfa_enabled(request.user):
         return redirect("mfa_activate_totp")
     application = get_object_or_404(Application, pk=pk)
-    if not _may_read(request, application):
+    if not _may_read(request.user, application):
         raise Http404("No such application.")
     copy = get_object_or_404(application.files, pk=file_pk)
     return private_file_response(copy.file, filename=copy.name, content_type=copy.content_type)
@@ -343,7 +337,7 @@ def staff_queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _staff_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     application: Application,
     *,
     bound: dict[str, forms.Form] | None = None,
@@ -446,23 +440,23 @@ def agreement(request: AuthenticatedHttpRequest) -> HttpResponse:
 @staff_required(Role.ASSESSOR)
 def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     applications = assigned_applications(request.user)
-    mine = {a.application_id: a.kind for a in Assignment.objects.filter(assessor=_person(request))}
+    mine = {a.application_id: a.kind for a in Assignment.objects.filter(assessor=request.user)}
     reviewed = set(request.user.reviews.values_list("application_id", "round"))
     rows = [(a, mine.get(a.pk, ""), (a.pk, a.round) in reviewed) for a in applications]
     return render(request, "endorsements/review_list.html", {"rows": rows})
 
 
-def _assigned(request: HttpRequest, pk: int) -> tuple[Application, Assignment]:
+def _assigned(request: AuthenticatedHttpRequest, pk: int) -> tuple[Application, Assignment]:
     assignment = get_object_or_404(
         Assignment.objects.select_related("application__level", "application__practitioner"),
         application_id=pk,
-        assessor=_person(request),
+        assessor=request.user,
     )
     return assignment.application, assignment
 
 
 def _review_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     application: Application,
     *,
     bound: dict[str, forms.Form] | None = None,
@@ -470,8 +464,8 @@ def _review_page(
     status: int = 200,
 ) -> HttpResponse:
     bound = bound or {}
-    assignment = application.assignments.get(assessor=_person(request))
-    own = application.reviews.filter(assessor=_person(request), round=application.round).first()
+    assignment = application.assignments.get(assessor=request.user)
+    own = application.reviews.filter(assessor=request.user, round=application.round).first()
     context = {
         "application": application,
         "assignment": assignment,
@@ -542,7 +536,7 @@ def conflicts(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = f.ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.conflict_declare(assessor=_person(request), **form.cleaned_data)
+            services.conflict_declare(assessor=request.user, **form.cleaned_data)
         except WorkflowError as error:
             form.add_error(None, str(error))
         else:

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from nurture.accounts.models import User
 from nurture.core.audit import audit_record
 from nurture.framework.data_file import framework_data_problems, framework_rows_create
 from nurture.framework.models import FrameworkVersion
@@ -17,7 +18,7 @@ class FrameworkError(Exception):
     """A framework change that cannot be made, with a message for the registrar."""
 
 
-def framework_import(*, data: Any, actor: Any) -> FrameworkVersion:
+def framework_import(*, data: Any, actor: User) -> FrameworkVersion:
     problems = framework_data_problems(data)
     if problems:
         raise FrameworkError("; ".join(problems[:10]))
@@ -36,7 +37,7 @@ def framework_import(*, data: Any, actor: Any) -> FrameworkVersion:
     return version
 
 
-def framework_publish(*, version: FrameworkVersion, actor: Any) -> FrameworkVersion:
+def framework_publish(*, version: FrameworkVersion, actor: User) -> FrameworkVersion:
     """Make `version` the current edition. Earlier editions stay, unchanged, for
     the applications pinned to them."""
     with transaction.atomic():

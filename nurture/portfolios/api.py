@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.params.functions import Path
 from ninja.security import django_auth
 
+from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.core.api import NEEDS_SIGN_IN, NOT_ALLOWED, NOT_FOUND, SLUG, answers
 from nurture.framework.selectors import framework_current, level_for
 from nurture.portfolios.selectors import readiness_of
@@ -39,7 +39,9 @@ class ReadinessOut(Schema):
     response=answers(ReadinessOut, NEEDS_SIGN_IN, NOT_ALLOWED, NOT_FOUND),
     summary="My readiness for a level",
 )
-def readiness_api(request: HttpRequest, level: str = Path(..., max_length=32, pattern=SLUG)) -> ReadinessOut:
+def readiness_api(
+    request: AuthenticatedHttpRequest, level: str = Path(..., max_length=32, pattern=SLUG)
+) -> ReadinessOut:
     """`level` is a level's code in the current framework (e.g. `promotion`); 404 when it has none such."""
     if not getattr(request.user, "is_practitioner", False):
         raise HttpError(403, "Only practitioners have a portfolio.")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count
 
+from nurture.accounts.models import User
 from nurture.core.outbox import Delivery, deliveries_about
 from nurture.framework.models import Competency, Level
 from nurture.portfolios.models import (
@@ -21,7 +22,7 @@ from nurture.portfolios.models import (
 from nurture.portfolios.readiness import Job, LevelRules, Portfolio, Readiness, Session, readiness_for_level
 
 
-def portfolio_records(owner: Any) -> dict[str, Any]:
+def portfolio_records(owner: User) -> dict[str, Any]:
     return {
         "education": EducationRecord.objects.owned_by(owner),
         "training": TrainingRecord.objects.owned_by(owner),
@@ -60,7 +61,7 @@ def level_rules(level: Level) -> LevelRules:
     )
 
 
-def portfolio_facts(owner: Any, level: Level) -> Portfolio:
+def portfolio_facts(owner: User, level: Level) -> Portfolio:
     evidence_counts = (
         Evidence.objects.owned_by(owner)
         .filter(competencies__domain__version=level.version_id)
@@ -88,7 +89,7 @@ def portfolio_facts(owner: Any, level: Level) -> Portfolio:
     )
 
 
-def readiness_of(owner: Any, level: Level, *, today: date) -> Readiness:
+def readiness_of(owner: User, level: Level, *, today: date) -> Readiness:
     return readiness_for_level(level_rules(level), portfolio_facts(owner, level), today=today)
 
 
@@ -102,7 +103,7 @@ class CoverageRow:
         return any(self.cells)
 
 
-def coverage_matrix(owner: Any, level: Level) -> tuple[list[Evidence], list[CoverageRow]]:
+def coverage_matrix(owner: User, level: Level) -> tuple[list[Evidence], list[CoverageRow]]:
     """Competencies of the level (rows) × the practitioner's evidence (columns)."""
     evidence = list(Evidence.objects.owned_by(owner).prefetch_related("competencies").order_by("created_at"))
     mapped = [{c.pk for c in item.competencies.all()} for item in evidence]

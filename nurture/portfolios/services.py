@@ -10,13 +10,13 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from nurture.accounts.models import User
 from nurture.core.audit import audit_record
 from nurture.core.emails import EmailLimitReached, Sender, email_send
 from nurture.core.uploads import atomic_with_files
@@ -34,7 +34,7 @@ def _audit_name(record: models.Model) -> str:
 
 def record_save(
     *,
-    owner: Any,
+    owner: User,
     record: models.Model,
     original_name: str = "",
     upload_type: str | None = None,
@@ -69,7 +69,7 @@ def record_save(
     return record
 
 
-def record_delete(*, owner: Any, record: models.Model) -> None:
+def record_delete(*, owner: User, record: models.Model) -> None:
     """Delete one of `owner`'s records, as it is in the database now."""
     with transaction.atomic():
         stored = type(record).objects.select_for_update().filter(pk=record.pk, owner=owner).first()  # type: ignore[attr-defined]
@@ -89,7 +89,7 @@ def evidence_scan(*, evidence: Evidence) -> None:
         evidence.findings_reviewed_at = None
 
 
-def evidence_findings_review(*, owner: Any, evidence: Evidence) -> Evidence:
+def evidence_findings_review(*, owner: User, evidence: Evidence) -> Evidence:
     """The practitioner has looked at each finding and says none identifies a family."""
     with transaction.atomic():
         if not evidence.findings:
@@ -112,7 +112,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def supervision_link_send(*, entry: SupervisionEntry, actor: Any) -> SupervisionLink:
+def supervision_link_send(*, entry: SupervisionEntry, actor: User) -> SupervisionLink:
     """Email the supervisor a new single-use link; any earlier link stops working."""
     if entry.is_locked:
         raise PortfolioError("This entry is already confirmed.")
@@ -153,7 +153,7 @@ def supervision_link_send(*, entry: SupervisionEntry, actor: Any) -> Supervision
     return link
 
 
-def supervision_link_resend(*, entry: SupervisionEntry, actor: Any, email: str) -> SupervisionLink:
+def supervision_link_resend(*, entry: SupervisionEntry, actor: User, email: str) -> SupervisionLink:
     """Send the supervisor a new link, at a corrected address if one is given."""
     with transaction.atomic():
         stored = SupervisionEntry.objects.select_for_update().get(pk=entry.pk, owner=actor)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
-from nurture.accounts.models import Profession, Region
+from nurture.accounts.models import Profession, Region, User
 from nurture.core.audit import audit_trail
 from nurture.framework.models import Level
 from nurture.portfolios.models import SupervisionEntry
@@ -221,7 +221,7 @@ def register_check(numbers: list[str]) -> list[CheckRow]:
     return [CheckRow(line, c, found.get(c.number) if c.valid else None) for line, c in enumerate(checks, 1)]
 
 
-def register_entries_of(practitioner: Any) -> QuerySet[RegisterEntry]:
+def register_entries_of(practitioner: User) -> QuerySet[RegisterEntry]:
     return RegisterEntry.objects.filter(practitioner=practitioner).exclude(status=RegisterEntry.Status.REMOVED)
 
 
@@ -253,7 +253,7 @@ def renewal_requirements(level_code: str) -> tuple[Decimal, Decimal]:
     return Decimal(level["renewal_cpd_hours"]), Decimal(level["renewal_supervision_hours"])
 
 
-def renewal_prefill(practitioner: Any, *, today: date) -> tuple[Decimal, Decimal]:
+def renewal_prefill(practitioner: User, *, today: date) -> tuple[Decimal, Decimal]:
     """CPD hours, and confirmed supervision hours (peer supervision not counted),
     from the practitioner's portfolio over the last 12 months."""
     since = today - timedelta(days=365)

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.core.audit import audit_record
 from nurture.core.emails import EmailLimitReached, Sender, email_send
@@ -72,7 +73,7 @@ def _number_allocate(entry: RegisterEntry) -> None:
 
 
 def register_entry_create(
-    *, practitioner: Any, level: Level, actor: Any, endorsed_on: date | None = None
+    *, practitioner: User, level: Level, actor: User, endorsed_on: date | None = None
 ) -> RegisterEntry:
     """Put an endorsed practitioner on the Register at `level`.
 
@@ -131,7 +132,7 @@ def register_entry_create(
 
 
 def register_visibility_update(
-    *, practitioner: Any, show_profession: bool, show_region: bool, show_employer: bool
+    *, practitioner: User, show_profession: bool, show_region: bool, show_employer: bool
 ) -> int:
     """The practitioner chooses what the Register shows of them (on all their entries),
     with the values from their profile today."""
@@ -152,7 +153,7 @@ def register_visibility_update(
     return changed
 
 
-def register_entries_unlink(*, practitioner: Any) -> list[RegisterEntry]:
+def register_entries_unlink(*, practitioner: User) -> list[RegisterEntry]:
     """The practitioner's account is being erased (accounts' `person_erase`, through this
     app's `personal_data`): each of their entries stays as the public sees it, without the
     account, and the profession, region or employer it held but did not show are blanked.
@@ -191,7 +192,7 @@ def _status_change(
     entry: RegisterEntry,
     to: str,
     action: str,
-    actor: Any = None,
+    actor: User | None = None,
     actor_label: str = "",
     reason: str = "",
     template: str = "",
@@ -228,7 +229,7 @@ STAFF_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def register_entry_action(*, entry: RegisterEntry, action: str, actor: Any, reason: str, today: date) -> RegisterEntry:
+def register_entry_action(*, entry: RegisterEntry, action: str, actor: User, reason: str, today: date) -> RegisterEntry:
     """The registrar suspends, removes or restores an entry, saying why.
 
     Restoring puts the entry back to what its dates say today (active, renewal
@@ -262,7 +263,7 @@ def register_entry_action(*, entry: RegisterEntry, action: str, actor: Any, reas
 def renewal_submit(
     *,
     entry: RegisterEntry,
-    actor: Any,
+    actor: User,
     cpd_hours: Decimal,
     supervision_hours: Decimal,
     ethics_agreed: bool,

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.campaigns.events.models import EDITABLE, Event, EventMessage
 from nurture.campaigns.models import Campaign
@@ -99,7 +100,7 @@ def _changed_publicly(event: Event, now: datetime) -> None:
 # Submitting and editing ----------------------------------------------------------------
 
 
-def event_submit(*, organiser: Any, campaign: Campaign, values: dict[str, Any]) -> Event:
+def event_submit(*, organiser: User, campaign: Campaign, values: dict[str, Any]) -> Event:
     """A new event from an organiser, waiting for moderation. At most
     `NURTURE_EVENTS_SUBMIT_PER_HOUR` (10) submissions an hour per person."""
     if organiser.role != Role.EVENT_ORGANISER or organiser.organisation_id is None:
@@ -126,7 +127,7 @@ def event_submit(*, organiser: Any, campaign: Campaign, values: dict[str, Any]) 
     return event
 
 
-def event_update(*, event: Event, actor: Any, values: dict[str, Any]) -> Event:
+def event_update(*, event: Event, actor: User, values: dict[str, Any]) -> Event:
     """The organiser's edit. Before approval it replaces the submission (and answers a
     request for changes); after approval it is stored as a proposal for moderation
     while the approved version stays public."""
@@ -150,7 +151,7 @@ def event_update(*, event: Event, actor: Any, values: dict[str, Any]) -> Event:
     return event
 
 
-def event_cancel(*, event: Event, actor: Any, reason: str = "") -> Event:
+def event_cancel(*, event: Event, actor: User, reason: str = "") -> Event:
     """The organiser cancels. An event that was public keeps its page, marked
     cancelled, and the feeds say STATUS:CANCELLED."""
     now = timezone.now()
@@ -173,7 +174,7 @@ def event_cancel(*, event: Event, actor: Any, reason: str = "") -> Event:
 # Moderation ----------------------------------------------------------------------------
 
 
-def event_moderate(*, event: Event, actor: Any, action: str, reason: str = "") -> Event:
+def event_moderate(*, event: Event, actor: User, action: str, reason: str = "") -> Event:
     """The coordinator's decision on a submission, or on an approved event's proposed
     changes: approve, reject (with a reason) or ask for changes (saying which)."""
     if getattr(actor, "role", None) != Role.COORDINATOR:
@@ -231,7 +232,7 @@ def _moderate_proposal(event: Event, *, action: str, reason: str, now: datetime)
 
 
 def attendance_record(
-    *, event: Event, actor: Any, parents_carers: int, professionals: int, others: int, now: datetime | None = None
+    *, event: Event, actor: User, parents_carers: int, professionals: int, others: int, now: datetime | None = None
 ) -> Event:
     """The organiser says how many came, by audience, once the event has ended."""
     now = now or timezone.now()

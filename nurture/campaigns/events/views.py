@@ -55,9 +55,9 @@ def organiser_required(view: View) -> View:
     return wrapper
 
 
-def _own_event(request: HttpRequest, pk: int) -> Event:
+def _own_event(request: AuthenticatedHttpRequest, pk: int) -> Event:
     """One of the organiser's organisation's events; anyone else's is a 404."""
-    return get_object_or_404(Event, pk=pk, organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+    return get_object_or_404(Event, pk=pk, organisation_id=request.user.organisation_id)
 
 
 def _filters(request: HttpRequest) -> tuple[EventFilterForm, dict[str, Any] | None]:

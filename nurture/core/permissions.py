@@ -37,7 +37,7 @@ def practitioner_required(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return _login(request)
-        if request.user.role != Role.PRACTITIONER:  # type: ignore[union-attr]
+        if request.user.role != Role.PRACTITIONER:
             raise PermissionDenied("This page is for practitioners.")
         return view(request, *args, **kwargs)
 
@@ -50,7 +50,7 @@ def staff_required(*roles: Role) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return _login(request)
-            if request.user.role not in roles:  # type: ignore[union-attr]
+            if request.user.role not in roles:
                 raise PermissionDenied("This page is for association staff.")
             if not is_mfa_enabled(request.user):
                 messages.warning(

@@ -182,7 +182,7 @@ def personal_data_zip(subject: DataSubject, *, now: datetime | None = None) -> I
         }
         archive.writestr("contents.json", _json(contents))
     spool.seek(0)
-    return spool  # type: ignore[return-value]
+    return spool
 
 
 # Erasure ------------------------------------------------------------------------------

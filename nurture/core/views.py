@@ -21,11 +21,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Where signing in lands: each role's own starting page."""
     if not request.user.is_authenticated:
         return redirect("account_login")
-    if request.user.has_staff_role:  # type: ignore[union-attr]
+    if request.user.has_staff_role:
         return redirect("core:staff_home")
-    if request.user.is_practitioner:  # type: ignore[union-attr]
+    if request.user.is_practitioner:
         return redirect("portfolios:home")
-    if request.user.role == Role.EVENT_ORGANISER:  # type: ignore[union-attr]
+    if request.user.role == Role.EVENT_ORGANISER:
         return redirect("events:mine")
     return render(request, "core/dashboard.html")
 

@@ -57,7 +57,7 @@ class WithdrawForm(PlainTextMixin, forms.Form):
 
 
 class AssessorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: User) -> str:
         return f"{obj} ({obj.employer or 'no employer recorded'})"
 
 

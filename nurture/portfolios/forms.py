@@ -129,7 +129,7 @@ class CPDForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
 
 
 class CompetencyChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Competency) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Competency) -> str:
         return f"{obj.code} {obj.name}"
 
 

@@ -21,7 +21,7 @@ def admin_client(db):
     registrar.is_staff = registrar.is_superuser = True
     registrar.save(update_fields=["is_staff", "is_superuser"])
     client = client_for(registrar)
-    client.registrar = registrar  # type: ignore[attr-defined]
+    client.registrar = registrar
     return client
 
 

@@ -37,7 +37,7 @@ class _Handler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.server.lock:
-            self.server.received.append(message)  # type: ignore[arg-type]
+            self.server.received.append(message)
         return "250 Message accepted for delivery"
 
 

@@ -71,7 +71,7 @@ def form_classes() -> Iterator[type[forms.BaseForm]]:
 
 def text_fields() -> Iterator[tuple[str, forms.CharField]]:
     for form in form_classes():
-        for name, field in form.base_fields.items():  # type: ignore[attr-defined]
+        for name, field in form.base_fields.items():
             if isinstance(field, forms.CharField):
                 yield f"{form.__module__}.{form.__name__}.{name}", field
 

@@ -5,3 +5,4 @@ class RegisterConfig(AppConfig):
     name = "nurture.register"
     label = "register"
     personal_data = "nurture.register.personal_data"
+    daily_task = "nurture.register.tasks.register_daily"

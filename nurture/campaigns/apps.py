@@ -8,3 +8,4 @@ class CampaignsConfig(AppConfig):
     label = "campaigns"
     personal_data = "nurture.campaigns.personal_data"
     daily_task = "nurture.campaigns.tasks.pledges_daily"
+    demo = "nurture.campaigns.demo"

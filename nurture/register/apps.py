@@ -6,3 +6,5 @@ class RegisterConfig(AppConfig):
     label = "register"
     personal_data = "nurture.register.personal_data"
     daily_task = "nurture.register.tasks.register_daily"
+    demo = "nurture.register.demo"
+    demo_after = ("portfolios",)

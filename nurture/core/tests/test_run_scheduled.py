@@ -36,10 +36,7 @@ def test_enqueue_queues_every_apps_daily_job_for_the_date_events_included(settin
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     output = run("--enqueue", "--today", "2031-05-13")
 
-    queued = {
-        (result.task.module_path, tuple(result.args), tuple(result.kwargs.items()))
-        for result in queue().results
-    }
+    queued = {(result.task.module_path, tuple(result.args), tuple(result.kwargs.items())) for result in queue().results}
     assert queued == {(path, (), (("today", "2031-05-13"),)) for path in DAILY_JOBS}
     assert output.startswith("Queued the daily jobs for 13 May 2031 (tasks ")
     # Every app that names a daily job is queued: a new app plugs in through its AppConfig.

@@ -1,15 +1,7 @@
-from django.db import models
+"""The roles, defined in `nurture.core.roles` (core stands below every app and needs
+them for its permission table) and re-exported here, where the accounts that hold
+them live."""
 
+from nurture.core.roles import STAFF_ROLES, Role
 
-class Role(models.TextChoices):
-    """What a person does on Nurture (DESIGN.md, Roles). One role per account."""
-
-    PRACTITIONER = "practitioner", "Practitioner"
-    ASSESSOR = "assessor", "Assessor"
-    REGISTRAR = "registrar", "Registrar"
-    COORDINATOR = "coordinator", "Campaign coordinator"
-    EVENT_ORGANISER = "event_organiser", "Event organiser"
-    TRAINING_PROVIDER = "training_provider", "Training provider"
-
-
-STAFF_ROLES = frozenset({Role.ASSESSOR, Role.REGISTRAR, Role.COORDINATOR})
+__all__ = ["STAFF_ROLES", "Role"]

@@ -7,3 +7,5 @@ class CampaignsConfig(AppConfig):
     name = "nurture.campaigns"
     label = "campaigns"
     personal_data = "nurture.campaigns.personal_data"
+    daily_task = "nurture.campaigns.tasks.pledges_daily"
+    demo = "nurture.campaigns.demo"

@@ -31,6 +31,7 @@ from django.utils import timezone
 from nurture.accounts.models import Profession, Region
 from nurture.campaigns.models import Campaign, PledgeSignature, PledgeTally, Resource, ResourceVersion
 from nurture.campaigns.services import campaign_touch
+from nurture.core.demo import DemoRun
 
 DOMAIN: Final = "demo.nurture.test"
 BATCH: Final = 5000
@@ -285,3 +286,8 @@ def demo_campaigns(*, stdout: Any, signatures: int = 0) -> None:
         f"Awareness Week: {len(past) + 1} campaigns, {made} new resources, "
         f"{total} confirmed signatures on {current.year} ({time.monotonic() - started:.1f}s)."
     )
+
+
+def demo_load(run: DemoRun) -> None:
+    """The app's part of `manage.py demo` (`core/demo.py`)."""
+    demo_campaigns(stdout=run.stdout)

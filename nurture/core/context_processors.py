@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from nurture.accounts.roles import STAFF_ROLES, Role
+from nurture.core.roles import STAFF_ROLES, Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

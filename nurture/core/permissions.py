@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 
-from nurture.accounts.roles import Role
+from nurture.core.roles import Role
 
 View = Callable[..., HttpResponseBase]
 M = TypeVar("M", bound=models.Model)

@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from nurture.accounts.roles import Role
 from nurture.core.forms import search_text
 from nurture.core.models import AuditEntry, OutboundEmail
 from nurture.core.outbox import OutboxError, delivery_of, message_resend, messages_needing_attention
 from nurture.core.permissions import staff_required
+from nurture.core.roles import Role
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
+from nurture.core.demo import DemoRun
 from nurture.core.models import OutboundEmail
 from nurture.endorsements.models import Application, Assignment, ReferenceRequest, Review, Score
 from nurture.endorsements.services import _snapshot_take
@@ -164,3 +165,8 @@ def demo_applications(*, stdout: OutputWrapper | TextIO) -> None:
         f"Applications: {len(created)} made "
         f"({', '.join(a.get_state_display().lower() for a in created) or 'none new'})."
     )
+
+
+def demo_load(run: DemoRun) -> None:
+    """The app's part of `manage.py demo` (`core/demo.py`)."""
+    demo_applications(stdout=run.stdout)

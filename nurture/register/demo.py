@@ -15,12 +15,14 @@ About 1,000,000 entries take a few minutes on SQLite.
 
 from __future__ import annotations
 
+import argparse
 import random
 import re
 import time
 from datetime import date, datetime, timedelta
 from typing import Any, Final, TextIO
 
+from django.core.management.base import CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
@@ -28,6 +30,7 @@ from django.utils import timezone
 
 from nurture.accounts.models import Profession, Region, User
 from nurture.accounts.roles import Role
+from nurture.core.demo import DemoRun
 from nurture.framework.models import Level
 from nurture.register.models import RegisterEntry, RegisterNameToken
 from nurture.register.names import name_fold, name_tokens
@@ -291,3 +294,20 @@ def demo_register(*, entries: int, stdout: TextIO | Any) -> None:
         f"Register: {len(mine)} practitioners' entries and {created:,} standalone entries created "
         f"({tokens:,} name tokens), {done:,} standalone already there ({time.monotonic() - started:.1f}s)\n"
     )
+
+
+def demo_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--register-entries",
+        type=int,
+        default=0,
+        help="How many standalone Register entries to add, for benchmarks (default 0).",
+    )
+
+
+def demo_load(run: DemoRun) -> None:
+    """The app's part of `manage.py demo` (`core/demo.py`)."""
+    entries: int = run.options["register_entries"]
+    if entries < 0:
+        raise CommandError("--register-entries must be zero or more.")
+    demo_register(entries=entries, stdout=run.stdout)

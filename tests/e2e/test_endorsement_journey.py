@@ -29,10 +29,10 @@ from playwright.sync_api import Page, expect
 from conftest import PASSWORD, TOTP_SECRET, make_person
 from nurture.accounts.models import Profession, Region, User
 from nurture.accounts.roles import Role
-from nurture.core.management.commands.demo import READY, Person, PortfolioBuilder, demo_random
 from nurture.endorsements.models import Application
 from nurture.framework.models import Level
 from nurture.framework.selectors import framework_current, level_for
+from nurture.portfolios.demo import READY, Person, PortfolioBuilder, demo_random
 from nurture.portfolios.selectors import readiness_of
 from tests.e2e.conftest import Visitor, link_in
 

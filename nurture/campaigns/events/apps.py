@@ -10,3 +10,6 @@ class EventsConfig(AppConfig):
     name = "nurture.campaigns.events"
     label = "events"
     personal_data = "nurture.campaigns.events.personal_data"
+    daily_task = "nurture.campaigns.events.tasks.events_daily"
+    demo = "nurture.campaigns.events.demo"
+    demo_after = ("campaigns",)  # events belong to this year's campaign

@@ -27,6 +27,7 @@ from nurture.accounts.roles import Role
 from nurture.campaigns.demo import demo_campaign_year
 from nurture.campaigns.events.models import EDITABLE, Event
 from nurture.campaigns.models import Campaign
+from nurture.core.demo import DemoRun
 
 LONDON: Final = ZoneInfo("Europe/London")
 BATCH: Final = 2000
@@ -188,3 +189,8 @@ def _bulk(campaign: Campaign, organisations: list[Organisation], wanted: int, st
         with transaction.atomic():
             Event.objects.bulk_create(batch)
     stdout.write(f"  events: {max(wanted - have, 0):,} more approved events ({max(wanted, have):,} in all)\n")
+
+
+def demo_load(run: DemoRun) -> None:
+    """The app's part of `manage.py demo` (`core/demo.py`)."""
+    demo_events(stdout=run.stdout)

@@ -3,7 +3,7 @@ and remind them a week later if they have not said.
 
 Each email is claimed by inserting a unique (event, kind) row before it goes, so
 running the job twice, or on two workers, sends nothing twice.
-`events_daily` is called by `manage.py run_scheduled`.
+`events_daily` is the app's daily job (`EventsConfig.daily_task`), run by `manage.py run_scheduled`.
 """
 
 from __future__ import annotations
@@ -32,9 +32,15 @@ def attendance_ask(*, event_id: int, kind: str, today: str) -> bool:
     return attendance_request_send(event=event, kind=kind, today=date.fromisoformat(today))
 
 
-def events_daily(*, today: date) -> dict[str, int]:
-    """Ask about events that ended before `today` (in the last 60 days), and remind
-    those asked at least a week ago. Returns how many of each were queued."""
+@task()
+def events_daily(*, today: str) -> dict[str, int]:
+    """Ask about events that ended before `today` (YYYY-MM-DD; in the last 60 days), and
+    remind those asked at least a week ago. Returns how many of each were queued."""
+    return attendance_asks_queue(today=date.fromisoformat(today))
+
+
+def attendance_asks_queue(*, today: date) -> dict[str, int]:
+    """`events_daily`'s work, for a date."""
     midnight = datetime.combine(today, time.min, tzinfo=site_zone())
     ended = Event.objects.filter(
         state=Event.State.APPROVED,

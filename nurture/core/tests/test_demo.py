@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from nurture.accounts.models import User
 from nurture.accounts.roles import STAFF_ROLES, Role
-from nurture.core.management.commands.demo import DOMAIN, LOGINS, PASSWORD
 from nurture.framework.selectors import framework_current, level_for
+from nurture.portfolios.demo import DOMAIN, LOGINS, PASSWORD
 from nurture.portfolios.identifiers import identifiers_find
 from nurture.portfolios.models import (
     CPDEntry,

@@ -1,0 +1,36 @@
+"""`core/demo.py`: each app's demo data, found through its AppConfig, in an order that
+lets every app build on the apps it names."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from nurture.core.demo import demo_apps, demo_order
+
+
+def config(label: str, *, demo: bool = True, after: tuple[str, ...] = ()) -> Any:
+    return SimpleNamespace(label=label, demo=f"nurture.{label}.demo" if demo else None, demo_after=after)
+
+
+def labels(configs: list[Any]) -> list[str]:
+    return [c.label for c in demo_order(configs)]
+
+
+def test_the_installed_apps_load_people_first_and_events_after_their_campaign():
+    assert [app.label for app in demo_apps()] == ["portfolios", "register", "endorsements", "campaigns", "events"]
+
+
+def test_apps_keep_installed_order_unless_they_name_an_app_to_wait_for():
+    assert labels([config("a"), config("b"), config("c")]) == ["a", "b", "c"]
+    assert labels([config("a", after=("c",)), config("b"), config("c")]) == ["b", "c", "a"]
+    assert labels([config("a"), config("none", demo=False), config("b", after=("a",))]) == ["a", "b"]
+
+
+def test_a_missing_app_or_a_circle_is_refused_with_a_clear_message():
+    with pytest.raises(ValueError, match=r"a.demo_after names apps with no demo data: exam"):
+        demo_order([config("a", after=("exam",))])
+    with pytest.raises(ValueError, match="goes round in a circle: a, b"):
+        demo_order([config("a", after=("b",)), config("b", after=("a",))])

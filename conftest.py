@@ -116,6 +116,18 @@ def ensure_shipped_framework() -> None:
     version.save(update_fields=["is_current", "published_at"])
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher() -> Iterator[None]:
+    """Every test hashes passwords with MD5: the production hasher (PBKDF2) is slow on
+    purpose, and signing in is not what most tests are about. Set once here for the
+    whole suite; `test_production_hashes_passwords_strongly` checks production still
+    uses a strong hasher."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _shipped_framework_for_browser_tests(request):
     if request.node.get_closest_marker("browser"):

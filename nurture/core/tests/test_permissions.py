@@ -216,11 +216,6 @@ def url_names(resolver: URLResolver | None = None, namespace: str = "", route: s
             yield f"{namespace}{pattern.name or f'<unnamed {route}{pattern.pattern}>'}"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def site(practitioner, private_media, django_capture_on_commit_callbacks) -> Site:
     training = TrainingRecord.objects.create(

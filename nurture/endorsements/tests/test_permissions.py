@@ -97,11 +97,6 @@ def _kwargs(name: str, records: Records) -> dict[str, object]:
     }.get(name, {})
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.parametrize(("name", "role"), [(name, role) for name in TABLE for role in ROLES], ids=lambda value: value)
 def test_the_role_gets_the_answer_in_the_table(request, records, name, role):
     user = request.getfixturevalue(PERSONA_FIXTURES[role]) if role in PERSONA_FIXTURES else None

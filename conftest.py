@@ -1,8 +1,8 @@
 """Shared fixtures: the personas of the permission table, and a clean outbox.
 
 Personas: visitor (anonymous), practitioner, another practitioner, assessor,
-registrar and coordinator. Staff personas have two-factor authentication set up,
-as every staff person must.
+registrar, coordinator and an event organiser (of an organisation of their own).
+Staff personas have two-factor authentication set up, as every staff person must.
 """
 
 from __future__ import annotations
@@ -74,6 +74,17 @@ def registrar(db) -> User:
 @pytest.fixture
 def coordinator(db) -> User:
     return make_person("coordinator@example.org", Role.COORDINATOR)
+
+
+@pytest.fixture
+def event_organiser(db) -> User:
+    """An event organiser for "Bristol Baby Club", an organisation with no events yet."""
+    from nurture.accounts.models import Organisation
+
+    person = make_person("sam.organiser@example.org", Role.EVENT_ORGANISER, name="Sam Price")
+    person.organisation = Organisation.objects.create(name="Bristol Baby Club")
+    person.save(update_fields=["organisation"])
+    return person
 
 
 def client_for(user: User | None) -> Client:

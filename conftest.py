@@ -82,7 +82,7 @@ def event_organiser(db) -> User:
     from nurture.accounts.models import Organisation
 
     person = make_person("sam.organiser@example.org", Role.EVENT_ORGANISER, name="Sam Price")
-    person.organisation = Organisation.objects.create(name="Bristol Baby Club")
+    person.organisation, _ = Organisation.objects.get_or_create(name="Bristol Baby Club")
     person.save(update_fields=["organisation"])
     return person
 

@@ -1,8 +1,8 @@
 """Shared fixtures: the personas of the permission table, and a clean outbox.
 
 Personas: visitor (anonymous), practitioner, another practitioner, assessor,
-registrar and coordinator. Staff personas have two-factor authentication set up,
-as every staff person must.
+registrar, coordinator and an event organiser (of an organisation of their own).
+Staff personas have two-factor authentication set up, as every staff person must.
 """
 
 from __future__ import annotations
@@ -76,6 +76,17 @@ def coordinator(db) -> User:
     return make_person("coordinator@example.org", Role.COORDINATOR)
 
 
+@pytest.fixture
+def event_organiser(db) -> User:
+    """An event organiser for "Bristol Baby Club", an organisation with no events yet."""
+    from nurture.accounts.models import Organisation
+
+    person = make_person("sam.organiser@example.org", Role.EVENT_ORGANISER, name="Sam Price")
+    person.organisation, _ = Organisation.objects.get_or_create(name="Bristol Baby Club")
+    person.save(update_fields=["organisation"])
+    return person
+
+
 def client_for(user: User | None) -> Client:
     client = Client()
     if user is not None:
@@ -114,6 +125,18 @@ def ensure_shipped_framework() -> None:
     version.is_current = True
     version.published_at = timezone.now()
     version.save(update_fields=["is_current", "published_at"])
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher() -> Iterator[None]:
+    """Every test hashes passwords with MD5: the production hasher (PBKDF2) is slow on
+    purpose, and signing in is not what most tests are about. Set once here for the
+    whole suite; `test_production_hashes_passwords_strongly` checks production still
+    uses a strong hasher."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

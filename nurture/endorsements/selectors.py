@@ -103,33 +103,61 @@ def _same(a: str, b: str) -> bool:
     return bool(a.strip()) and a.strip().casefold() == b.strip().casefold()
 
 
-def conflicts_of(assessor: User, application: Application) -> list[str]:
-    """Why `assessor` must not assess this application: empty when they may."""
+@dataclass(frozen=True)
+class _Applicant:
+    """What conflicts are checked against, read once for any number of assessors."""
+
+    email: str
+    employer: str
+    referees: frozenset[str]
+    supervisors: frozenset[str]
+
+
+def _applicant(application: Application) -> _Applicant:
     practitioner = application.practitioner
+    supervisors = portfolio_records(practitioner)["supervision"].values_list("supervisor_email", flat=True)
+    return _Applicant(
+        email=practitioner.email,
+        employer=practitioner.employer,
+        referees=frozenset(r.referee_email.strip().casefold() for r in application.references.all()),
+        supervisors=frozenset(s.strip().casefold() for s in supervisors),
+    )
+
+
+def _conflicts(assessor: User, applicant: _Applicant, declarations: list[ConflictDeclaration]) -> list[str]:
     email = assessor.email.strip().casefold()
     reasons = []
-    if _same(assessor.employer, practitioner.employer):
-        reasons.append(f"works for the same employer as the applicant ({practitioner.employer})")
-    if any(r.referee_email.strip().casefold() == email for r in application.references.all()):
+    if _same(assessor.employer, applicant.employer):
+        reasons.append(f"works for the same employer as the applicant ({applicant.employer})")
+    if email in applicant.referees:
         reasons.append("is named as a referee")
-    supervisors = portfolio_records(practitioner)["supervision"].values_list("supervisor_email", flat=True)
-    if any(s.strip().casefold() == email for s in supervisors):
+    if email in applicant.supervisors:
         reasons.append("is named as a supervisor in the applicant's portfolio")
-    for declared in ConflictDeclaration.objects.filter(assessor=assessor):
-        if _same(declared.practitioner_email, practitioner.email):
+    for declared in declarations:
+        if _same(declared.practitioner_email, applicant.email):
             reasons.append("has declared a conflict with the applicant")
-        elif _same(declared.employer, practitioner.employer):
-            reasons.append(f"has declared a conflict with {practitioner.employer}")
+        elif _same(declared.employer, applicant.employer):
+            reasons.append(f"has declared a conflict with {applicant.employer}")
     return reasons
 
 
+def conflicts_of(assessor: User, application: Application) -> list[str]:
+    """Why `assessor` must not assess this application: empty when they may."""
+    return _conflicts(assessor, _applicant(application), list(ConflictDeclaration.objects.filter(assessor=assessor)))
+
+
 def assessors_without_conflict(application: Application) -> list[User]:
+    """The assessors free to take this application, in a fixed number of queries
+    however many assessors there are."""
     taken = set(application.assignments.values_list("assessor_id", flat=True))
-    return [
-        person
-        for person in User.objects.filter(role=Role.ASSESSOR, is_active=True).order_by("full_name", "email")
-        if person.pk not in taken and not conflicts_of(person, application)
-    ]
+    applicant = _applicant(application)
+    people = list(
+        User.objects.filter(role=Role.ASSESSOR, is_active=True)
+        .exclude(pk__in=taken)
+        .prefetch_related("conflicts")
+        .order_by("full_name", "email")
+    )
+    return [person for person in people if not _conflicts(person, applicant, list(person.conflicts.all()))]
 
 
 def staff_queue() -> dict[str, list[Application]]:

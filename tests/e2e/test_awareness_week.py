@@ -275,9 +275,8 @@ def calendar_file_holds_the_event(visitor: Visitor, day: date) -> None:
 
 @pytest.mark.browser
 def test_an_organisers_event_is_approved_and_found_on_the_calendar_by_region(
-    new_visitor: Callable[..., Visitor], mailoutbox: Outbox, settings: Any
+    new_visitor: Callable[..., Visitor], mailoutbox: Outbox
 ) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # signing in is not under test
     starts_on, _ends_on = the_week()
     day = starts_on + timedelta(days=2)
     campaign = this_years_campaign(first_day=day)

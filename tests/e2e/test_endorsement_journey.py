@@ -16,7 +16,6 @@ import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from allauth.mfa import app_settings as mfa_settings
@@ -290,9 +289,8 @@ def visitor_finds_the_entry(visitor: Visitor, number: str) -> None:
 
 @pytest.mark.browser
 def test_a_ready_practitioner_is_endorsed_and_found_on_the_register(
-    new_visitor: Callable[..., Visitor], mailoutbox: Outbox, settings: Any
+    new_visitor: Callable[..., Visitor], mailoutbox: Outbox
 ) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # signing in is not under test
     ready_practitioner()
     staff(*REGISTRAR, Role.REGISTRAR)
     for email, name, employer in ASSESSORS:

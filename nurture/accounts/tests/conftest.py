@@ -204,11 +204,6 @@ def recently_signed_in(person: Any) -> Client:
     return client
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def amara(practitioner, private_media, django_capture_on_commit_callbacks) -> Life:
     return life_of(practitioner, "Amarasword", django_capture_on_commit_callbacks)

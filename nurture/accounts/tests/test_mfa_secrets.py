@@ -24,11 +24,6 @@ SEED = "5eed" * 20  # the shape allauth's seeds have: 80 hex digits
 migration = importlib.import_module("nurture.accounts.migrations.0003_encrypt_mfa_secrets")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def known_seed(monkeypatch):
     monkeypatch.setattr(RecoveryCodes, "generate_seed", classmethod(lambda cls: SEED))

@@ -11,11 +11,6 @@ from nurture.campaigns.models import Campaign
 from nurture.campaigns.services import Signer, pledge_sign
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def send_now(django_capture_on_commit_callbacks):
     """Run what waits for the commit (the emails) at the end of the block."""

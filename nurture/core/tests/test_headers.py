@@ -42,11 +42,6 @@ PAGES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def policy_of(header: str) -> dict[str, str]:
     directives = (part.strip().split(None, 1) for part in header.split(";") if part.strip())
     return {directive[0]: directive[1] for directive in directives}

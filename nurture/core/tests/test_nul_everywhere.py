@@ -149,11 +149,6 @@ def test_the_walk_reaches_every_kind_of_url():
     assert urls["admin:app_list"] == "/admin/auth%00/"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_a_nul_anywhere_in_any_url_is_a_400_never_a_500(persona):

@@ -40,6 +40,27 @@ def test_production_settings_pass_the_deploy_checks_with_no_warning():
     assert "no issues" in result.stdout
 
 
+def test_production_hashes_passwords_strongly():
+    """The suite hashes with MD5 (root conftest); production must not."""
+    result = manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth.hashers import get_hasher; print(get_hasher().algorithm)",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="x9!" + "k" * 60 + "Zq7#w2",
+        DJANGO_ALLOWED_HOSTS="nurture.example.org",
+        NURTURE_MFA_KEYS=MFA_KEY,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.split()[-1] in ("pbkdf2_sha256", "argon2", "scrypt"), result.stdout
+
+
+def test_the_suite_hashes_passwords_fast(db):
+    from conftest import make_person
+
+    assert make_person("fast@example.org").password.startswith("md5$")
+
+
 def test_production_refuses_to_start_without_a_key_for_second_factors():
     result = manage("check", DJANGO_DEBUG="false", DJANGO_SECRET_KEY="k" * 60)
     assert result.returncode != 0

@@ -16,11 +16,6 @@ TOTP_SET_UP = "/accounts/2fa/totp/activate/"
 STAFF_PAGES = ["/staff/", "/staff/people/", "/staff/audit/", "/staff/framework/"]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def registrar_without_two_factor(db):
     return make_person("new.registrar@example.org", Role.REGISTRAR, mfa=False)

@@ -298,7 +298,7 @@ PAGES = {
 
 
 @pytest.mark.parametrize("page", PAGES.values(), ids=PAGES.keys())
-def test_a_megabyte_typed_into_a_page_is_refused_next_to_the_field_and_changes_nothing(page, fast_passwords):
+def test_a_megabyte_typed_into_a_page_is_refused_next_to_the_field_and_changes_nothing(page):
     client = client_for(page.who())
     url = page.url()
     before = page.unchanged()
@@ -310,8 +310,3 @@ def test_a_megabyte_typed_into_a_page_is_refused_next_to_the_field_and_changes_n
     if page.field != "password1":  # a password is never shown again
         assert MEGABYTE in content, "what was typed is kept"
     assert page.unchanged() == before
-
-
-@pytest.fixture
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

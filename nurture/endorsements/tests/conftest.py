@@ -169,8 +169,3 @@ def stage(
         application.required_actions = "Ten more hours of reflective supervision."
     application.save()
     return application
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -3,10 +3,15 @@ agreement (kappa), and the call to the Register on endorsement."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import client_for, make_person
+from nurture.accounts.roles import Role
 from nurture.endorsements import services
 from nurture.endorsements.agreement import cohens_kappa
 from nurture.endorsements.models import Application, Assignment, Review
@@ -127,6 +132,35 @@ def test_conflicts_are_declared_on_the_staff_page(assessor):
     assert 'value="old friend"' in bad.content.decode()
     assert client.post("/staff/conflicts/", {"employer": "Mersey NHS"}).status_code == 302
     assert assessor.conflicts.get().employer == "Mersey NHS"
+
+
+def _staff_page_queries(client, application: Application) -> tuple[int, str]:
+    """The number of queries the registrar's page ran, and its "Without a conflict" line."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/staff/applications/{application.pk}/")
+    assert response.status_code == 200
+    (free,) = re.findall(r"Without a conflict: ([^<]*)\.</p>", response.content.decode())
+    return len(queries), free
+
+
+def test_the_registrars_application_page_reads_as_many_queries_for_twelve_assessors_as_for_two(
+    submitted, registrar, assessor, second_assessor
+):
+    """Two assessors (each with a declared conflict elsewhere) are on the page already;
+    ten more must not add a query each."""
+    client = client_for(registrar)
+    services.conflict_declare(assessor=assessor, employer="Mersey NHS")
+    services.conflict_declare(assessor=second_assessor, practitioner_email="someone@example.org")
+    two, free = _staff_page_queries(client, submitted)
+    assert free.split(", ") == sorted([str(assessor), str(second_assessor)])
+    for n in range(10):
+        more = make_person(f"assessor{n}@example.org", Role.ASSESSOR)
+        services.conflict_declare(assessor=more, employer=f"Trust {n}")
+    services.conflict_declare(assessor=more, employer="Leeds Community Healthcare")
+    twelve, free = _staff_page_queries(client, submitted)
+    assert twelve == two
+    assert len(free.split(", ")) == 11, "the one who declared a conflict with Leeds is left out"
+    assert str(more) not in free.split(", ")
 
 
 # Independent review -------------------------------------------------------------------

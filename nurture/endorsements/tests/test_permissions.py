@@ -8,6 +8,9 @@ assessor's pages answer 200); an assessor who is not assigned gets 404, tested b
 
 # The table reads best with one row per URL, so its lines may be long.
 
+# The table reads best with one row per URL, so its lines may be long.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,40 +22,46 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for, make_person
-from nurture.core.tests.test_permissions import LOGIN, PERSONA_FIXTURES, ROLES, Answer, assert_answer
+from nurture.core.tests.test_permissions import GET, LOGIN, POST, ROLES, Row, assert_row, to
 from nurture.endorsements.models import Application, ReferenceRequest, SnapshotFile
 from nurture.endorsements.services import _hash
 from nurture.endorsements.tests.conftest import stage
 from nurture.endorsements.workflow import State
 
+# A started or acted-on application sends its practitioner back to its page.
+TO_APPLICATION = to("/applications/<pk>/")
+
 # fmt: off
-TABLE: dict[str, tuple[Answer, Answer, Answer, Answer, Answer, Answer]] = {
-    #                                        visitor  practitioner  other  assessor  registrar  coordinator
+TABLE: dict[str, Row] = {
+    #                                       method visitor  practitioner        other               assessor            registrar           coordinator         organiser
     # The practitioner's own applications; another practitioner gets 404
-    "endorsements:applications":            (LOGIN,   200,          200,   403,      403,       403),
-    "endorsements:application_start":       (LOGIN,   405,          405,   403,      403,       403),
-    "endorsements:application":             (LOGIN,   200,          404,   403,      403,       403),
-    "endorsements:application_act":         (LOGIN,   405,          405,   403,      403,       403),
-    "endorsements:reference_resend":        (LOGIN,   200,          404,   403,      403,       403),
+    "endorsements:applications":            (GET , LOGIN,  200,                200,                403,                403,                403,                403),
+    "endorsements:application_start":       (POST, LOGIN,  TO_APPLICATION,     TO_APPLICATION,     403,                403,                403,                403),
+    "endorsements:application":             (GET , LOGIN,  200,                404,                403,                403,                403,                403),
+    "endorsements:application_act":         (POST, LOGIN,  TO_APPLICATION,     404,                403,                403,                403,                403),
+    "endorsements:reference_resend":        (GET , LOGIN,  200,                404,                403,                403,                403,                403),
     # Files copied at submission: the practitioner, the assigned assessors, the registrar
-    "endorsements:snapshot_file":           (LOGIN,   200,          404,   200,      200,       404),
+    "endorsements:snapshot_file":           (GET , LOGIN,  200,                404,                200,                200,                404,                404),
     # The referee's emailed link needs no account
-    "endorsements:reference":               (200,     200,          200,   200,      200,       200),
+    "endorsements:reference":               (GET , 200,    200,                200,                200,                200,                200,                200),
     # The registrar
-    "endorsements:staff_queue":             (LOGIN,   403,          403,   403,      200,       403),
-    "endorsements:staff_application":       (LOGIN,   403,          403,   403,      200,       403),
-    "endorsements:staff_act":               (LOGIN,   403,          403,   403,      405,       403),
-    "endorsements:agreement":               (LOGIN,   403,          403,   403,      200,       403),
+    "endorsements:staff_queue":             (GET , LOGIN,  403,                403,                403,                200,                403,                403),
+    "endorsements:staff_application":       (GET , LOGIN,  403,                403,                403,                200,                403,                403),
+    "endorsements:staff_act":               (POST, LOGIN,  403,                403,                403,                400,                403,                403),
+    "endorsements:agreement":               (GET , LOGIN,  403,                403,                403,                200,                403,                403),
     # The assessor (only what is assigned to them)
-    "endorsements:reviews":                 (LOGIN,   403,          403,   200,      403,       403),
-    "endorsements:review":                  (LOGIN,   403,          403,   200,      403,       403),
-    "endorsements:review_act":              (LOGIN,   403,          403,   405,      403,       403),
-    "endorsements:conflicts":               (LOGIN,   403,          403,   200,      403,       403),
+    "endorsements:reviews":                 (GET , LOGIN,  403,                403,                200,                403,                403,                403),
+    "endorsements:review":                  (GET , LOGIN,  403,                403,                200,                403,                403,                403),
+    "endorsements:review_act":              (POST, LOGIN,  403,                403,                400,                403,                403,                403),
+    "endorsements:conflicts":               (GET , LOGIN,  403,                403,                200,                403,                403,                403),
     # The JSON API: the signed-in practitioner's own applications
-    "api:application_list_api":             (401,     200,          200,   403,      403,       403),
-    "api:application_api":                  (401,     200,          404,   403,      403,       403),
+    "api:application_list_api":             (GET , 401,    200,                200,                403,                403,                403,                403),
+    "api:application_api":                  (GET , 401,    200,                404,                403,                403,                403,                403),
 }
 # fmt: on
+
+# The form a POST row sends (empty when not listed).
+DATA: dict[str, dict[str, object]] = {}
 
 TOKEN = "a-referee-token-for-the-permission-table"
 
@@ -97,16 +106,9 @@ def _kwargs(name: str, records: Records) -> dict[str, object]:
     }.get(name, {})
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.parametrize(("name", "role"), [(name, role) for name in TABLE for role in ROLES], ids=lambda value: value)
 def test_the_role_gets_the_answer_in_the_table(request, records, name, role):
-    user = request.getfixturevalue(PERSONA_FIXTURES[role]) if role in PERSONA_FIXTURES else None
-    response = client_for(user).get(reverse(name, kwargs=_kwargs(name, records)))
-    assert_answer(response, TABLE[name][ROLES.index(role)])
+    assert_row(request, TABLE[name], role, reverse(name, kwargs=_kwargs(name, records)), DATA.get(name))
 
 
 # Beyond the table ------------------------------------------------------------------

@@ -38,8 +38,3 @@ def siobhan(db):
     person.region, person.profession, person.employer = "london", "health-visitor", "Lea Valley Community Health"
     person.save()
     return person
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -13,31 +13,31 @@ from django.urls import reverse
 
 from conftest import client_for
 from nurture.campaigns.events.models import Event
-from nurture.core.tests.test_permissions import LOGIN, PERSONA_FIXTURES, ROLES, Answer, assert_answer
+from nurture.core.tests.test_permissions import GET, LOGIN, ROLES, Answer, Row, assert_answer, assert_row
 
-# None of the six personas is an event organiser: organiser pages are 403 to them
-# (LOGIN to visitors). The organiser is tested below, with a second organisation.
+# The "organiser" persona organises for another organisation than the event's: their
+# own pages answer, the event's are 404. Below, organisers of the event's organisation.
 # fmt: off
-TABLE: dict[str, tuple[Answer, Answer, Answer, Answer, Answer, Answer]] = {
-    #                                        visitor  practitioner        other               assessor            registrar           coordinator
+TABLE: dict[str, Row] = {
+    #                                       method visitor  practitioner        other               assessor            registrar           coordinator         organiser
     # The public calendar, its event pages, files and feeds
-    "events:list":                          (200,     200,                200,                200,                200,                200),
-    "events:month":                         (200,     200,                200,                200,                200,                200),
-    "events:detail":                        (200,     200,                200,                200,                200,                200),
-    "events:ics":                           (200,     200,                200,                200,                200,                200),
-    "events:feed":                          (200,     200,                200,                200,                200,                200),
+    "events:list":                          (GET , 200,    200,                200,                200,                200,                200,                200),
+    "events:month":                         (GET , 200,    200,                200,                200,                200,                200,                200),
+    "events:detail":                        (GET , 200,    200,                200,                200,                200,                200,                200),
+    "events:ics":                           (GET , 200,    200,                200,                200,                200,                200,                200),
+    "events:feed":                          (GET , 200,    200,                200,                200,                200,                200,                200),
     # Event organisers: their organisation's events (another organisation's are 404)
-    "events:mine":                          (LOGIN,   403,                403,                403,                403,                403),
-    "events:submit":                        (LOGIN,   403,                403,                403,                403,                403),
-    "events:edit":                          (LOGIN,   403,                403,                403,                403,                403),
-    "events:cancel":                        (LOGIN,   403,                403,                403,                403,                403),
-    "events:attendance":                    (LOGIN,   403,                403,                403,                403,                403),
+    "events:mine":                          (GET , LOGIN,  403,                403,                403,                403,                403,                200),
+    "events:submit":                        (GET , LOGIN,  403,                403,                403,                403,                403,                200),
+    "events:edit":                          (GET , LOGIN,  403,                403,                403,                403,                403,                404),
+    "events:cancel":                        (GET , LOGIN,  403,                403,                403,                403,                403,                404),
+    "events:attendance":                    (GET , LOGIN,  403,                403,                403,                403,                403,                404),
     # The coordinator (two-factor enforced by staff_required)
-    "events:staff_queue":                   (LOGIN,   403,                403,                403,                403,                200),
-    "events:staff_event":                   (LOGIN,   403,                403,                403,                403,                200),
-    "events:staff_attendance":              (LOGIN,   403,                403,                403,                403,                200),
+    "events:staff_queue":                   (GET , LOGIN,  403,                403,                403,                403,                200,                403),
+    "events:staff_event":                   (GET , LOGIN,  403,                403,                403,                403,                200,                403),
+    "events:staff_attendance":              (GET , LOGIN,  403,                403,                403,                403,                200,                403),
     # The public API
-    "api:events_list_api":                  (200,     200,                200,                200,                200,                200),
+    "api:events_list_api":                  (GET , 200,    200,                200,                200,                200,                200,                200),
 }
 # fmt: on
 
@@ -60,9 +60,7 @@ def _url(name: str, event: Event) -> str:
 
 @pytest.mark.parametrize(("name", "role"), [(name, role) for name in TABLE for role in ROLES], ids=lambda value: value)
 def test_the_role_gets_the_answer_in_the_table(request, approved, name, role):
-    expected = TABLE[name][ROLES.index(role)]
-    user = request.getfixturevalue(PERSONA_FIXTURES[role]) if role in PERSONA_FIXTURES else None
-    assert_answer(client_for(user).get(_url(name, approved)), expected)
+    assert_row(request, TABLE[name], role, _url(name, approved))
 
 
 # Beyond the table: the organisers ---------------------------------------------------------

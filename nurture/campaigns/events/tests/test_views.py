@@ -52,29 +52,31 @@ def test_the_list_paginates(submit, approve, settings):
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "page_answer", "api_answer"),
     [
-        {"start": "2031-13-45"},
-        {"end": "yesterday"},
-        {"start": "2031-05-10", "end": "2031-05-01"},
-        {"start": "9999-01-01"},
-        {"region": "<script>"},
-        {"audience": "babies"},
-        {"mode": "hybrid"},
-        {"q": "x" * 500},
-        {"q": "\x00%'\"; DROP TABLE"},
-        {"page": "-3"},
-        {"page": "99999999999999999999"},
-        {"campaign": "../../etc"},
-        {"start": "0001-01-01"},
+        # The pages (list, feed, month) refuse a filter they cannot read (400); the API
+        # refuses a value of the wrong type (422) and reads what it can
+        ({"start": "2031-13-45"}, 400, 422),
+        ({"end": "yesterday"}, 400, 422),
+        ({"start": "2031-05-10", "end": "2031-05-01"}, 400, 200),
+        ({"start": "9999-01-01"}, 400, 200),
+        ({"region": "<script>"}, 400, 422),
+        ({"audience": "babies"}, 400, 422),
+        ({"mode": "hybrid"}, 400, 422),
+        ({"q": "x" * 500}, 400, 422),
+        ({"q": "\x00%'\"; DROP TABLE"}, 400, 400),  # a NUL: refused first (core.middleware)
+        ({"page": "-3"}, 200, 422),
+        ({"page": "99999999999999999999"}, 200, 422),
+        ({"campaign": "../../etc"}, 400, 422),
+        ({"start": "0001-01-01"}, 400, 200),
     ],
 )
-def test_odd_filters_never_cause_a_500(approved, query):
+def test_odd_filters_never_cause_a_500(approved, query, page_answer, api_answer):
     client = client_for(None)
     for name in ("events:list", "events:feed"):
-        assert client.get(reverse(name), query).status_code in (200, 400), name
-    assert client.get(reverse("events:month", args=[2031, 5]), query).status_code in (200, 400)
-    assert client.get("/api/v1/events", query).status_code in (200, 400, 422)  # 400: a NUL (core.middleware)
+        assert client.get(reverse(name), query).status_code == page_answer, name
+    assert client.get(reverse("events:month", args=[2031, 5]), query).status_code == page_answer
+    assert client.get("/api/v1/events", query).status_code == api_answer
 
 
 def test_filter_errors_are_shown_next_to_the_field_and_the_typed_value_kept(db):

@@ -24,6 +24,7 @@ PostgreSQL.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import random
@@ -41,6 +42,10 @@ PG_URL = os.environ.get("NURTURE_BENCH_POSTGRES_URL", "postgres://nurture:nurtur
 WORKERS = int(os.environ.get("NURTURE_BENCH_WORKERS", "4"))
 
 
+# A Fernet key (32 bytes, URL-safe base64) for the benchmark's throwaway databases only.
+BENCH_MFA_KEY = base64.urlsafe_b64encode(b"bench-only-mfa-key-never-real!!!").decode()
+
+
 def run(*command: str, env: dict[str, str] | None = None) -> None:
     subprocess.run(list(command), cwd=ROOT, env={**os.environ, **(env or {})}, check=True)
 
@@ -50,6 +55,8 @@ def manage_env(database_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50,
+        # Production settings refuse to start without the key for staff second factors.
+        "NURTURE_MFA_KEYS": BENCH_MFA_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_STATIC_ROOT": str(DATA / "static"),

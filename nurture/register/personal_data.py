@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from nurture.core.personal_data import DataSubject, Erased, ExportSection, rows
 from nurture.register.models import RegisterEntry, Renewal, Subscription
+from nurture.register.selectors import PUBLIC_COLUMNS
 from nurture.register.services import register_entries_unlink
 
 # Confirming an alert, and each alert, carry links that confirm or cancel the subscription.
@@ -22,25 +23,8 @@ EMAILS_WITH_SECRETS = frozenset({"register/email/subscription_confirm", "registe
 
 def personal_data_of(subject: DataSubject) -> list[ExportSection]:
     entries = list(RegisterEntry.objects.filter(practitioner=subject.user).order_by("number"))
-    entry_rows = rows(
-        entries,
-        "number",
-        "full_name",
-        "level_code",
-        "level_name",
-        "status",
-        "first_endorsed_on",
-        "period_started_on",
-        "renewal_due_on",
-        "status_changed_at",
-        "status_reason",
-        "show_profession",
-        "show_region",
-        "show_employer",
-        "profession",
-        "region",
-        "employer",
-    )
+    # What the public sees, and the reason for the status, which is the person's own.
+    entry_rows = rows(entries, *PUBLIC_COLUMNS, "status_reason")
     renewals = list(Renewal.objects.filter(entry__in=entries).select_related("entry").order_by("submitted_at"))
     renewal_rows = rows(
         renewals,

@@ -3,6 +3,8 @@
 - `practitioner_required`: a signed-in practitioner (others get 403).
 - `staff_required(*roles)`: a signed-in person with one of the staff roles who has
   turned on two-factor authentication; without it they are sent to set it up.
+- `signed_in_required`: anyone signed in, for a page whose records say who may see
+  them; a person with a staff role needs two-factor authentication here too.
 - `get_owned_or_404`: a record that belongs to the person asking, else 404, so
   nobody learns whether another person's record exists.
 """
@@ -22,7 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 
-from nurture.core.roles import Role
+from nurture.core.roles import STAFF_ROLES, Role
 
 View = Callable[..., HttpResponseBase]
 M = TypeVar("M", bound=models.Model)
@@ -30,6 +32,14 @@ M = TypeVar("M", bound=models.Model)
 
 def _login(request: HttpRequest) -> HttpResponse:
     return redirect_to_login(request.get_full_path())
+
+
+def _second_factor_setup(request: HttpRequest) -> HttpResponse:
+    messages.warning(
+        request,
+        "Staff pages need two-factor authentication. Set up an authenticator app to continue.",
+    )
+    return redirect("mfa_activate_totp")
 
 
 def practitioner_required(view: View) -> View:
@@ -53,16 +63,24 @@ def staff_required(*roles: Role) -> Callable[[View], View]:
             if request.user.role not in roles:
                 raise PermissionDenied("This page is for association staff.")
             if not is_mfa_enabled(request.user):
-                messages.warning(
-                    request,
-                    "Staff pages need two-factor authentication. Set up an authenticator app to continue.",
-                )
-                return redirect("mfa_activate_totp")
+                return _second_factor_setup(request)
             return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def signed_in_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return _login(request)
+        if request.user.role in STAFF_ROLES and not is_mfa_enabled(request.user):
+            return _second_factor_setup(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def get_owned_or_404(model: type[M], request: HttpRequest, **lookup: Any) -> M:

@@ -1,5 +1,10 @@
+"""The forms of each step. Each form hands its cleaned values over through a typed
+method (`text()`, `person()`, `referee()`, `review()` ...), which the step's action
+passes to the service, so no caller picks `cleaned_data` keys."""
+
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -11,6 +16,42 @@ from nurture.endorsements.models import ReferenceRequest, Review, Score
 from nurture.framework.models import Competency
 
 LONG = 5000
+
+
+@dataclass(frozen=True)
+class Referee:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision: str
+    reason: str
+    required_actions: str
+
+
+@dataclass(frozen=True)
+class Moderation:
+    recommendation: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AppealDecision:
+    overturn: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class RubricReview:
+    scores: dict[int, tuple[str, str]]
+    recommendation: str
+    summary: str
+
+
+class Confirmation(forms.Form):
+    """A step with nothing to fill in: the button is the whole form."""
 
 
 def _text(label: str, *, rows: int = 4, required: bool = True, help_text: str = "") -> forms.CharField:
@@ -35,6 +76,12 @@ class RefereeForm(PlainTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["referee_role"].choices = [(r, r.capitalize()) for r in roles]  # type: ignore[attr-defined]
 
+    def referee(self) -> Referee:
+        return Referee(self.cleaned_data["referee_name"], self.cleaned_data["referee_email"])
+
+    def role(self) -> str:
+        return str(self.cleaned_data["referee_role"])
+
 
 class ResendForm(PlainTextMixin, forms.Form):
     referee_name = forms.CharField(label="Referee's full name", max_length=150)
@@ -43,17 +90,29 @@ class ResendForm(PlainTextMixin, forms.Form):
         help_text="If their work address blocks our email, try another address they read, or ask someone else.",
     )
 
+    def referee(self) -> Referee:
+        return Referee(self.cleaned_data["referee_name"], self.cleaned_data["referee_email"])
+
 
 class AnswerForm(PlainTextMixin, forms.Form):
     answer = _text("Your answer to the assessor's question", rows=6)
+
+    def text(self) -> str:
+        return str(self.cleaned_data["answer"])
 
 
 class AppealForm(PlainTextMixin, forms.Form):
     grounds = _text("Your grounds for appeal", rows=6, help_text="Say which part of the decision you dispute, and why.")
 
+    def text(self) -> str:
+        return str(self.cleaned_data["grounds"])
+
 
 class WithdrawForm(PlainTextMixin, forms.Form):
     reason = _text("Why are you withdrawing? (optional)", rows=2, required=False)
+
+    def text(self) -> str:
+        return str(self.cleaned_data["reason"])
 
 
 class AssessorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -76,6 +135,10 @@ class AssignForm(PlainTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assessor"].queryset = _assessors()  # type: ignore[attr-defined]
 
+    def person(self) -> User:
+        assessor: User = self.cleaned_data["assessor"]
+        return assessor
+
 
 class ModeratorForm(PlainTextMixin, forms.Form):
     moderator = AssessorChoiceField(queryset=User.objects.none(), label="Third assessor as moderator")
@@ -83,6 +146,10 @@ class ModeratorForm(PlainTextMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["moderator"].queryset = _assessors()  # type: ignore[attr-defined]
+
+    def person(self) -> User:
+        moderator: User = self.cleaned_data["moderator"]
+        return moderator
 
 
 class DecisionForm(PlainTextMixin, forms.Form):
@@ -100,12 +167,19 @@ class DecisionForm(PlainTextMixin, forms.Form):
             self.add_error("required_actions", "List the required actions for a deferral.")
         return data
 
+    def decision_made(self) -> Decision:
+        data = self.cleaned_data
+        return Decision(data["decision"], data["reason"], data["required_actions"])
+
 
 class ModerationForm(PlainTextMixin, forms.Form):
     recommendation = forms.ChoiceField(
         label="Moderated recommendation", choices=Review.Recommendation.choices, widget=forms.RadioSelect
     )
     reason = _text("Reasons, weighing both reviews")
+
+    def moderation(self) -> Moderation:
+        return Moderation(self.cleaned_data["recommendation"], self.cleaned_data["reason"])
 
 
 class AppealDecisionForm(PlainTextMixin, forms.Form):
@@ -116,12 +190,18 @@ class AppealDecisionForm(PlainTextMixin, forms.Form):
     )
     reason = _text("Reasons")
 
+    def appeal_decision(self) -> AppealDecision:
+        return AppealDecision(self.cleaned_data["outcome"] == "overturn", self.cleaned_data["reason"])
+
 
 class InfoRequestForm(PlainTextMixin, forms.Form):
     question = _text(
         "Your question for the practitioner",
         help_text="The application goes back to them; the review continues when they answer.",
     )
+
+    def text(self) -> str:
+        return str(self.cleaned_data["question"])
 
 
 class ConflictForm(PlainTextMixin, forms.Form):
@@ -174,6 +254,9 @@ class RubricForm(PlainTextMixin, forms.Form):
     def scores(self) -> dict[int, tuple[str, str]]:
         data = self.cleaned_data
         return {c.pk: (data[f"score_{c.pk}"], data.get(f"comment_{c.pk}", "")) for c in self.competencies}
+
+    def review(self) -> RubricReview:
+        return RubricReview(self.scores(), self.cleaned_data["recommendation"], self.cleaned_data["summary"])
 
 
 class ReferenceForm(PlainTextMixin, forms.Form):

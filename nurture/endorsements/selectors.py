@@ -17,6 +17,7 @@ from nurture.core.outbox import Delivery, deliveries_about
 from nurture.endorsements import workflow
 from nurture.endorsements.agreement import Agreement, cohens_kappa
 from nurture.endorsements.models import Application, Assignment, ConflictDeclaration, ReferenceRequest, Review
+from nurture.framework.models import Competency
 from nurture.portfolios.selectors import portfolio_records, readiness_of
 
 
@@ -219,3 +220,8 @@ def agreement_report() -> tuple[list[PairAgreement], Agreement]:
     ]
     overall = cohens_kappa(value for values in pairs.values() for value in values)
     return rows, overall
+
+
+def rubric_competencies(application: Application) -> list[Competency]:
+    """The competencies of the application's level, in the framework's order (rubric and reference form)."""
+    return list(application.level.competencies.select_related("domain").order_by("domain__position", "position"))

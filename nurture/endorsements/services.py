@@ -363,7 +363,8 @@ def _reference_send(reference: ReferenceRequest) -> None:
         raise WorkflowError(str(refused)) from None
 
 
-def _owned_open(application: Application, actor: User) -> None:
+def referees_check(*, application: Application, actor: User) -> None:
+    """Referees are named or asked again by the practitioner while the application is open."""
     if part_of(application, actor) != workflow.PRACTITIONER:
         raise WorkflowError("Only the practitioner who applied can name referees.")
     if application.state not in workflow.OPEN or application.state == State.APPEAL:
@@ -374,7 +375,7 @@ def referee_add(*, application: Application, actor: User, name: str, email: str,
     """Name a referee; once the application is submitted, their link goes straight away."""
     with transaction.atomic():
         application = _locked(application)
-        _owned_open(application, actor)
+        referees_check(application=application, actor=actor)
         if role not in application.level.reference_roles:
             raise WorkflowError("Choose one of the roles this level asks referees to have.")
         # The same referee named twice (a double click; the application's lock makes
@@ -399,7 +400,7 @@ def reference_resend(*, reference: ReferenceRequest, actor: User, name: str, ema
     """Ask again, at another address or another referee: the earlier link stops working."""
     with transaction.atomic():
         application = _locked(reference.application)
-        _owned_open(application, actor)
+        referees_check(application=application, actor=actor)
         old = ReferenceRequest.objects.select_for_update().get(pk=reference.pk, application=application)
         if old.replaced_at is not None or old.counts:
             raise WorkflowError("This reference has already arrived or been replaced; there is nothing to re-send.")
@@ -500,13 +501,25 @@ def _registrar(actor: User) -> None:
         raise WorkflowError("Only the registrar can do this. Nothing was changed.")
 
 
+def assessor_assign_check(*, application: Application, actor: User) -> None:
+    """The registrar assigns assessors from submission until the review is done."""
+    _registrar(actor)
+    if application.state not in (State.SUBMITTED, State.RESUBMITTED, State.UNDER_REVIEW):
+        raise WorkflowError("Assessors are assigned once the application is submitted and before it is reviewed.")
+
+
+def moderator_assign_check(*, application: Application, actor: User) -> None:
+    """The registrar picks a moderator once both reviews are in."""
+    _registrar(actor)
+    if application.state != State.REVIEWED:
+        raise WorkflowError("A moderator is picked once both reviews are in.")
+
+
 def assessor_assign(*, application: Application, actor: User, assessor: User) -> Assignment:
     """The registrar assigns one of the two assessors; a conflict of interest refuses it."""
     with transaction.atomic():
         application = _locked(application)
-        _registrar(actor)
-        if application.state not in (State.SUBMITTED, State.RESUBMITTED, State.UNDER_REVIEW):
-            raise WorkflowError("Assessors are assigned once the application is submitted and before it is reviewed.")
+        assessor_assign_check(application=application, actor=actor)
         if getattr(assessor, "role", None) != Role.ASSESSOR:
             raise WorkflowError(f"{assessor} is not an assessor.")
         assigned = application.assignments.filter(kind=Assignment.Kind.ASSESSOR)
@@ -570,6 +583,13 @@ def info_request(*, application: Application, actor: User, question: str) -> App
     return application
 
 
+def review_check(*, application: Application, assessor: User) -> None:
+    """An assessor assigned to the application reviews it once a round, while it is under review."""
+    _check(application, Action.COMPLETE_REVIEW, assessor)
+    if Review.objects.filter(application=application, assessor=assessor, round=application.round).exists():
+        raise WorkflowError("You have already submitted your review of this application.")
+
+
 def review_submit(
     *,
     application: Application,
@@ -583,9 +603,7 @@ def review_submit(
     When the second review of the round is in, the application is 'reviewed'."""
     with transaction.atomic():
         application = _locked(application)
-        _check(application, Action.COMPLETE_REVIEW, assessor)
-        if Review.objects.filter(application=application, assessor=assessor, round=application.round).exists():
-            raise WorkflowError("You have already submitted your review of this application.")
+        review_check(application=application, assessor=assessor)
         if recommendation not in workflow.RECOMMENDATIONS:
             raise WorkflowError("Choose an overall recommendation.")
         competencies = list(application.level.competencies.all())
@@ -630,9 +648,7 @@ def moderator_assign(*, application: Application, actor: User, moderator: User) 
     """The registrar picks a third assessor, with no conflict, to settle a disagreement."""
     with transaction.atomic():
         application = _locked(application)
-        _registrar(actor)
-        if application.state != State.REVIEWED:
-            raise WorkflowError("A moderator is picked once both reviews are in.")
+        moderator_assign_check(application=application, actor=actor)
         if getattr(moderator, "role", None) != Role.ASSESSOR:
             raise WorkflowError(f"{moderator} is not an assessor.")
         already = application.assignments.filter(assessor=moderator, kind=Assignment.Kind.MODERATOR).first()

@@ -1,34 +1,33 @@
 """Pages for applying, referees, assessment and decisions.
 
-Each step is a POST to a small view that validates a form and calls one service;
-a refused step shows its message and keeps what was typed. Another person's
-application is a 404, and an assessor sees only what is assigned to them.
+Each step is a POST to a small view that takes the step's action from the page's
+table in `actions.py`, validates its form and executes it (which checks, then calls
+one service); a refused step shows its message and keeps what was typed. Pages ask
+the same actions which steps to offer (`allowed`). Another person's application is
+a 404, and an assessor sees only what is assigned to them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
-from allauth.mfa.utils import is_mfa_enabled
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nurture.accounts.http import AuthenticatedHttpRequest
-from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.core.audit import audit_trail
-from nurture.core.permissions import practitioner_required, staff_required
+from nurture.core.permissions import practitioner_required, signed_in_required, staff_required
 from nurture.core.uploads import private_file_response
+from nurture.endorsements import actions, services, workflow
 from nurture.endorsements import forms as f
-from nurture.endorsements import services, workflow
+from nurture.endorsements.actions import Step
 from nurture.endorsements.models import Application, Assignment, ReferenceRequest
 from nurture.endorsements.selectors import (
     agreement_report,
@@ -39,20 +38,26 @@ from nurture.endorsements.selectors import (
     reference_rows,
     references_missing,
     reviews_visible_to,
+    rubric_competencies,
     staff_queue,
     submission_problems,
 )
 from nurture.endorsements.workflow import State, WorkflowError
 from nurture.framework.selectors import framework_current, framework_levels, level_for
 
-Run = Callable[[Application, Any, dict[str, Any]], Any]
 
+class Page(Protocol):
+    """A page with steps on it, drawn again with the step's bound form or submission's problems."""
 
-@dataclass(frozen=True)
-class Step:
-    form: type[forms.Form] | None
-    run: Run
-    done: str
+    def __call__(
+        self,
+        request: AuthenticatedHttpRequest,
+        application: Application,
+        *,
+        bound: dict[str, forms.Form] | None = None,
+        problems: list[str] | None = None,
+        status: int = 200,
+    ) -> HttpResponse: ...
 
 
 EVENTS = {
@@ -87,40 +92,35 @@ def _timeline(application: Application) -> list[dict[str, Any]]:
     ]
 
 
-def _competencies(application: Application) -> list[Any]:
-    return list(application.level.competencies.select_related("domain").order_by("domain__position", "position"))
+def _page_forms(
+    application: Application, steps: Mapping[str, Step], bound: dict[str, forms.Form] | None
+) -> dict[str, forms.Form]:
+    """Each step's form for the page: the one just sent back with its errors, or a blank one."""
+    bound = bound or {}
+    return {name: bound.get(name) or step.form(application) for name, step in steps.items()}
 
 
-def _bound(form_class: type[forms.Form], application: Application, data: Any = None, *, prefix: str) -> forms.Form:
-    """A step's form, prefixed with the step's name so several fit on one page."""
-    if form_class is f.RefereeForm:
-        return f.RefereeForm(data, roles=list(application.level.reference_roles), prefix=prefix)
-    if form_class is f.RubricForm:
-        return f.RubricForm(data, competencies=_competencies(application), prefix=prefix)
-    return form_class(data, prefix=prefix)
-
-
-def _perform(
-    request: HttpRequest,
+def _act(
+    request: AuthenticatedHttpRequest,
     application: Application,
-    steps: dict[str, Step],
+    steps: Mapping[str, Step],
     name: str,
-    page: Callable[..., HttpResponse],
+    page: Page,
     after: str,
 ) -> HttpResponse:
-    """Validate the step's form, run its service, and go back to the page (or show what is wrong)."""
-    if name not in steps:
+    """Validate the step's form, execute its action, and go back to the page (or show what is wrong)."""
+    step = steps.get(name)
+    if step is None:
         raise Http404("No such step.")
-    step = steps[name]
-    form = _bound(step.form, application, request.POST, prefix=name) if step.form else None
-    if form is not None and not form.is_valid():
+    form = step.form(application, request.POST)
+    if not form.is_valid():
         return page(request, application, bound={name: form}, status=400)
     try:
-        step.run(application, request.user, form.cleaned_data if form else {})
+        step.execute(actor=request.user, application=application, form=form)
     except services.SubmissionRefused as error:
         return page(request, application, problems=error.problems, status=400)
     except WorkflowError as error:
-        if form is None:
+        if not form.fields:  # only a button: say why on the page it came from
             messages.error(request, str(error))
             return redirect(after, pk=application.pk)
         form.add_error(None, str(error))
@@ -169,30 +169,21 @@ def _practitioner_page(
     problems: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    bound = bound or {}
-    state = application.state
-    page_forms = {
-        name: bound.get(name) or _bound(form_class, application, prefix=name)
-        for name, form_class in (
-            ("referee", f.RefereeForm),
-            ("answer", f.AnswerForm),
-            ("appeal", f.AppealForm),
-            ("withdraw", f.WithdrawForm),
-        )
-    }
-    if problems is None and state == State.DRAFT:
+    steps = actions.PRACTITIONER_STEPS
+    allowed = actions.allowed(request.user, application, {**steps, "resend": actions.RESEND_REFERENCE})
+    if problems is None and allowed["submit"]:
         problems = submission_problems(application, today=date.today())
+    submitted = application.state != State.DRAFT
     context = {
         "application": application,
         "status": application_status(application),
-        "forms": page_forms,
+        "forms": _page_forms(application, steps, bound),
+        "allowed": allowed,
         "problems": problems or [],
         "references": current_references(application),
         "reference_rows": reference_rows(application),
         "earlier_references": application.references.filter(replaced_at__isnull=False),
-        "references_missing": references_missing(application) if state != State.DRAFT else [],
-        "can_name_referees": state in workflow.OPEN and state != State.APPEAL,
-        "actions": workflow.actions_from(state, workflow.PRACTITIONER),
+        "references_missing": references_missing(application) if submitted else [],
         "files": application.files.filter(round=application.round),
         "timeline": _timeline(application),
     }
@@ -204,49 +195,11 @@ def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     return _practitioner_page(request, _own(request, pk))
 
 
-PRACTITIONER_STEPS: dict[str, Step] = {
-    "submit": Step(
-        None,
-        lambda a, who, d: services.application_submit(application=a, actor=who, today=date.today()),
-        "Submitted. We have emailed your referees and sent you a receipt.",
-    ),
-    "withdraw": Step(
-        f.WithdrawForm,
-        lambda a, who, d: services.application_withdraw(application=a, actor=who, reason=d["reason"]),
-        "Your application is withdrawn.",
-    ),
-    "referee": Step(
-        f.RefereeForm,
-        lambda a, who, d: services.referee_add(
-            application=a, actor=who, name=d["referee_name"], email=d["referee_email"], role=d["referee_role"]
-        ),
-        "Referee added.",
-    ),
-    "answer": Step(
-        f.AnswerForm,
-        lambda a, who, d: services.application_resubmit(
-            application=a, actor=who, answer=d["answer"], today=date.today()
-        ),
-        "Thank you. Your answer is with the association and the review will continue.",
-    ),
-    "resubmit": Step(
-        None,
-        lambda a, who, d: services.application_resubmit(application=a, actor=who, today=date.today()),
-        "Resubmitted with your completed actions.",
-    ),
-    "appeal": Step(
-        f.AppealForm,
-        lambda a, who, d: services.appeal_lodge(application=a, actor=who, grounds=d["grounds"]),
-        "Your appeal is lodged.",
-    ),
-}
-
-
 @practitioner_required
 @require_POST
 def application_act(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
     application = _own(request, pk)
-    return _perform(request, application, PRACTITIONER_STEPS, step, _practitioner_page, "endorsements:application")
+    return _act(request, application, actions.PRACTITIONER_STEPS, step, _practitioner_page, "endorsements:application")
 
 
 @practitioner_required
@@ -258,12 +211,7 @@ def reference_resend_view(request: AuthenticatedHttpRequest, pk: int, reference_
     form = f.ResendForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            new = services.reference_resend(
-                reference=reference,
-                actor=request.user,
-                name=form.cleaned_data["referee_name"],
-                email=form.cleaned_data["referee_email"],
-            )
+            new = actions.RESEND_REFERENCE.execute(actor=request.user, reference=reference, form=form)
         except WorkflowError as error:
             form.add_error(None, str(error))
         else:
@@ -280,23 +228,11 @@ def reference_resend_view(request: AuthenticatedHttpRequest, pk: int, reference_
     )
 
 
-def _may_read(user: User, application: Application) -> bool:
-    if application.practitioner_id == user.pk:
-        return True
-    role = getattr(user, "role", None)
-    if role == Role.REGISTRAR:
-        return True
-    return role == Role.ASSESSOR and application.assignments.filter(assessor=user).exists()
-
-
-def snapshot_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponseBase:
+@signed_in_required
+def snapshot_file(request: AuthenticatedHttpRequest, pk: int, file_pk: int) -> HttpResponseBase:
     """A file copied at submission: for the practitioner, its assessors and the registrar."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if getattr(request.user, "has_staff_role", False) and not is_mfa_enabled(request.user):
-        return redirect("mfa_activate_totp")
     application = get_object_or_404(Application, pk=pk)
-    if not _may_read(request.user, application):
+    if not actions.READ_FILES.may(request.user, application):
         raise Http404("No such application.")
     copy = get_object_or_404(application.files, pk=file_pk)
     return private_file_response(copy.file, filename=copy.name, content_type=copy.content_type)
@@ -313,7 +249,7 @@ def reference_form(request: HttpRequest, token: str) -> HttpResponse:
         context = {"state": state, "done": False}
         return render(request, "endorsements/reference_form.html", context, status=410 if state.reference else 404)
     reference = state.reference
-    form = f.ReferenceForm(request.POST or None, competencies=_competencies(reference.application))
+    form = f.ReferenceForm(request.POST or None, competencies=rubric_competencies(reference.application))
     if request.method == "POST" and form.is_valid():
         state = services.reference_answer(token=token, ratings=form.ratings(), comment=form.cleaned_data["comment"])
         return render(request, "endorsements/reference_form.html", {"state": state, "done": True})
@@ -344,22 +280,13 @@ def _staff_page(
     problems: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    bound = bound or {}
-    page_forms = {
-        name: bound.get(name) or _bound(form_class, application, prefix=name)
-        for name, form_class in (
-            ("assign", f.AssignForm),
-            ("moderator", f.ModeratorForm),
-            ("moderate", f.ModerationForm),
-            ("decide", f.DecisionForm),
-            ("appeal_decide", f.AppealDecisionForm),
-        )
-    }
+    steps = actions.REGISTRAR_STEPS
     reviews = application.reviews.filter(round=application.round).select_related("assessor")
     context = {
         "application": application,
         "status": application_status(application),
-        "forms": page_forms,
+        "forms": _page_forms(application, steps, bound),
+        "allowed": actions.allowed(request.user, application, steps),
         "assignments": application.assignments.select_related("assessor"),
         "free_assessors": assessors_without_conflict(application),
         "references": current_references(application),
@@ -384,48 +311,11 @@ def staff_application(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return _staff_page(request, _staff_application(pk))
 
 
-STAFF_STEPS: dict[str, Step] = {
-    "assign": Step(
-        f.AssignForm,
-        lambda a, who, d: services.assessor_assign(application=a, actor=who, assessor=d["assessor"]),
-        "Assessor assigned and emailed.",
-    ),
-    "start_review": Step(
-        None, lambda a, who, d: services.review_start(application=a, actor=who), "The review has started."
-    ),
-    "moderator": Step(
-        f.ModeratorForm,
-        lambda a, who, d: services.moderator_assign(application=a, actor=who, moderator=d["moderator"]),
-        "Moderator assigned and emailed.",
-    ),
-    "moderate": Step(
-        f.ModerationForm,
-        lambda a, who, d: services.application_moderate(
-            application=a, actor=who, recommendation=d["recommendation"], reason=d["reason"]
-        ),
-        "Moderation recorded.",
-    ),
-    "decide": Step(
-        f.DecisionForm,
-        lambda a, who, d: services.application_decide(
-            application=a, actor=who, decision=d["decision"], reason=d["reason"], required_actions=d["required_actions"]
-        ),
-        "Decision recorded and the practitioner emailed.",
-    ),
-    "appeal_decide": Step(
-        f.AppealDecisionForm,
-        lambda a, who, d: services.appeal_decide(
-            application=a, actor=who, overturn=d["outcome"] == "overturn", reason=d["reason"]
-        ),
-        "Appeal decided and the practitioner emailed.",
-    ),
-}
-
-
 @staff_required(Role.REGISTRAR)
 @require_POST
 def staff_act(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
-    return _perform(request, _staff_application(pk), STAFF_STEPS, step, _staff_page, "endorsements:staff_application")
+    application = _staff_application(pk)
+    return _act(request, application, actions.REGISTRAR_STEPS, step, _staff_page, "endorsements:staff_application")
 
 
 @staff_required(Role.REGISTRAR)
@@ -442,7 +332,10 @@ def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     applications = assigned_applications(request.user)
     mine = {a.application_id: a.kind for a in Assignment.objects.filter(assessor=request.user)}
     reviewed = set(request.user.reviews.values_list("application_id", "round"))
-    rows = [(a, mine.get(a.pk, ""), (a.pk, a.round) in reviewed) for a in applications]
+    rows = []
+    for a in applications:
+        kind, done = mine.get(a.pk, ""), (a.pk, a.round) in reviewed
+        rows.append((a, kind, done, actions.SubmitReview.awaits(state=a.state, kind=kind, reviewed=done)))
     return render(request, "endorsements/review_list.html", {"rows": rows})
 
 
@@ -463,26 +356,14 @@ def _review_page(
     problems: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    bound = bound or {}
-    assignment = application.assignments.get(assessor=request.user)
-    own = application.reviews.filter(assessor=request.user, round=application.round).first()
+    steps = actions.ASSESSOR_STEPS
     context = {
         "application": application,
-        "assignment": assignment,
-        "own_review": own,
+        "assignment": application.assignments.get(assessor=request.user),
+        "own_review": application.reviews.filter(assessor=request.user, round=application.round).first(),
         "reviews": reviews_visible_to(application, request.user),
-        "forms": {
-            name: bound.get(name) or _bound(form_class, application, prefix=name)
-            for name, form_class in (
-                ("rubric", f.RubricForm),
-                ("question", f.InfoRequestForm),
-                ("moderate", f.ModerationForm),
-            )
-        },
-        "can_review": assignment.kind == Assignment.Kind.ASSESSOR
-        and own is None
-        and application.state == State.UNDER_REVIEW,
-        "can_moderate": assignment.kind == Assignment.Kind.MODERATOR and application.state == State.REVIEWED,
+        "forms": _page_forms(application, steps, bound),
+        "allowed": actions.allowed(request.user, application, steps),
         "references": [r for r in current_references(application) if r.counts],
         "files": application.files.filter(round=application.round),
         "snapshot": application.snapshot,
@@ -496,38 +377,11 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _review_page(request, application)
 
 
-REVIEW_STEPS: dict[str, Step] = {
-    "rubric": Step(
-        f.RubricForm,
-        lambda a, who, d: services.review_submit(
-            application=a,
-            assessor=who,
-            scores={int(k[6:]): (v, d.get(f"comment_{k[6:]}", "")) for k, v in d.items() if k.startswith("score_")},
-            recommendation=d["recommendation"],
-            summary=d["summary"],
-        ),
-        "Your review is submitted. You can now see the other assessor's, once it is in.",
-    ),
-    "question": Step(
-        f.InfoRequestForm,
-        lambda a, who, d: services.info_request(application=a, actor=who, question=d["question"]),
-        "Your question has gone to the practitioner.",
-    ),
-    "moderate": Step(
-        f.ModerationForm,
-        lambda a, who, d: services.application_moderate(
-            application=a, actor=who, recommendation=d["recommendation"], reason=d["reason"]
-        ),
-        "Moderation recorded. The registrar records the decision.",
-    ),
-}
-
-
 @staff_required(Role.ASSESSOR)
 @require_POST
 def review_act(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
     application, _ = _assigned(request, pk)
-    return _perform(request, application, REVIEW_STEPS, step, _review_page, "endorsements:review")
+    return _act(request, application, actions.ASSESSOR_STEPS, step, _review_page, "endorsements:review")
 
 
 @staff_required(Role.ASSESSOR)

@@ -1,0 +1,384 @@
+"""Each step a person takes on an application, as an action: may they, and do it.
+
+An action's `check(actor, application)` raises `WorkflowError`, saying why, unless
+the person may take the step now; `may()` is the same answer as a yes or no, for a
+page to show the step's button only to those it would work for. `execute(...)`
+checks, then calls the step's service, which checks again on the locked row, moves
+the state with `UPDATE … WHERE state = <from>` and writes the audit entry.
+
+The checks ask `workflow.TRANSITIONS` (which state, which part) through
+`workflow.transition_for`, with the part the person plays from `services.part_of`;
+the steps that change no state (naming referees, assigning assessors, picking a
+moderator) ask the service's own check. So "may this person do this now" has one
+answer, whichever of the page, the view or the service asks.
+
+The three pages each take their steps from a table here (`PRACTITIONER_STEPS`,
+`REGISTRAR_STEPS`, `ASSESSOR_STEPS`), keyed by the step's name in the URL.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import ClassVar, Generic, TypeVar
+
+from django import forms
+from django.http import QueryDict
+
+from nurture.accounts.models import User
+from nurture.endorsements import forms as f
+from nurture.endorsements import services, workflow
+from nurture.endorsements.models import Application, Assignment, ReferenceRequest
+from nurture.endorsements.selectors import rubric_competencies
+from nurture.endorsements.workflow import Action, State, WorkflowError
+
+F = TypeVar("F", bound=forms.Form)
+
+
+def _transition_check(actor: User, application: Application, action: Action) -> None:
+    workflow.transition_for(application.state, action, services.part_of(application, actor, action))
+
+
+def _any_transition_check(actor: User, application: Application, actions: Iterable[Action]) -> None:
+    """One of several transitions (a decision that may go three ways) is open to `actor`."""
+    refusals = []
+    for action in actions:
+        try:
+            _transition_check(actor, application, action)
+        except WorkflowError as error:
+            refusals.append(error)
+        else:
+            return
+    raise refusals[0]
+
+
+class Rule(ABC):
+    """Who may do something to an application, now."""
+
+    @abstractmethod
+    def check(self, actor: User, application: Application) -> None:
+        """Raise WorkflowError, saying why, unless `actor` may do it now."""
+
+    def may(self, actor: User, application: Application) -> bool:
+        try:
+            self.check(actor, application)
+        except WorkflowError:
+            return False
+        return True
+
+
+class Step(Rule):
+    """A step taken from a page: a form (perhaps only a button), then a sentence saying it is done."""
+
+    name: ClassVar[str]
+    done: ClassVar[str]
+
+    @abstractmethod
+    def form(self, application: Application, data: QueryDict | None = None) -> forms.Form:
+        """The step's form, prefixed with its name so that several fit on one page."""
+
+    @abstractmethod
+    def execute(self, *, actor: User, application: Application, form: forms.Form) -> object:
+        """Check, then take the step with the values of `form` (valid, and made by `form()`)."""
+
+
+class FormStep(Step, Generic[F]):
+    form_class: type[F]
+
+    def form(self, application: Application, data: QueryDict | None = None) -> F:
+        return self.form_class(data, prefix=self.name)
+
+    def execute(self, *, actor: User, application: Application, form: forms.Form) -> object:
+        if not isinstance(form, self.form_class):
+            raise TypeError(f"The {self.name} step takes a {self.form_class.__name__}.")
+        self.check(actor, application)
+        return self.perform(actor=actor, application=application, form=form)
+
+    @abstractmethod
+    def perform(self, *, actor: User, application: Application, form: F) -> object:
+        """Call the service with the form's values (after `check`)."""
+
+
+# The practitioner ---------------------------------------------------------------------
+
+
+class Submit(FormStep[f.Confirmation]):
+    name = "submit"
+    done = "Submitted. We have emailed your referees and sent you a receipt."
+    form_class = f.Confirmation
+
+    def check(self, actor: User, application: Application) -> None:
+        _transition_check(actor, application, Action.SUBMIT)
+
+    def perform(self, *, actor: User, application: Application, form: f.Confirmation) -> Application:
+        return services.application_submit(application=application, actor=actor, today=date.today())
+
+
+class Withdraw(FormStep[f.WithdrawForm]):
+    name = "withdraw"
+    done = "Your application is withdrawn."
+    form_class = f.WithdrawForm
+
+    def check(self, actor: User, application: Application) -> None:
+        _transition_check(actor, application, Action.WITHDRAW)
+
+    def perform(self, *, actor: User, application: Application, form: f.WithdrawForm) -> Application:
+        return services.application_withdraw(application=application, actor=actor, reason=form.text())
+
+
+class NameReferee(FormStep[f.RefereeForm]):
+    name = "referee"
+    done = "Referee added."
+    form_class = f.RefereeForm
+
+    def form(self, application: Application, data: QueryDict | None = None) -> f.RefereeForm:
+        return f.RefereeForm(data, roles=list(application.level.reference_roles), prefix=self.name)
+
+    def check(self, actor: User, application: Application) -> None:
+        services.referees_check(application=application, actor=actor)
+
+    def perform(self, *, actor: User, application: Application, form: f.RefereeForm) -> ReferenceRequest:
+        referee = form.referee()
+        return services.referee_add(
+            application=application, actor=actor, name=referee.name, email=referee.email, role=form.role()
+        )
+
+
+class AnswerQuestion(FormStep[f.AnswerForm]):
+    """Answering an assessor's question resubmits the application (the same transition as below)."""
+
+    name = "answer"
+    done = "Thank you. Your answer is with the association and the review will continue."
+    form_class = f.AnswerForm
+
+    def check(self, actor: User, application: Application) -> None:
+        _transition_check(actor, application, Action.RESUBMIT)
+        if application.state != State.MORE_INFO_REQUESTED:
+            raise WorkflowError("There is no question to answer on this application.")
+
+    def perform(self, *, actor: User, application: Application, form: f.AnswerForm) -> Application:
+        return services.application_resubmit(
+            application=application, actor=actor, answer=form.text(), today=date.today()
+        )
+
+
+class Resubmit(FormStep[f.Confirmation]):
+    """After a deferral, with the required actions completed: the portfolio is saved again."""
+
+    name = "resubmit"
+    done = "Resubmitted with your completed actions."
+    form_class = f.Confirmation
+
+    def check(self, actor: User, application: Application) -> None:
+        _transition_check(actor, application, Action.RESUBMIT)
+        if application.state != State.DEFERRED:
+            raise WorkflowError("Answer the assessor's question to send the application back.")
+
+    def perform(self, *, actor: User, application: Application, form: f.Confirmation) -> Application:
+        return services.application_resubmit(application=application, actor=actor, today=date.today())
+
+
+class Appeal(FormStep[f.AppealForm]):
+    name = "appeal"
+    done = "Your appeal is lodged."
+    form_class = f.AppealForm
+
+    def check(self, actor: User, application: Application) -> None:
+        _transition_check(actor, application, Action.APPEAL)
+
+    def perform(self, *, actor: User, application: Application, form: f.AppealForm) -> Application:
+        return services.appeal_lodge(application=application, actor=actor, grounds=form.text())
+
+
+class ResendReference(Rule):
+    """Ask a referee again (another address, or someone else): its own page, for one request."""
+
+    def check(self, actor: User, application: Application) -> None:
+        services.referees_check(application=application, actor=actor)
+
+    def execute(self, *, actor: User, reference: ReferenceRequest, form: f.ResendForm) -> ReferenceRequest:
+        self.check(actor, reference.application)
+        referee = form.referee()
+        return services.reference_resend(reference=reference, actor=actor, name=referee.name, email=referee.email)
+
+
+class ReadFiles(Rule):
+    """The files copied at submission: its practitioner, the registrar, and whoever is
+    assigned to it (as an assessor or as its moderator)."""
+
+    def check(self, actor: User, application: Application) -> None:
+        if services.part_of(application, actor) is not None:
+            return
+        if services.part_of(application, actor, Action.MODERATE) is not None:
+            return
+        raise WorkflowError("Only its practitioner, its assessors and the registrar see this application's files.")
+
+
+# The registrar ------------------------------------------------------------------------
+
+
+class AssignAssessor(FormStep[f.AssignForm]):
+    name = "assign"
+    done = "Assessor assigned and emailed."
+    form_class = f.AssignForm
+
+    def check(self, actor: User, application: Application) -> None:
+        services.assessor_assign_check(application=application, actor=actor)
+
+    def perform(self, *, actor: User, application: Application, form: f.AssignForm) -> Assignment:
+        return services.assessor_assign(application=application, actor=actor, assessor=form.person())
+
+
+class StartReview(FormStep[f.Confirmation]):
+    name = "start_review"
+    done = "The review has started."
+    form_class = f.Confirmation
+
+    def check(self, actor: User, application: Application) -> None:
+        _transition_check(actor, application, Action.START_REVIEW)
+
+    def perform(self, *, actor: User, application: Application, form: f.Confirmation) -> Application:
+        return services.review_start(application=application, actor=actor)
+
+
+class ChooseModerator(FormStep[f.ModeratorForm]):
+    name = "moderator"
+    done = "Moderator assigned and emailed."
+    form_class = f.ModeratorForm
+
+    def check(self, actor: User, application: Application) -> None:
+        services.moderator_assign_check(application=application, actor=actor)
+
+    def perform(self, *, actor: User, application: Application, form: f.ModeratorForm) -> Assignment:
+        return services.moderator_assign(application=application, actor=actor, moderator=form.person())
+
+
+class Moderate(FormStep[f.ModerationForm]):
+    """The registrar, or the third assessor picked as moderator, settles a disagreement."""
+
+    name = "moderate"
+    done = "Moderation recorded."
+    form_class = f.ModerationForm
+
+    def check(self, actor: User, application: Application) -> None:
+        _transition_check(actor, application, Action.MODERATE)
+
+    def perform(self, *, actor: User, application: Application, form: f.ModerationForm) -> Application:
+        moderation = form.moderation()
+        return services.application_moderate(
+            application=application, actor=actor, recommendation=moderation.recommendation, reason=moderation.reason
+        )
+
+
+class ModerateAsModerator(Moderate):
+    done = "Moderation recorded. The registrar records the decision."
+
+
+class Decide(FormStep[f.DecisionForm]):
+    """Endorse, defer or not endorse: the form says which."""
+
+    name = "decide"
+    done = "Decision recorded and the practitioner emailed."
+    form_class = f.DecisionForm
+
+    def check(self, actor: User, application: Application) -> None:
+        _any_transition_check(actor, application, workflow.DECISIONS.values())
+
+    def perform(self, *, actor: User, application: Application, form: f.DecisionForm) -> Application:
+        decision = form.decision_made()
+        return services.application_decide(
+            application=application,
+            actor=actor,
+            decision=decision.decision,
+            reason=decision.reason,
+            required_actions=decision.required_actions,
+        )
+
+
+class DecideAppeal(FormStep[f.AppealDecisionForm]):
+    """Uphold or overturn: the form says which."""
+
+    name = "appeal_decide"
+    done = "Appeal decided and the practitioner emailed."
+    form_class = f.AppealDecisionForm
+
+    def check(self, actor: User, application: Application) -> None:
+        _any_transition_check(actor, application, (Action.UPHOLD, Action.OVERTURN))
+
+    def perform(self, *, actor: User, application: Application, form: f.AppealDecisionForm) -> Application:
+        decision = form.appeal_decision()
+        return services.appeal_decide(
+            application=application, actor=actor, overturn=decision.overturn, reason=decision.reason
+        )
+
+
+# The assessor -------------------------------------------------------------------------
+
+
+class SubmitReview(FormStep[f.RubricForm]):
+    name = "rubric"
+    done = "Your review is submitted. You can now see the other assessor's, once it is in."
+    form_class = f.RubricForm
+
+    def form(self, application: Application, data: QueryDict | None = None) -> f.RubricForm:
+        return f.RubricForm(data, competencies=rubric_competencies(application), prefix=self.name)
+
+    def check(self, actor: User, application: Application) -> None:
+        services.review_check(application=application, assessor=actor)
+
+    @staticmethod
+    def awaits(*, state: str, kind: str, reviewed: bool) -> bool:
+        """The same rule from what the assessor's list already knows, with no query per row:
+        an assessor (not the moderator) who has not reviewed this round, while the table
+        lets assessors complete the review from `state`."""
+        return (
+            kind == Assignment.Kind.ASSESSOR
+            and not reviewed
+            and Action.COMPLETE_REVIEW in workflow.actions_from(state, workflow.ASSESSOR)
+        )
+
+    def perform(self, *, actor: User, application: Application, form: f.RubricForm) -> object:
+        review = form.review()
+        return services.review_submit(
+            application=application,
+            assessor=actor,
+            scores=review.scores,
+            recommendation=review.recommendation,
+            summary=review.summary,
+        )
+
+
+class RequestInformation(FormStep[f.InfoRequestForm]):
+    name = "question"
+    done = "Your question has gone to the practitioner."
+    form_class = f.InfoRequestForm
+
+    def check(self, actor: User, application: Application) -> None:
+        _transition_check(actor, application, Action.REQUEST_INFO)
+
+    def perform(self, *, actor: User, application: Application, form: f.InfoRequestForm) -> Application:
+        return services.info_request(application=application, actor=actor, question=form.text())
+
+
+# The pages' tables --------------------------------------------------------------------
+
+
+def _by_name(*steps: Step) -> dict[str, Step]:
+    return {step.name: step for step in steps}
+
+
+PRACTITIONER_STEPS: Mapping[str, Step] = _by_name(
+    Submit(), Withdraw(), NameReferee(), AnswerQuestion(), Resubmit(), Appeal()
+)
+REGISTRAR_STEPS: Mapping[str, Step] = _by_name(
+    AssignAssessor(), StartReview(), ChooseModerator(), Moderate(), Decide(), DecideAppeal()
+)
+ASSESSOR_STEPS: Mapping[str, Step] = _by_name(SubmitReview(), RequestInformation(), ModerateAsModerator())
+RESEND_REFERENCE = ResendReference()
+READ_FILES = ReadFiles()
+
+
+def allowed(actor: User, application: Application, rules: Mapping[str, Rule]) -> dict[str, bool]:
+    """For a page: which of `rules` `actor` may follow now, by name (`allowed.submit`)."""
+    return {name: rule.may(actor, application) for name, rule in rules.items()}

@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from conftest import client_for
 from nurture.accounts.models import Organisation
-from nurture.campaigns.events.models import Event
+from nurture.events.models import Event
 from nurture.campaigns.models import Campaign, PledgeSignature
 from nurture.core.addresses import email_canonical
 from nurture.core.models import OutboundEmail

@@ -15,7 +15,7 @@ from conftest import PASSWORD, client_for, make_person
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.accounts.services import AccountError, person_erase
-from nurture.campaigns.events.models import Event
+from nurture.events.models import Event
 from nurture.campaigns.models import PledgeSignature
 from nurture.core.models import AuditEntry, OutboundEmail
 from nurture.core.outbox import message_record

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from nurture.accounts.models import Region
-from nurture.campaigns.events.models import DEFAULT_TIMEZONE, EDITABLE, Event
-from nurture.campaigns.events.selectors import campaign_for
-from nurture.campaigns.events.services import MODERATION_ACTIONS, events_setting
-from nurture.campaigns.events.text_checks import text_problems
+from nurture.events.models import DEFAULT_TIMEZONE, EDITABLE, Event
+from nurture.events.selectors import campaign_for
+from nurture.events.services import MODERATION_ACTIONS, events_setting
+from nurture.events.text_checks import text_problems
 from nurture.core.csv_export import validate_exported_name
 from nurture.core.forms import PlainTextMixin
 

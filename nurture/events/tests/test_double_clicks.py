@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from nurture.campaigns.events.models import EventMessage
-from nurture.campaigns.events.services import attendance_request_send
+from nurture.events.models import EventMessage
+from nurture.events.services import attendance_request_send
 from nurture.core.tests.concurrency import RACE, twice
 
 

@@ -7,7 +7,7 @@ set to null when it is deleted).
 
 from __future__ import annotations
 
-from nurture.campaigns.events.models import Event
+from nurture.events.models import Event
 from nurture.core.personal_data import DataSubject, Erased, ExportSection, rows
 
 

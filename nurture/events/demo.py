@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from nurture.accounts.models import Organisation, Region, User
 from nurture.accounts.roles import Role
 from nurture.campaigns.demo import demo_campaign_year
-from nurture.campaigns.events.models import EDITABLE, Event
+from nurture.events.models import EDITABLE, Event
 from nurture.campaigns.models import Campaign
 from nurture.core.demo import DemoRun
 

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.accounts.roles import Role
-from nurture.campaigns.events import selectors
-from nurture.campaigns.events.calendar_files import calendar_bytes
-from nurture.campaigns.events.forms import AttendanceForm, CancelForm, EventFilterForm, EventForm, ModerationForm
-from nurture.campaigns.events.models import EDITABLE, Event
-from nurture.campaigns.events.services import (
+from nurture.events import selectors
+from nurture.events.calendar_files import calendar_bytes
+from nurture.events.forms import AttendanceForm, CancelForm, EventFilterForm, EventForm, ModerationForm
+from nurture.events.models import EDITABLE, Event
+from nurture.events.services import (
     EventError,
     attendance_record,
     event_cancel,
@@ -31,7 +31,7 @@ from nurture.campaigns.events.services import (
     event_update,
     proposal_values,
 )
-from nurture.campaigns.events.structured_data import event_json_ld, json_ld_script
+from nurture.events.structured_data import event_json_ld, json_ld_script
 from nurture.core.audit import audit_trail
 from nurture.core.permissions import staff_required
 from nurture.core.visitor_cache import code_release

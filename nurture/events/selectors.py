@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from nurture.accounts.models import Region
-from nurture.campaigns.events.models import Event
+from nurture.events.models import Event
 from nurture.campaigns.models import Campaign
 
 PER_PAGE = 25

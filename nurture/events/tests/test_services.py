@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from nurture.campaigns.events.models import Event
-from nurture.campaigns.events.services import (
+from nurture.events.models import Event
+from nurture.events.services import (
     EventError,
     attendance_record,
     event_cancel,

@@ -30,8 +30,8 @@ def build(signatures: int, events: int) -> None:
 def facts() -> dict[str, object]:
     from django.db.models import Count
 
-    from nurture.events.models import Event
     from nurture.campaigns.selectors import campaign_current
+    from nurture.events.models import Event
 
     campaign = campaign_current()
     assert campaign is not None, "no current campaign: build the data first"

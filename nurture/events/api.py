@@ -12,10 +12,10 @@ from ninja import Router, Schema
 from ninja.params.functions import Query
 
 from nurture.accounts.models import Region
+from nurture.core.api import PLAIN_TEXT, SLUG, Day, answers
 from nurture.events.forms import EARLIEST, LATEST
 from nurture.events.models import Event
 from nurture.events.selectors import MAX_PAGE, public_event_page
-from nurture.core.api import PLAIN_TEXT, SLUG, Day, answers
 
 router = Router(tags=["events"])
 

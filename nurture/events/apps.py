@@ -13,3 +13,6 @@ class EventsConfig(AppConfig):
     daily_task = "nurture.events.tasks.events_daily"
     demo = "nurture.events.demo"
     demo_after = ("campaigns",)  # events belong to this year's campaign
+    # What a campaign's pages count of its events: campaigns asks for it through here,
+    # since events stands on campaigns and campaigns imports nothing of events.
+    campaign_event_counts = "nurture.events.selectors.approved_events_per_campaign"

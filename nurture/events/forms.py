@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from nurture.accounts.models import Region
+from nurture.core.csv_export import validate_exported_name
+from nurture.core.forms import PlainTextMixin
 from nurture.events.models import DEFAULT_TIMEZONE, EDITABLE, Event
 from nurture.events.selectors import campaign_for
 from nurture.events.services import MODERATION_ACTIONS, events_setting
 from nurture.events.text_checks import text_problems
-from nurture.core.csv_export import validate_exported_name
-from nurture.core.forms import PlainTextMixin
 
 IN_PERSON_FIELDS = ("venue", "street_address", "locality", "postcode", "region")
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)

@@ -23,11 +23,11 @@ from django.utils.text import slugify
 
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
-from nurture.events.models import EDITABLE, Event, EventMessage
 from nurture.campaigns.models import Campaign
 from nurture.campaigns.services import campaign_touch
 from nurture.core.audit import audit_record
 from nurture.core.emails import email_send
+from nurture.events.models import EDITABLE, Event, EventMessage
 
 State = Event.State
 ProposalState = Event.ProposalState

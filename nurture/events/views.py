@@ -18,6 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.accounts.roles import Role
+from nurture.core.audit import audit_trail
+from nurture.core.permissions import staff_required
+from nurture.core.visitor_cache import code_release
 from nurture.events import selectors
 from nurture.events.calendar_files import calendar_bytes
 from nurture.events.forms import AttendanceForm, CancelForm, EventFilterForm, EventForm, ModerationForm
@@ -32,9 +35,6 @@ from nurture.events.services import (
     proposal_values,
 )
 from nurture.events.structured_data import event_json_ld, json_ld_script
-from nurture.core.audit import audit_trail
-from nurture.core.permissions import staff_required
-from nurture.core.visitor_cache import code_release
 from nurture.register.forms import page_number
 
 View = Callable[..., HttpResponseBase]
@@ -339,7 +339,7 @@ def staff_event(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @staff_required(Role.COORDINATOR)
 @require_GET
 def staff_attendance(request: AuthenticatedHttpRequest) -> HttpResponse:
-    campaigns = list(selectors.campaigns_with_events())
+    campaigns = selectors.campaigns_with_events()
     chosen = next((c for c in campaigns if c.slug == request.GET.get("campaign")), campaigns[0] if campaigns else None)
     return render(
         request,

@@ -28,11 +28,11 @@ import nurture
 from conftest import client_for, make_person
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
+from nurture.campaigns.models import Campaign, PledgeSignature
+from nurture.campaigns.tests.conftest import make_campaign
 from nurture.events.models import Event
 from nurture.events.tests.conftest import form_data as event_form_data
 from nurture.events.tests.conftest import make_organiser
-from nurture.campaigns.models import Campaign, PledgeSignature
-from nurture.campaigns.tests.conftest import make_campaign
 from nurture.portfolios.models import CPDEntry, Evidence, SupervisionEntry
 
 pytestmark = pytest.mark.django_db

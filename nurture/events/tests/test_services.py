@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from nurture.core.models import AuditEntry
 from nurture.events.models import Event
 from nurture.events.services import (
     EventError,
@@ -15,7 +16,6 @@ from nurture.events.services import (
     event_submit,
     event_update,
 )
-from nurture.core.models import AuditEntry
 
 from .conftest import LONDON, event_values
 

@@ -5,6 +5,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from nurture.core.csv_export import validate_exported_name
 from nurture.core.forms import PlainTextMixin
 from nurture.events.models import DEFAULT_TIMEZONE, EDITABLE, Event
 from nurture.events.selectors import campaign_for
-from nurture.events.services import MODERATION_ACTIONS, events_setting
+from nurture.events.services import MODERATION_ACTIONS
 from nurture.events.text_checks import text_problems
 
 IN_PERSON_FIELDS = ("venue", "street_address", "locality", "postcode", "region")
@@ -133,8 +134,8 @@ class EventForm(PlainTextMixin, forms.Form):
         problems = text_problems(
             title=data.get("title", ""),
             description=data.get("description", ""),
-            max_links=events_setting("NURTURE_EVENTS_MAX_LINKS", 3),
-            max_description=events_setting("NURTURE_EVENTS_MAX_DESCRIPTION", 5000),
+            max_links=settings.NURTURE_EVENTS_MAX_LINKS,
+            max_description=settings.NURTURE_EVENTS_MAX_DESCRIPTION,
         )
         for name, problem in problems.items():
             self.add_error(name, problem)

@@ -38,13 +38,8 @@ class EventError(Exception):
     """A change the calendar refuses, with a message for the person who asked."""
 
 
-def events_setting(name: str, default: int) -> int:
-    """A number from settings (`NURTURE_EVENTS_…`), else the default."""
-    return int(getattr(settings, name, default))
-
-
 def submissions_per_hour() -> int:
-    return events_setting("NURTURE_EVENTS_SUBMIT_PER_HOUR", 10)
+    return settings.NURTURE_EVENTS_SUBMIT_PER_HOUR
 
 
 def _slug(title: str) -> str:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.accounts.roles import Role
 from nurture.core.audit import audit_trail
+from nurture.core.forms import page_number
 from nurture.core.permissions import staff_required
 from nurture.core.visitor_cache import code_release
 from nurture.events import selectors
@@ -35,7 +36,6 @@ from nurture.events.services import (
     proposal_values,
 )
 from nurture.events.structured_data import event_json_ld, json_ld_script
-from nurture.register.forms import page_number
 
 View = Callable[..., HttpResponseBase]
 FEED_CACHE_SECONDS = 24 * 3600
@@ -73,7 +73,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     results = None
     if filters is not None:
-        results = selectors.public_event_page(**filters, page=page_number(request.GET.get("page")))
+        page = page_number(request.GET.get("page"), most=selectors.MAX_PAGE)
+        results = selectors.public_event_page(**filters, page=page)
     today = timezone.localdate()
     return render(
         request,

@@ -52,7 +52,6 @@ from nurture.portfolios.selectors import portfolio_records
 
 # How many "not enough information to say" answers make a reference void.
 VOID_AT = 6
-REFERENCE_LINK_DAYS_DEFAULT = 21
 
 PAST: dict[Action, str] = {
     Action.SUBMIT: "submitted",
@@ -332,7 +331,7 @@ def _reference_send(reference: ReferenceRequest) -> None:
     """A new link for the referee, emailed through the outbox in this transaction."""
     token = secrets.token_urlsafe(32)
     now = timezone.now()
-    days = getattr(settings, "NURTURE_REFERENCE_LINK_DAYS", REFERENCE_LINK_DAYS_DEFAULT)
+    days = settings.NURTURE_REFERENCE_LINK_DAYS
     reference.token_hash = token_digest(token)
     reference.sent_at = now
     reference.expires_at = now + timedelta(days=days)

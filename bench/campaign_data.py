@@ -20,7 +20,7 @@ import django
 
 def build(signatures: int, events: int) -> None:
     from nurture.campaigns.demo import demo_campaigns
-    from nurture.campaigns.events.demo import demo_events
+    from nurture.events.demo import demo_events
 
     demo_campaigns(stdout=sys.stdout, signatures=signatures)
     sys.stdout.write("\n")
@@ -30,8 +30,8 @@ def build(signatures: int, events: int) -> None:
 def facts() -> dict[str, object]:
     from django.db.models import Count
 
-    from nurture.campaigns.events.models import Event
     from nurture.campaigns.selectors import campaign_current
+    from nurture.events.models import Event
 
     campaign = campaign_current()
     assert campaign is not None, "no current campaign: build the data first"

@@ -14,9 +14,9 @@ from typing import Any
 from ninja import NinjaAPI
 
 from nurture.campaigns.api import router as pledges_router
-from nurture.campaigns.events.api import router as events_router
 from nurture.core.api import api_errors_install
 from nurture.endorsements.api import router as endorsements_router
+from nurture.events.api import router as events_router
 from nurture.framework.api import router as framework_router
 from nurture.portfolios.api import router as portfolio_router
 from nurture.register.api import router as register_router

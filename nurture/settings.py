@@ -93,7 +93,7 @@ INSTALLED_APPS = [
     "nurture.endorsements",
     "nurture.register",
     "nurture.campaigns",
-    "nurture.campaigns.events",
+    "nurture.events",
 ]
 
 MIDDLEWARE = [

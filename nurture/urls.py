@@ -28,7 +28,7 @@ urlpatterns = [
     path("", include("nurture.endorsements.urls")),
     path("", include("nurture.register.urls")),
     path("", include("nurture.campaigns.urls")),
-    path("", include("nurture.campaigns.events.urls")),
+    path("", include("nurture.events.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -15,13 +15,6 @@ from nurture.core.uploads import validate_upload
 RESERVED_SLUGS = frozenset({"archive", "pledge", "resources", "new"})
 
 
-def page_number(raw: str | None) -> int:
-    try:
-        return max(1, min(int((raw or "1")[:6]), 100_000))
-    except ValueError:
-        return 1
-
-
 class PledgeForm(PlainTextMixin, forms.Form):
     name = forms.CharField(label="Your name", max_length=120)
     profession = forms.ChoiceField(label="Your role or profession", choices=[("", "Choose one"), *Profession.choices])

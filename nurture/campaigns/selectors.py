@@ -3,7 +3,7 @@ and what the coordinator sees. Public fragments are cached by `cached_fragment`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils.module_loading import import_string
 
 from nurture.accounts.models import Profession, Region
 from nurture.campaigns.models import Campaign, PledgeSignature, PledgeTally, Resource, ResourceVersion
@@ -70,14 +71,29 @@ def campaign_public(slug: str) -> Campaign | None:
     return Campaign.objects.for_public_display().filter(slug=slug[:50]).first()
 
 
+def campaign_of_year(year: int) -> Campaign | None:
+    """The Awareness Week campaign of that year, published or not, if there is one."""
+    return Campaign.objects.filter(year=year).first()
+
+
+def campaigns_among(ids: Iterable[int]) -> list[Campaign]:
+    """The campaigns with these ids, newest first (a queryset of ids is one subquery)."""
+    return list(Campaign.objects.filter(pk__in=ids).order_by("-year"))
+
+
 def events_counts(campaign_ids: list[int]) -> dict[int, int] | None:
-    """Approved events per campaign (cancelled ones not counted), None if the events app is not installed."""
+    """Approved events per campaign, or None if the events app is not installed.
+
+    Events stands on campaigns (an event belongs to a campaign), never the other way
+    round, so campaigns imports nothing of it: the events app names the selector that
+    counts, and owns what counts, on its `AppConfig` (`campaign_event_counts`), and this
+    asks it through the app registry, as core finds each app's demo and daily job."""
     try:
-        event = apps.get_model("events", "Event")
+        config = apps.get_app_config("events")
     except LookupError:
         return None
-    events = event.objects.filter(campaign_id__in=campaign_ids, state="approved")
-    return dict(events.values_list("campaign_id").annotate(n=Count("pk")).order_by())
+    count: Callable[[list[int]], dict[int, int]] = import_string(config.campaign_event_counts)  # type: ignore[attr-defined]
+    return count(campaign_ids)
 
 
 @dataclass(frozen=True)

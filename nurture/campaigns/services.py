@@ -19,13 +19,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, F, Max, QuerySet, Value
 from django.db.models.functions import Cast, Concat
-from django.urls import reverse
 from django.utils import timezone
 
 from nurture.accounts.models import User
@@ -34,6 +32,8 @@ from nurture.campaigns.signers import name_problem
 from nurture.core.addresses import email_canonical, network_of
 from nurture.core.audit import audit_record
 from nurture.core.emails import EmailLimitReached, Sender, email_send
+from nurture.core.link_tokens import pk_from_signed_token, signed_token
+from nurture.core.origins import site_url
 from nurture.core.uploads import atomic_with_files, validate_upload
 
 Status = PledgeSignature.Status
@@ -48,13 +48,9 @@ class CampaignError(Exception):
     """A change Awareness Week refuses, with a message for the person who asked."""
 
 
-def setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
 def anonymise_after_days() -> int:
     """NURTURE_PLEDGE_ANONYMISE_DAYS: days after a campaign ends before signers' details are blanked."""
-    return setting("NURTURE_PLEDGE_ANONYMISE_DAYS", 90)
+    return settings.NURTURE_PLEDGE_ANONYMISE_DAYS
 
 
 def campaign_touch(*, campaign_id: int) -> None:
@@ -105,8 +101,8 @@ class Signer:
 
 def _over_limit(*, address: str | None, network: str, now: datetime) -> bool:
     since = now - RATE_WINDOW
-    per_address = setting("NURTURE_PLEDGE_LIMIT_PER_ADDRESS", 10)
-    per_network = setting("NURTURE_PLEDGE_LIMIT_PER_NETWORK", 40)
+    per_address = settings.NURTURE_PLEDGE_LIMIT_PER_ADDRESS
+    per_network = settings.NURTURE_PLEDGE_LIMIT_PER_NETWORK
     recent = PledgeSignature.objects.filter(created_at__gte=since)
     if address and per_address and recent.filter(address=address).count() >= per_address:
         return True
@@ -184,15 +180,11 @@ def pledge_sign(*, campaign: Campaign, signer: Signer, address: str | None, now:
     return True
 
 
-def _site_url(name: str, *args: Any) -> str:
-    return settings.NURTURE_SITE_URL + reverse(name, args=args)
-
-
 def pledge_links(signature_id: int) -> tuple[str, str]:
     """The (confirm, withdraw) addresses emailed to a signer."""
     return (
-        _site_url("campaigns:pledge_confirm", signing.dumps(signature_id, salt=CONFIRM_SALT)),
-        _site_url("campaigns:pledge_withdraw", signing.dumps(signature_id, salt=WITHDRAW_SALT)),
+        site_url("campaigns:pledge_confirm", signed_token(signature_id, salt=CONFIRM_SALT)),
+        site_url("campaigns:pledge_withdraw", signed_token(signature_id, salt=WITHDRAW_SALT)),
     )
 
 
@@ -210,11 +202,8 @@ def _email_links(*, campaign: Campaign, signature: PledgeSignature, to: str, sen
 
 def pledge_signature_from_token(token: str, *, confirm: bool) -> PledgeSignature | None:
     salt, max_age = (CONFIRM_SALT, CONFIRM_DAYS * 86400) if confirm else (WITHDRAW_SALT, None)
-    try:
-        pk = signing.loads(token[:200], salt=salt, max_age=max_age)
-    except signing.BadSignature:
-        return None
-    if not isinstance(pk, int):
+    pk = pk_from_signed_token(token, salt=salt, max_age=max_age)
+    if pk is None:
         return None
     return PledgeSignature.objects.select_related("campaign").filter(pk=pk, anonymised_at__isnull=True).first()
 

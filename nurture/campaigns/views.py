@@ -24,7 +24,6 @@ from nurture.campaigns.forms import (
     ResourceForm,
     SignatureForm,
     VersionForm,
-    page_number,
 )
 from nurture.campaigns.models import Campaign, PledgeSignature, Resource
 from nurture.campaigns.selectors import (
@@ -66,13 +65,14 @@ from nurture.campaigns.services import (
 from nurture.core.audit import audit_record
 from nurture.core.csv_export import csv_response
 from nurture.core.emails import client_address
-from nurture.core.forms import search_text
+from nurture.core.forms import page_number, search_text
 from nurture.core.origins import sent_from_another_site
 from nurture.core.permissions import staff_required
 from nurture.core.uploads import private_file_response
 from nurture.core.visitor_cache import cached_for_visitors
 
 coordinator_required = staff_required(Role.COORDINATOR)
+LAST_PAGE = 100_000  # the furthest `?page=` is read as asked; the pledge's names stop earlier (selectors.MAX_PAGE)
 
 
 # Campaign pages --------------------------------------------------------------------
@@ -127,7 +127,7 @@ def _client_address(request: HttpRequest) -> str | None:
 
 
 def _pledge_page(request: HttpRequest, campaign: Campaign, form: PledgeForm, status: int = 200) -> HttpResponse:
-    page = page_number(request.GET.get("page"))
+    page = page_number(request.GET.get("page"), most=LAST_PAGE)
 
     def fragment() -> str:
         return render_to_string(
@@ -342,7 +342,8 @@ def staff_pledge(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             return redirect(f"{reverse('campaigns:staff_pledge', args=[campaign.slug])}?status={status}")
         messages.error(request, "Give a reason to hide a signature.")
     counted = staff_status_counts(campaign)
-    page = Paginator(staff_signatures(campaign, status=status, q=q), 50).get_page(page_number(request.GET.get("page")))
+    number = page_number(request.GET.get("page"), most=LAST_PAGE)
+    page = Paginator(staff_signatures(campaign, status=status, q=q), 50).get_page(number)
     return render(
         request,
         "campaigns/staff_pledge.html",

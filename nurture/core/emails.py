@@ -58,7 +58,7 @@ def client_address(request: HttpRequest) -> str:
     it is the address the outermost trusted proxy saw, read from the right of
     X-Forwarded-For (what the visitor wrote at the left is not trusted); without
     proxies it is the connection's own address."""
-    proxies = int(getattr(settings, "NURTURE_TRUSTED_PROXY_COUNT", 0))
+    proxies = settings.NURTURE_TRUSTED_PROXY_COUNT
     if proxies > 0:
         forwarded = [part.strip() for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
         forwarded = [part for part in forwarded if part]

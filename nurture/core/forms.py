@@ -1,4 +1,5 @@
-"""What every form in the project shares: its renderer, and plain text only.
+"""What every form in the project shares: its renderer, plain text only, and the
+reading of a search box and a page number from the query string.
 
 Text typed into a form ends up in email headers, CSV exports, logs and other
 people's pages. A line break or NUL hidden in a name makes an email fail on a
@@ -39,6 +40,15 @@ def search_text(raw: str, *, max_length: int = 100) -> str:
     PostgreSQL refuses in a string, NUL above all) become spaces, and it is
     trimmed to `max_length`. A search never refuses; it finds what it can."""
     return " ".join(ONE_LINE_REFUSED.sub(" ", raw).split())[:max_length]
+
+
+def page_number(raw: str | None, *, most: int) -> int:
+    """A page number from the query string (`?page=`): anything odd is page 1, and no
+    page is past `most`, the last page the caller's list may be asked for."""
+    try:
+        return max(1, min(int((raw or "1")[:6]), most))
+    except ValueError:
+        return 1
 
 
 class NurtureFormRenderer(TemplatesSetting):

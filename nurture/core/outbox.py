@@ -74,7 +74,7 @@ def _due(now: datetime) -> Q:
 
 
 def _retry_hours() -> int:
-    return int(getattr(settings, "NURTURE_EMAIL_RETRY_HOURS", 24))
+    return settings.NURTURE_EMAIL_RETRY_HOURS
 
 
 def _message_domain() -> str:
@@ -340,7 +340,7 @@ DONE = (State.SENT, State.BOUNCED, State.FAILED)
 
 
 def _keep_days() -> int:
-    return int(getattr(settings, "NURTURE_EMAIL_KEEP_BODY_DAYS", 30))
+    return settings.NURTURE_EMAIL_KEEP_BODY_DAYS
 
 
 def outbox_bodies_clear(*, today: date) -> int:

@@ -10,7 +10,6 @@ both succeed, and writes the audit entry. Whatever is refused raises
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,13 +21,14 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
-from django.urls import reverse
 from django.utils import timezone
 
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.core.audit import audit_record
 from nurture.core.emails import EmailLimitReached, Sender, email_send
+from nurture.core.link_tokens import token_digest
+from nurture.core.origins import site_url
 from nurture.core.uploads import atomic_with_files, name_for_type
 from nurture.endorsements import workflow
 from nurture.endorsements.models import (
@@ -52,7 +52,6 @@ from nurture.portfolios.selectors import portfolio_records
 
 # How many "not enough information to say" answers make a reference void.
 VOID_AT = 6
-REFERENCE_LINK_DAYS_DEFAULT = 21
 
 PAST: dict[Action, str] = {
     Action.SUBMIT: "submitted",
@@ -143,7 +142,7 @@ def _notify_practitioner(application: Application, template: str, **extra: Any) 
         "state": status.label,
         "next_step": status.next_step,
         "expected_on": status.expected_on.strftime("%-d %B %Y") if status.expected_on else "",
-        "url": settings.NURTURE_SITE_URL + reverse("endorsements:application", args=[application.pk]),
+        "url": site_url("endorsements:application", application.pk),
         **extra,
     }
     email_send(
@@ -328,16 +327,12 @@ def _snapshot_take(application: Application) -> dict[str, Any]:
 # References --------------------------------------------------------------------------
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _reference_send(reference: ReferenceRequest) -> None:
     """A new link for the referee, emailed through the outbox in this transaction."""
     token = secrets.token_urlsafe(32)
     now = timezone.now()
-    days = getattr(settings, "NURTURE_REFERENCE_LINK_DAYS", REFERENCE_LINK_DAYS_DEFAULT)
-    reference.token_hash = _hash(token)
+    days = settings.NURTURE_REFERENCE_LINK_DAYS
+    reference.token_hash = token_digest(token)
     reference.sent_at = now
     reference.expires_at = now + timedelta(days=days)
     reference.opened_at = reference.bounced_at = None
@@ -348,7 +343,7 @@ def _reference_send(reference: ReferenceRequest) -> None:
         "referee_role": reference.referee_role,
         "practitioner_name": str(application.practitioner),
         "level_name": application.level.name,
-        "url": settings.NURTURE_SITE_URL + reverse("endorsements:reference", args=[token]),
+        "url": site_url("endorsements:reference", token),
         "expires_on": timezone.localtime(reference.expires_at).strftime("%-d %B %Y"),
     }
     try:
@@ -432,7 +427,7 @@ class ReferenceLink:
 def reference_link_state(token: str) -> ReferenceLink:
     reference = (
         ReferenceRequest.objects.select_related("application__practitioner", "application__level")
-        .filter(token_hash=_hash(token))
+        .filter(token_hash=token_digest(token))
         .first()
     )
     if reference is None:
@@ -547,7 +542,7 @@ def _notify_assessor(assignment: Assignment) -> None:
         "name": str(assignment.assessor),
         "role": assignment.get_kind_display().lower(),
         "level_name": assignment.application.level.name,
-        "url": settings.NURTURE_SITE_URL + reverse("endorsements:review", args=[assignment.application_id]),
+        "url": site_url("endorsements:review", assignment.application_id),
     }
     email_send(
         to=assignment.assessor.email, template="endorsements/email/assessor_assigned", context=context, about=assignment

@@ -6,19 +6,19 @@ change is allowed, and records it in the audit log.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from nurture.accounts.models import User
 from nurture.core.audit import audit_record
 from nurture.core.emails import EmailLimitReached, Sender, email_send
+from nurture.core.link_tokens import token_digest
+from nurture.core.origins import site_url
 from nurture.core.uploads import atomic_with_files
 from nurture.portfolios.identifiers import identifiers_find
 from nurture.portfolios.models import Evidence, SupervisionEntry, SupervisionLink, TrainingRecord
@@ -108,10 +108,6 @@ def evidence_findings_review(*, owner: User, evidence: Evidence) -> Evidence:
 # Supervision links -----------------------------------------------------------------
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def supervision_link_send(*, entry: SupervisionEntry, actor: User) -> SupervisionLink:
     """Email the supervisor a new single-use link; any earlier link stops working."""
     if entry.is_locked:
@@ -122,7 +118,7 @@ def supervision_link_send(*, entry: SupervisionEntry, actor: User) -> Supervisio
         entry.links.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
         link = SupervisionLink.objects.create(
             entry=entry,
-            token_hash=_hash(token),
+            token_hash=token_digest(token),
             sent_to=entry.supervisor_email,
             expires_at=now + timedelta(days=settings.NURTURE_SUPERVISION_LINK_DAYS),
         )
@@ -130,7 +126,7 @@ def supervision_link_send(*, entry: SupervisionEntry, actor: User) -> Supervisio
             entry.status = SupervisionEntry.Status.AWAITING
             entry.save(update_fields=["status"])
         audit_record(action="portfolios.supervision.link_sent", actor=actor, target=entry)
-        url = settings.NURTURE_SITE_URL + reverse("portfolios:supervision_confirm", args=[token])
+        url = site_url("portfolios:supervision_confirm", token)
         context = {
             "supervisor_name": entry.supervisor_name,
             "practitioner_name": str(entry.owner),
@@ -177,7 +173,9 @@ class LinkState:
 
 
 def supervision_link_state(token: str) -> LinkState:
-    link = SupervisionLink.objects.select_related("entry", "entry__owner").filter(token_hash=_hash(token)).first()
+    link = (
+        SupervisionLink.objects.select_related("entry", "entry__owner").filter(token_hash=token_digest(token)).first()
+    )
     if link is None:
         return LinkState(None, False, "This link is not valid. Check that you copied the whole address from the email.")
     if link.used_at is not None:

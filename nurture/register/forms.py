@@ -72,14 +72,6 @@ class RegisterSearchForm(PlainTextMixin, forms.Form):
         return check.number
 
 
-def page_number(value: str | None) -> int:
-    """A page number from the query string; anything odd is page 1."""
-    try:
-        return max(1, min(int(str(value)[:6]), 10_000))
-    except ValueError:
-        return 1
-
-
 class CheckForm(PlainTextMixin, forms.Form):
     """An employer's list: pasted, or a CSV or text file, at most 100 numbers."""
 

@@ -15,17 +15,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.core.audit import audit_record
 from nurture.core.emails import EmailLimitReached, Sender, email_send
+from nurture.core.link_tokens import pk_from_signed_token, signed_token
+from nurture.core.origins import site_url
 from nurture.framework.models import Level
 from nurture.register.models import RegisterEntry, RegisterNameToken, Renewal, RenewalReminder, Subscription
 from nurture.register.names import name_fold, name_tokens
@@ -179,7 +178,7 @@ def _registrars_tell_account_erased(entries: list[RegisterEntry]) -> None:
     one can renew these entries any more, and their pages say what happened."""
     context = {
         "numbers": [entry.number for entry in entries],
-        "entries": [(entry.number, _site_url("register:staff_entry", entry.number)) for entry in entries],
+        "entries": [(entry.number, site_url("register:staff_entry", entry.number)) for entry in entries],
         "erased_on": f"{timezone.localdate():%-d %B %Y}",
     }
     registrars = get_user_model().objects.filter(role=Role.REGISTRAR, is_active=True).order_by("pk")
@@ -406,10 +405,10 @@ def subscription_create(*, email: str, numbers: list[str], sender: Sender) -> Su
                 target=subscription,
                 data={"entries": len(entries)},
             )
-        token = signing.dumps(subscription.pk, salt=CONFIRM_SALT)
+        token = signed_token(subscription.pk, salt=CONFIRM_SALT)
         context = {
             "count": len(entries),
-            "confirm_url": _site_url("register:subscription_confirm", token),
+            "confirm_url": site_url("register:subscription_confirm", token),
             "unsubscribe_url": _unsubscribe_url(subscription),
             "days": CONFIRM_DAYS,
         }
@@ -428,11 +427,8 @@ def subscription_create(*, email: str, numbers: list[str], sender: Sender) -> Su
 
 def subscription_from_token(token: str, *, confirm: bool) -> Subscription | None:
     salt, max_age = (CONFIRM_SALT, CONFIRM_DAYS * 86400) if confirm else (UNSUBSCRIBE_SALT, None)
-    try:
-        pk = signing.loads(token[:200], salt=salt, max_age=max_age)
-    except signing.BadSignature:
-        return None
-    return Subscription.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+    pk = pk_from_signed_token(token, salt=salt, max_age=max_age)
+    return None if pk is None else Subscription.objects.filter(pk=pk).first()
 
 
 def subscription_confirm(*, subscription: Subscription) -> Subscription:
@@ -466,12 +462,8 @@ def subscription_cancel(*, subscription: Subscription) -> Subscription:
 # Emails ----------------------------------------------------------------------------
 
 
-def _site_url(name: str, *args: Any) -> str:
-    return settings.NURTURE_SITE_URL + reverse(name, args=args)
-
-
 def _unsubscribe_url(subscription: Subscription) -> str:
-    return _site_url("register:unsubscribe", signing.dumps(subscription.pk, salt=UNSUBSCRIBE_SALT))
+    return site_url("register:unsubscribe", signed_token(subscription.pk, salt=UNSUBSCRIBE_SALT))
 
 
 def _notify(*, entry: RegisterEntry, old: str, template: str = "", reason: str = "", days_before: int = 0) -> None:
@@ -488,8 +480,8 @@ def _notify(*, entry: RegisterEntry, old: str, template: str = "", reason: str =
         "lapses_on": f"{lapses_on(entry.renewal_due_on):%-d %B %Y}",
         "days_before": days_before,
         "reason": reason,
-        "entry_url": _site_url("register:entry", entry.number),
-        "mine_url": _site_url("register:mine"),
+        "entry_url": site_url("register:entry", entry.number),
+        "mine_url": site_url("register:mine"),
     }
     messages: list[tuple[str, str, dict[str, Any]]] = []
     practitioner = entry.practitioner

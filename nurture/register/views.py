@@ -16,7 +16,7 @@ from nurture.accounts.roles import Role
 from nurture.core.audit import audit_trail
 from nurture.core.csv_export import csv_response
 from nurture.core.emails import Sender
-from nurture.core.forms import search_text
+from nurture.core.forms import page_number, search_text
 from nurture.core.permissions import practitioner_required, staff_required
 from nurture.framework.models import Level
 from nurture.register.forms import (
@@ -26,7 +26,6 @@ from nurture.register.forms import (
     StaffActionForm,
     SubscribeForm,
     VisibilityForm,
-    page_number,
 )
 from nurture.register.models import RegisterEntry
 from nurture.register.numbers import number_check
@@ -55,6 +54,7 @@ from nurture.register.services import (
 )
 
 CHECK_SALT = "register.check"
+LAST_PAGE = 10_000  # the furthest `?page=` is read as asked; the public search stops earlier (selectors.MAX_PAGE)
 CSV_COLUMNS = (
     "number",
     "full_name",
@@ -81,7 +81,7 @@ def search(request: HttpRequest) -> HttpResponse:
     form = RegisterSearchForm(request.GET, levels=_level_choices())
     results = None
     if form.is_valid():
-        results = register_search(**form.cleaned_data, page=page_number(request.GET.get("page")))
+        results = register_search(**form.cleaned_data, page=page_number(request.GET.get("page"), most=LAST_PAGE))
     return render(
         request, "register/search.html", {"form": form, "results": results}, status=400 if form.errors else 200
     )
@@ -254,7 +254,7 @@ def _day(entry: RegisterEntry, today: date) -> str:
 def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     q = search_text(request.GET.get("q", ""))
     status = request.GET.get("status", "")
-    page = page_number(request.GET.get("page"))
+    page = page_number(request.GET.get("page"), most=LAST_PAGE)
     rows = list(staff_register_search(q=q, status=status)[(page - 1) * 50 : page * 50 + 1])
     return render(
         request,

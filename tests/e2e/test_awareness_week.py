@@ -30,10 +30,10 @@ from conftest import make_person
 from nurture.accounts.models import Organisation, Profession, Region, User
 from nurture.accounts.roles import Role
 from nurture.campaigns.demo import tallies_recount
-from nurture.campaigns.events.models import Event
-from nurture.campaigns.events.services import event_moderate, event_submit
 from nurture.campaigns.models import Campaign, PledgeSignature
 from nurture.core.addresses import email_canonical
+from nurture.events.models import Event
+from nurture.events.services import event_moderate, event_submit
 from tests.e2e.conftest import Visitor, link_in
 from tests.e2e.test_endorsement_journey import sign_in
 

@@ -17,12 +17,12 @@ from django_tasks_db.models import DBTaskResult
 
 from conftest import client_for
 from nurture.accounts.models import Organisation
-from nurture.campaigns.events.models import Event
 from nurture.campaigns.models import Campaign, PledgeSignature
 from nurture.core.addresses import email_canonical
 from nurture.core.models import OutboundEmail
 from nurture.core.outbox import message_record
 from nurture.endorsements.models import Application, ConflictDeclaration, ReferenceRequest, SnapshotFile
+from nurture.events.models import Event
 from nurture.framework.models import Competency, Level
 from nurture.framework.selectors import framework_current, level_for
 from nurture.portfolios.models import (

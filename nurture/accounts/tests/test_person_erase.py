@@ -15,11 +15,11 @@ from conftest import PASSWORD, client_for, make_person
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.accounts.services import AccountError, person_erase
-from nurture.campaigns.events.models import Event
 from nurture.campaigns.models import PledgeSignature
 from nurture.core.models import AuditEntry, OutboundEmail
 from nurture.core.outbox import message_record
 from nurture.endorsements.models import Application, ConflictDeclaration, ReferenceRequest, SnapshotFile
+from nurture.events.models import Event
 from nurture.portfolios.models import (
     CPDEntry,
     EducationRecord,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.test import modify_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for
 from nurture.campaigns.demo import demo_campaigns
 from nurture.campaigns.models import Campaign, PledgeSignature, PledgeTally, Resource
+from nurture.campaigns.selectors import events_counts
 
 from .conftest import make_campaign
 
@@ -94,3 +96,10 @@ def test_the_demo_is_safe_to_run_twice_and_adds_bulk_signatures(db, private_medi
         client_for(None).get(reverse("campaigns:resource", args=["understanding-early-trauma-briefing"])).status_code
         == 200
     )
+
+
+def test_without_the_events_app_no_events_are_counted(db):
+    campaign = make_campaign(2022)
+    with modify_settings(INSTALLED_APPS={"remove": ["nurture.events"]}):
+        assert events_counts([campaign.pk]) is None
+    assert events_counts([campaign.pk]) == {}

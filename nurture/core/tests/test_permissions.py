@@ -324,7 +324,7 @@ APP_TABLES = (
     "nurture.endorsements.tests.test_permissions",
     "nurture.register.tests.test_permissions",
     "nurture.campaigns.tests.test_permissions",
-    "nurture.campaigns.events.tests.test_permissions",
+    "nurture.events.tests.test_permissions",
 )
 
 

@@ -16,7 +16,7 @@ DAILY_JOBS = {
     "nurture.core.outbox.outbox_daily",
     "nurture.register.tasks.register_daily",
     "nurture.campaigns.tasks.pledges_daily",
-    "nurture.campaigns.events.tasks.events_daily",
+    "nurture.events.tasks.events_daily",
 }
 
 

@@ -28,11 +28,11 @@ import nurture
 from conftest import client_for, make_person
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
-from nurture.campaigns.events.models import Event
-from nurture.campaigns.events.tests.conftest import form_data as event_form_data
-from nurture.campaigns.events.tests.conftest import make_organiser
 from nurture.campaigns.models import Campaign, PledgeSignature
 from nurture.campaigns.tests.conftest import make_campaign
+from nurture.events.models import Event
+from nurture.events.tests.conftest import form_data as event_form_data
+from nurture.events.tests.conftest import make_organiser
 from nurture.portfolios.models import CPDEntry, Evidence, SupervisionEntry
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ LONGEST = 50_000
 # Form fields whose length is checked by the form itself, with its own message.
 CHECKED_IN_CLEAN = {
     # text_checks.text_problems: "The description is N characters; it can be at most 5,000."
-    "nurture.campaigns.events.forms.EventForm.description",
+    "nurture.events.forms.EventForm.description",
 }
 # Text columns the site writes itself; no person types into them.
 WRITTEN_BY_THE_SITE = {

@@ -22,9 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for, make_person
+from nurture.core.link_tokens import token_digest
 from nurture.core.tests.test_permissions import GET, LOGIN, POST, ROLES, Row, assert_row, to
 from nurture.endorsements.models import Application, ReferenceRequest, SnapshotFile
-from nurture.endorsements.services import _hash
 from nurture.endorsements.tests.conftest import stage
 from nurture.endorsements.workflow import State
 
@@ -83,7 +83,7 @@ def records(practitioner, assessor, registrar, private_media) -> Records:
     copy.file.save("account.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     reference = application.references.first()
     assert reference is not None
-    reference.token_hash, reference.answered_at = _hash(TOKEN), None
+    reference.token_hash, reference.answered_at = token_digest(TOKEN), None
     reference.expires_at = timezone.now() + timedelta(days=5)
     reference.save()
     return Records(application, copy, reference)

@@ -13,6 +13,7 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
 from conftest import client_for
+from nurture.core.link_tokens import token_digest
 from nurture.core.models import AuditEntry
 from nurture.endorsements import services
 from nurture.endorsements.models import Application, ReferenceRequest
@@ -45,7 +46,7 @@ def application(practitioner, level, send_now) -> Application:
 
 
 def reference_for(token: str) -> ReferenceRequest:
-    return ReferenceRequest.objects.get(token_hash=services._hash(token))
+    return ReferenceRequest.objects.get(token_hash=token_digest(token))
 
 
 def answers(level, unknown: int = 0) -> dict[str, str]:
@@ -97,7 +98,7 @@ def test_a_missing_answer_is_shown_next_to_the_question_and_the_others_are_kept(
 
 def test_an_expired_link_says_so_plainly_with_410(application):
     token = tokens_in_outbox()[0]
-    ReferenceRequest.objects.filter(token_hash=services._hash(token)).update(
+    ReferenceRequest.objects.filter(token_hash=token_digest(token)).update(
         expires_at=timezone.now() - timedelta(days=1)
     )
     assert reference_for(token).status == "expired"

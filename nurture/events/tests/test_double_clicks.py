@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from nurture.campaigns.events.models import EventMessage
-from nurture.campaigns.events.services import attendance_request_send
 from nurture.core.tests.concurrency import RACE, twice
+from nurture.events.models import EventMessage
+from nurture.events.services import attendance_request_send
 
 
 @pytest.mark.parametrize("at_once", RACE)

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
-from nurture.campaigns.events.models import Event
-from nurture.campaigns.events.services import event_cancel, event_update
+from nurture.events.models import Event
+from nurture.events.services import event_cancel, event_update
 
 from .conftest import event_values, form_data, online_values
 

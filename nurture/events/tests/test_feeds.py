@@ -12,7 +12,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from conftest import client_for
-from nurture.campaigns.events.services import event_cancel, event_moderate, event_update
+from nurture.events.services import event_cancel, event_moderate, event_update
 
 from .conftest import event_values, online_values
 

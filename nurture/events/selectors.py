@@ -14,8 +14,9 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from nurture.accounts.models import Region
-from nurture.campaigns.events.models import Event
 from nurture.campaigns.models import Campaign
+from nurture.campaigns.selectors import campaign_of_year, campaigns_among
+from nurture.events.models import Event
 
 PER_PAGE = 25
 MAX_PAGE = 400
@@ -60,8 +61,8 @@ FEED_COLUMNS = (
 
 
 def campaign_for(day: date) -> Campaign | None:
-    """The Awareness Week campaign of that year, if there is one."""
-    return Campaign.objects.filter(year=day.year).first()
+    """The Awareness Week campaign an event on that day belongs to: its year's, if there is one."""
+    return campaign_of_year(day.year)
 
 
 def site_zone() -> ZoneInfo:
@@ -277,5 +278,15 @@ def attendance_totals(campaign: Campaign | None) -> list[AttendanceRow]:
     return result
 
 
-def campaigns_with_events() -> QuerySet[Campaign]:
-    return Campaign.objects.filter(events__isnull=False).distinct().order_by("-year")
+def campaigns_with_events() -> list[Campaign]:
+    """The campaigns that have any event, newest first."""
+    return campaigns_among(Event.objects.values_list("campaign_id", flat=True))
+
+
+def approved_events_per_campaign(campaign_ids: list[int]) -> dict[int, int]:
+    """How many approved events each of these campaigns has, by campaign id: what a
+    campaign's landing page and archive show. Events waiting, rejected or cancelled do
+    not count; a campaign without any is left out. Named on `EventsConfig` as
+    `campaign_event_counts`, through which the campaigns app asks for it."""
+    approved = Event.objects.filter(campaign_id__in=campaign_ids, state=Event.State.APPROVED)
+    return dict(approved.values_list("campaign_id").annotate(n=Count("pk")).order_by())

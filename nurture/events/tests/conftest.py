@@ -12,9 +12,9 @@ import pytest
 from conftest import make_person
 from nurture.accounts.models import Organisation, User
 from nurture.accounts.roles import Role
-from nurture.campaigns.events.models import Event
-from nurture.campaigns.events.services import event_moderate, event_submit
 from nurture.campaigns.models import Campaign
+from nurture.events.models import Event
+from nurture.events.services import event_moderate, event_submit
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 from conftest import make_person
 from nurture.accounts.roles import Role
 from nurture.campaigns.demo import demo_campaign_year
-from nurture.campaigns.events.demo import demo_events
-from nurture.campaigns.events.models import Event
 from nurture.campaigns.models import Campaign
+from nurture.events.demo import demo_events
+from nurture.events.models import Event
 
 
 def _this_years_campaign() -> Campaign:

@@ -16,9 +16,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.urls import reverse
 from icalendar import Calendar, vDuration, vText
 from icalendar import Event as CalendarEvent
+
+from nurture.core.origins import site_url
 
 PRODID = "-//Infant Mental Health Association//Nurture events//EN"
 REFRESH = timedelta(hours=6)
@@ -29,7 +30,7 @@ def event_uid(pk: int) -> str:
 
 
 def event_url(row: dict[str, Any]) -> str:
-    return settings.NURTURE_SITE_URL + reverse("events:detail", args=[row["id"], row["slug"]])
+    return site_url("events:detail", row["id"], row["slug"])
 
 
 def location_text(row: dict[str, Any]) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nurture.campaigns.events import views
+from nurture.events import views
 
 app_name = "events"
 

@@ -25,9 +25,10 @@ from django.utils.text import slugify
 from nurture.accounts.models import Organisation, Region, User
 from nurture.accounts.roles import Role
 from nurture.campaigns.demo import demo_campaign_year
-from nurture.campaigns.events.models import EDITABLE, Event
 from nurture.campaigns.models import Campaign
+from nurture.campaigns.selectors import campaign_of_year
 from nurture.core.demo import DemoRun
+from nurture.events.models import EDITABLE, Event
 
 LONDON: Final = ZoneInfo("Europe/London")
 BATCH: Final = 2000
@@ -161,7 +162,7 @@ def _event(n: int, campaign: Campaign, organisation: Organisation, submitter: Us
 
 def demo_events(*, stdout: TextIO | Any, events: int = 0) -> None:
     year = demo_campaign_year(timezone.localdate())
-    campaign = Campaign.objects.filter(year=year).first()
+    campaign = campaign_of_year(year)
     if campaign is None:
         stdout.write(f"  events: no campaign for {year}; no events created.\n")
         return

@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
-from nurture.campaigns.events.models import Event
 from nurture.core.tests.test_permissions import GET, LOGIN, ROLES, Answer, Row, assert_answer, assert_row
+from nurture.events.models import Event
 
 # The "organiser" persona organises for another organisation than the event's: their
 # own pages answer, the event's are 404. Below, organisers of the event's organisation.
@@ -99,6 +99,6 @@ def test_organisers_see_only_their_organisations_events(request, approved, name,
 
 
 def test_every_events_url_is_in_the_table():
-    from nurture.campaigns.events.urls import urlpatterns
+    from nurture.events.urls import urlpatterns
 
     assert {f"events:{p.name}" for p in urlpatterns} <= set(TABLE)

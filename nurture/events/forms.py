@@ -5,16 +5,17 @@ from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from nurture.accounts.models import Region
-from nurture.campaigns.events.models import DEFAULT_TIMEZONE, EDITABLE, Event
-from nurture.campaigns.events.selectors import campaign_for
-from nurture.campaigns.events.services import MODERATION_ACTIONS, events_setting
-from nurture.campaigns.events.text_checks import text_problems
 from nurture.core.csv_export import validate_exported_name
 from nurture.core.forms import PlainTextMixin
+from nurture.events.models import DEFAULT_TIMEZONE, EDITABLE, Event
+from nurture.events.selectors import campaign_for
+from nurture.events.services import MODERATION_ACTIONS
+from nurture.events.text_checks import text_problems
 
 IN_PERSON_FIELDS = ("venue", "street_address", "locality", "postcode", "region")
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
@@ -133,8 +134,8 @@ class EventForm(PlainTextMixin, forms.Form):
         problems = text_problems(
             title=data.get("title", ""),
             description=data.get("description", ""),
-            max_links=events_setting("NURTURE_EVENTS_MAX_LINKS", 3),
-            max_description=events_setting("NURTURE_EVENTS_MAX_DESCRIPTION", 5000),
+            max_links=settings.NURTURE_EVENTS_MAX_LINKS,
+            max_description=settings.NURTURE_EVENTS_MAX_DESCRIPTION,
         )
         for name, problem in problems.items():
             self.add_error(name, problem)

@@ -4,9 +4,9 @@ from datetime import date, timedelta
 
 from django.core import mail
 
-from nurture.campaigns.events.models import Event, EventMessage
-from nurture.campaigns.events.services import attendance_record
-from nurture.campaigns.events.tasks import attendance_ask, events_daily
+from nurture.events.models import Event, EventMessage
+from nurture.events.services import attendance_record
+from nurture.events.tasks import attendance_ask, events_daily
 
 THE_DAY_AFTER = date(2031, 5, 13)
 

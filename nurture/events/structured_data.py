@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from nurture.campaigns.events.models import Event
+from nurture.events.models import Event
 
 SCHEMA = "https://schema.org/"
 

@@ -18,11 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.accounts.roles import Role
-from nurture.campaigns.events import selectors
-from nurture.campaigns.events.calendar_files import calendar_bytes
-from nurture.campaigns.events.forms import AttendanceForm, CancelForm, EventFilterForm, EventForm, ModerationForm
-from nurture.campaigns.events.models import EDITABLE, Event
-from nurture.campaigns.events.services import (
+from nurture.core.audit import audit_trail
+from nurture.core.forms import page_number
+from nurture.core.permissions import staff_required
+from nurture.core.visitor_cache import code_release
+from nurture.events import selectors
+from nurture.events.calendar_files import calendar_bytes
+from nurture.events.forms import AttendanceForm, CancelForm, EventFilterForm, EventForm, ModerationForm
+from nurture.events.models import EDITABLE, Event
+from nurture.events.services import (
     EventError,
     attendance_record,
     event_cancel,
@@ -31,11 +35,7 @@ from nurture.campaigns.events.services import (
     event_update,
     proposal_values,
 )
-from nurture.campaigns.events.structured_data import event_json_ld, json_ld_script
-from nurture.core.audit import audit_trail
-from nurture.core.permissions import staff_required
-from nurture.core.visitor_cache import code_release
-from nurture.register.forms import page_number
+from nurture.events.structured_data import event_json_ld, json_ld_script
 
 View = Callable[..., HttpResponseBase]
 FEED_CACHE_SECONDS = 24 * 3600
@@ -73,7 +73,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     results = None
     if filters is not None:
-        results = selectors.public_event_page(**filters, page=page_number(request.GET.get("page")))
+        page = page_number(request.GET.get("page"), most=selectors.MAX_PAGE)
+        results = selectors.public_event_page(**filters, page=page)
     today = timezone.localdate()
     return render(
         request,
@@ -339,7 +340,7 @@ def staff_event(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @staff_required(Role.COORDINATOR)
 @require_GET
 def staff_attendance(request: AuthenticatedHttpRequest) -> HttpResponse:
-    campaigns = list(selectors.campaigns_with_events())
+    campaigns = selectors.campaigns_with_events()
     chosen = next((c for c in campaigns if c.slug == request.GET.get("campaign")), campaigns[0] if campaigns else None)
     return render(
         request,

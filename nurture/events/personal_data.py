@@ -7,8 +7,8 @@ set to null when it is deleted).
 
 from __future__ import annotations
 
-from nurture.campaigns.events.models import Event
 from nurture.core.personal_data import DataSubject, Erased, ExportSection, rows
+from nurture.events.models import Event
 
 
 def personal_data_of(subject: DataSubject) -> list[ExportSection]:

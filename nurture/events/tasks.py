@@ -13,9 +13,9 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Exists, OuterRef
 from django_tasks import task
 
-from nurture.campaigns.events.models import Event, EventMessage
-from nurture.campaigns.events.selectors import site_zone
-from nurture.campaigns.events.services import attendance_request_send
+from nurture.events.models import Event, EventMessage
+from nurture.events.selectors import site_zone
+from nurture.events.services import attendance_request_send
 
 REMINDER_AFTER_DAYS = 7
 LOOK_BACK_DAYS = 60

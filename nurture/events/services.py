@@ -23,11 +23,11 @@ from django.utils.text import slugify
 
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
-from nurture.campaigns.events.models import EDITABLE, Event, EventMessage
 from nurture.campaigns.models import Campaign
 from nurture.campaigns.services import campaign_touch
 from nurture.core.audit import audit_record
 from nurture.core.emails import email_send
+from nurture.events.models import EDITABLE, Event, EventMessage
 
 State = Event.State
 ProposalState = Event.ProposalState
@@ -38,13 +38,8 @@ class EventError(Exception):
     """A change the calendar refuses, with a message for the person who asked."""
 
 
-def events_setting(name: str, default: int) -> int:
-    """A number from settings (`NURTURE_EVENTS_…`), else the default."""
-    return int(getattr(settings, name, default))
-
-
 def submissions_per_hour() -> int:
-    return events_setting("NURTURE_EVENTS_SUBMIT_PER_HOUR", 10)
+    return settings.NURTURE_EVENTS_SUBMIT_PER_HOUR
 
 
 def _slug(title: str) -> str:

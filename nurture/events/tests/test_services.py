@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from nurture.campaigns.events.models import Event
-from nurture.campaigns.events.services import (
+from nurture.core.models import AuditEntry
+from nurture.events.models import Event
+from nurture.events.services import (
     EventError,
     attendance_record,
     event_cancel,
@@ -15,7 +16,6 @@ from nurture.campaigns.events.services import (
     event_submit,
     event_update,
 )
-from nurture.core.models import AuditEntry
 
 from .conftest import LONDON, event_values
 

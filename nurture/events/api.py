@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 from ninja import Router, Schema
 from ninja.params.functions import Query
 
 from nurture.accounts.models import Region
-from nurture.campaigns.events.forms import EARLIEST, LATEST
-from nurture.campaigns.events.models import Event
-from nurture.campaigns.events.selectors import MAX_PAGE, public_event_page
 from nurture.core.api import PLAIN_TEXT, SLUG, Day, answers
+from nurture.core.origins import site_url
+from nurture.events.forms import EARLIEST, LATEST
+from nurture.events.models import Event
+from nurture.events.selectors import MAX_PAGE, public_event_page
 
 router = Router(tags=["events"])
 
@@ -80,7 +79,6 @@ def events_list_api(
         q=" ".join(q.split()),
         page=page,
     )
-    site = settings.NURTURE_SITE_URL
     return EventListOut(
         page=found.number,
         per_page=25,
@@ -104,8 +102,8 @@ def events_list_api(
                 free=row["is_free"],
                 cost=row["cost"],
                 cancelled=row["cancelled"],
-                url=site + reverse("events:detail", args=[row["id"], row["slug"]]),
-                ics_url=site + reverse("events:ics", args=[row["id"]]),
+                url=site_url("events:detail", row["id"], row["slug"]),
+                ics_url=site_url("events:ics", row["id"]),
             )
             for row in found.rows
         ],

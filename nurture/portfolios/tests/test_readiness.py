@@ -252,7 +252,7 @@ def test_counted_hours_are_confirmed_non_peer_hours_inside_the_window_both_ends_
 
 def test_no_sessions_count_as_no_hours():
     hours = supervision_hours([], today=TODAY, window_months=12)
-    assert (hours.counted, hours.awaiting, hours.main_supervisor) == (0, 0, 0)
+    assert (hours.counted, hours.awaiting, hours.main_supervisor) == (Decimal(0), Decimal(0), Decimal(0))
     assert hours.since == date(2025, 1, 15)
 
 

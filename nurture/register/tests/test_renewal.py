@@ -150,8 +150,13 @@ def test_renewal_and_readiness_count_the_same_supervision_hours(siobhan):
             status=status,
             confirmed_at=timezone.now() if status == "confirmed" else None,
         )
-    for on, hours in [(date(2025, 6, 30), 4), (date(2026, 3, 1), 6), (date(2025, 6, 29), 50), (date(2026, 7, 1), 8)]:
-        CPDEntry.objects.create(owner=siobhan, activity="Study day", done_on=on, hours=Decimal(hours))
+    for done_on, cpd_hours in [
+        (date(2025, 6, 30), 4),  # the window's first day
+        (date(2026, 3, 1), 6),
+        (date(2025, 6, 29), 50),  # a day too old
+        (date(2026, 7, 1), 8),  # after today
+    ]:
+        CPDEntry.objects.create(owner=siobhan, activity="Study day", done_on=done_on, hours=Decimal(cpd_hours))
     level = level_for(framework_current(), "prevention")
     level.supervision_window_months = 12
     readiness = readiness_of(siobhan, level, today=today)

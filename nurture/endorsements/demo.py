@@ -31,6 +31,7 @@ from nurture.endorsements.models import Application, Assignment, ReferenceReques
 from nurture.endorsements.services import _snapshot_take
 from nurture.endorsements.workflow import State
 from nurture.framework.models import Level
+from nurture.portfolios.selectors import portfolio_snapshot
 
 DOMAIN = "demo.nurture.test"
 # (state, level code) for generated practitioners, in this order.
@@ -115,7 +116,7 @@ def _application(
     )
     if state in SUBMITTED_OR_LATER:
         application.submitted_at = now - timedelta(days=20)
-        application.snapshot = _snapshot_take(application)
+        application.snapshot = _snapshot_take(application, portfolio_snapshot(practitioner))
         _references(application, rng, answered=state != State.SUBMITTED)
     if state in SUBMITTED_OR_LATER - {State.SUBMITTED}:
         for assessor in assessors:

@@ -18,7 +18,7 @@ from nurture.endorsements import workflow
 from nurture.endorsements.agreement import Agreement, cohens_kappa
 from nurture.endorsements.models import Application, Assignment, ConflictDeclaration, ReferenceRequest, Review
 from nurture.framework.models import Competency
-from nurture.portfolios.selectors import portfolio_records, readiness_of
+from nurture.portfolios.selectors import PortfolioSnapshot, portfolio_snapshot, readiness_from, supervisor_emails_of
 
 
 @dataclass(frozen=True)
@@ -72,10 +72,18 @@ def references_missing(application: Application) -> list[str]:
     return missing
 
 
-def submission_problems(application: Application, *, today: date, references: bool = True) -> list[str]:
-    """Everything that stops submission, in the practitioner's words; empty when it can go."""
-    owner, level = application.practitioner, application.level
-    readiness = readiness_of(owner, level, today=today)
+def submission_problems(
+    application: Application,
+    *,
+    today: date,
+    references: bool = True,
+    portfolio: PortfolioSnapshot | None = None,
+) -> list[str]:
+    """Everything that stops submission, in the practitioner's words; empty when it can go.
+    `portfolio` is the practitioner's portfolio when the caller has read it already."""
+    if portfolio is None:
+        portfolio = portfolio_snapshot(application.practitioner)
+    readiness = readiness_from(portfolio, application.level, today=today)
     problems = []
     for requirement in readiness.missing:
         have = requirement.have_label or f"{_number(requirement.have)} {requirement.unit}"
@@ -83,7 +91,7 @@ def submission_problems(application: Application, *, today: date, references: bo
         problems.append(f"{requirement.name}: you have {have}, the level needs {need}")
     if readiness.missing_competencies:
         problems.append("Competencies without evidence: " + ", ".join(readiness.missing_competencies))
-    flagged = [e.title for e in portfolio_records(owner)["evidence"] if e.has_unresolved_findings]
+    flagged = [e.title for e in portfolio.evidence if e.unresolved_findings]
     if flagged:
         problems.append("Evidence that may identify a family, not yet checked: " + ", ".join(f"“{t}”" for t in flagged))
     if references:
@@ -116,7 +124,7 @@ class _Applicant:
 
 def _applicant(application: Application) -> _Applicant:
     practitioner = application.practitioner
-    supervisors = portfolio_records(practitioner)["supervision"].values_list("supervisor_email", flat=True)
+    supervisors = supervisor_emails_of(practitioner)
     return _Applicant(
         email=practitioner.email,
         employer=practitioner.employer,

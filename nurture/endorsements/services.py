@@ -20,7 +20,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from nurture.accounts.models import User
@@ -48,7 +47,7 @@ from nurture.endorsements.selectors import (
 )
 from nurture.endorsements.workflow import Action, State, WorkflowError
 from nurture.framework.models import Level
-from nurture.portfolios.selectors import portfolio_records
+from nurture.portfolios.selectors import PortfolioFile, PortfolioSnapshot, portfolio_snapshot
 
 # How many "not enough information to say" answers make a reference void.
 VOID_AT = 6
@@ -185,10 +184,11 @@ def application_submit(*, application: Application, actor: User, today: date) ->
     with atomic_with_files():  # the snapshot copies files
         application = _locked(application)
         _check(application, Action.SUBMIT, actor)
-        problems = submission_problems(application, today=today)
+        portfolio = portfolio_snapshot(application.practitioner)  # read once: checked, then frozen
+        problems = submission_problems(application, today=today, portfolio=portfolio)
         if problems:
             raise SubmissionRefused(problems)
-        snapshot = _snapshot_take(application)
+        snapshot = _snapshot_take(application, portfolio)
         now = timezone.now()
         _transition(
             application=application,
@@ -218,12 +218,13 @@ def application_resubmit(*, application: Application, actor: User, answer: str =
                 raise WorkflowError("Write your answer to the assessor's question.")
             changes["info_answer"] = answer.strip()
         else:
-            problems = submission_problems(application, today=today, references=False)
+            portfolio = portfolio_snapshot(application.practitioner)
+            problems = submission_problems(application, today=today, references=False, portfolio=portfolio)
             if problems:
                 raise SubmissionRefused(problems)
             application.round += 1
             changes["round"] = application.round
-            changes["snapshot"] = _snapshot_take(application)
+            changes["snapshot"] = _snapshot_take(application, portfolio)
         _transition(application=application, action=Action.RESUBMIT, actor=actor, changes=changes)
         _notify_practitioner(application, "application_received", resubmitted=True)
     return application
@@ -235,35 +236,32 @@ def _text(value: Any) -> Any:
     return value
 
 
-def _copy(application: Application, field: FieldFile, *, name: str, content_type: str, label: str) -> int | None:
+def _copy(application: Application, file: PortfolioFile | None, *, label: str) -> int | None:
     """Copy a portfolio file into the application's own storage; the copy outlives the original."""
-    if not field:
+    if file is None:
         return None
-    try:
-        with field.open("rb") as source:
-            content = source.read()
-    except FileNotFoundError:
+    content = file.read()
+    if content is None:
         return None
-    name = name_for_type(name or "file", content_type)
+    name = name_for_type(file.name or "file", file.content_type)
     copy = SnapshotFile(
-        application=application, round=application.round, name=name, content_type=content_type, label=label
+        application=application, round=application.round, name=name, content_type=file.content_type, label=label
     )
     copy.file.save(name, ContentFile(content), save=True)
     return copy.pk
 
 
-def _snapshot_take(application: Application) -> dict[str, Any]:
+def _snapshot_take(application: Application, portfolio: PortfolioSnapshot) -> dict[str, Any]:
     """Freeze the portfolio as it is now: later edits do not change what assessors see."""
-    records = portfolio_records(application.practitioner)
     rows = {
         "education": [
             {
-                "level": r.get_level_display(),
+                "level": r.level_label,
                 "qualification": r.qualification,
                 "institution": r.institution,
                 "awarded_on": _text(r.awarded_on),
             }
-            for r in records["education"]
+            for r in portfolio.education
         ],
         "training": [
             {
@@ -272,11 +270,9 @@ def _snapshot_take(application: Application) -> dict[str, Any]:
                 "hours": _text(r.hours),
                 "completed_on": _text(r.completed_on),
                 "relationship_based": r.relationship_based,
-                "file": _copy(
-                    application, r.certificate, name=r.certificate_name, content_type=r.certificate_type, label=r.title
-                ),
+                "file": _copy(application, r.certificate, label=r.title),
             }
-            for r in records["training"]
+            for r in portfolio.training
         ],
         "experience": [
             {
@@ -288,31 +284,31 @@ def _snapshot_take(application: Application) -> dict[str, Any]:
                 "paid": r.paid,
                 "families_served": r.families_served,
             }
-            for r in records["experience"]
+            for r in portfolio.experience
         ],
         "supervision": [
             {
                 "session_on": _text(r.session_on),
                 "supervisor": r.supervisor_name,
                 "hours": _text(r.hours),
-                "kind": r.get_kind_display(),
-                "status": r.get_status_display(),
+                "kind": r.kind_label,
+                "status": r.status_label,
             }
-            for r in records["supervision"]
+            for r in portfolio.supervision
         ],
         "cpd": [
             {"activity": r.activity, "done_on": _text(r.done_on), "hours": _text(r.hours), "reflection": r.reflection}
-            for r in records["cpd"]
+            for r in portfolio.cpd
         ],
         "evidence": [
             {
                 "title": r.title,
-                "kind": r.get_kind_display(),
+                "kind": r.kind_label,
                 "text": r.text,
-                "competencies": sorted(c.code for c in r.competencies.all()),
-                "file": _copy(application, r.file, name=r.file_name, content_type=r.file_type, label=r.title),
+                "competencies": r.competency_codes,
+                "file": _copy(application, r.file, label=r.title),
             }
-            for r in records["evidence"]
+            for r in portfolio.evidence
         ],
     }
     return {

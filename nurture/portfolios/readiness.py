@@ -16,13 +16,18 @@ The rules (defaults from DESIGN.md, numbers from the level):
   of the required hours must come from one provider;
 - evidence: every competency of the level has at least one evidence item.
 References and the exam come after applying; they are shown, not counted.
+
+Which hours count over a window is decided here once (`supervision_hours`,
+`cpd_hours`, both over `window_start(today, months)` to today, both days
+included): readiness uses it for the supervision window, and the Register's
+renewal, through the portfolio's selectors, for the last twelve months.
 """
 
 from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -71,6 +76,31 @@ class Session:
     confirmed: bool
     peer: bool
     declined: bool = False
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A CPD activity: when it was done and for how many hours."""
+
+    done_on: date
+    hours: Decimal
+
+
+@dataclass(frozen=True)
+class SupervisionHours:
+    """Reflective supervision between `since` and `until` (both included): the hours that
+    count, the hours still awaiting the supervisor, and the counted hours per supervisor."""
+
+    since: date
+    until: date
+    counted: Decimal
+    awaiting: Decimal
+    by_supervisor: Mapping[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def main_supervisor(self) -> Decimal:
+        """The counted hours from the supervisor who gave the most."""
+        return max(self.by_supervisor.values(), default=Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -151,9 +181,46 @@ def window_start(today: date, months: int) -> date:
     return date(year, month + 1, day)
 
 
+def _inside(day: date, since: date, today: date) -> bool:
+    return since <= day <= today
+
+
+def session_counts(session: Session) -> bool:
+    """A session counts once its supervisor has confirmed it; peer supervision never does."""
+    return session.confirmed and not session.peer
+
+
+def awaits_confirmation(session: Session) -> bool:
+    """Would count, but the supervisor has not answered yet."""
+    return not (session.confirmed or session.declined or session.peer)
+
+
 def counted_supervision(sessions: Iterable[Session], *, today: date, window_months: int) -> list[Session]:
     since = window_start(today, window_months)
-    return [s for s in sessions if s.confirmed and not s.peer and since <= s.session_on <= today]
+    return [s for s in sessions if session_counts(s) and _inside(s.session_on, since, today)]
+
+
+def supervision_hours(sessions: Iterable[Session], *, today: date, window_months: int) -> SupervisionHours:
+    """The supervision hours of the last `window_months` months up to `today`."""
+    since = window_start(today, window_months)
+    inside = [s for s in sessions if _inside(s.session_on, since, today)]
+    by_supervisor: dict[str, Decimal] = defaultdict(Decimal)
+    for s in inside:
+        if session_counts(s):
+            by_supervisor[s.supervisor.strip().lower()] += s.hours
+    return SupervisionHours(
+        since=since,
+        until=today,
+        counted=sum((s.hours for s in inside if session_counts(s)), Decimal(0)),
+        awaiting=sum((s.hours for s in inside if awaits_confirmation(s)), Decimal(0)),
+        by_supervisor=dict(by_supervisor),
+    )
+
+
+def cpd_hours(activities: Iterable[Activity], *, today: date, window_months: int) -> Decimal:
+    """The CPD hours of the last `window_months` months up to `today`."""
+    since = window_start(today, window_months)
+    return sum((a.hours for a in activities if _inside(a.done_on, since, today)), Decimal(0))
 
 
 def _row(key: str, name: str, have: Decimal, need: Decimal, unit: str, note: str = "") -> Requirement:
@@ -214,36 +281,20 @@ def readiness_for_level(rules: LevelRules, portfolio: Portfolio, *, today: date)
     )
 
     if rules.supervision_hours:
-        counted = counted_supervision(
-            portfolio.sessions,
-            today=today,
-            window_months=rules.supervision_window_months,
-        )
-        hours = sum((s.hours for s in counted), Decimal(0))
-        since = window_start(today, rules.supervision_window_months)
-        awaiting = sum(
-            (
-                s.hours
-                for s in portfolio.sessions
-                if not (s.confirmed or s.declined or s.peer) and since <= s.session_on <= today
-            ),
-            Decimal(0),
-        )
+        supervision = supervision_hours(portfolio.sessions, today=today, window_months=rules.supervision_window_months)
+        awaiting = supervision.awaiting
         note = f"{awaiting.normalize():f} more hours await your supervisor's confirmation." if awaiting else ""
         rows.append(
             _row(
                 "supervision",
                 f"Reflective supervision in the last {rules.supervision_window_months} months",
-                hours,
+                supervision.counted,
                 Decimal(rules.supervision_hours),
                 "hours",
                 note,
             )
         )
-        by_provider: dict[str, Decimal] = defaultdict(Decimal)
-        for s in counted:
-            by_provider[s.supervisor.strip().lower()] += s.hours
-        main = max(by_provider.values(), default=Decimal(0))
+        main = supervision.main_supervisor
         half = Decimal(rules.supervision_hours) / 2
         rows.append(
             Requirement(

@@ -1,12 +1,22 @@
-"""Reads of a portfolio: the records, and the facts the readiness rules need."""
+"""Reads of a portfolio: the records, and the facts the readiness rules need.
+
+Other apps read a portfolio only through the typed values here: `portfolio_snapshot`
+(every record, as frozen dataclasses, read once), `readiness_of` / `readiness_from`
+(the readiness rules applied to it), `supervision_hours_of` and `cpd_hours_of` (the hours
+that count over the last months, by the rules in `readiness.py`) and
+`supervisor_emails_of`. `portfolio_records` (model instances) is for this app's own pages.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from decimal import Decimal
 
-from django.db.models import Count
+from django.core.files.storage import Storage
+from django.db.models import Prefetch
+from django.db.models.fields.files import FieldFile
 
 from nurture.accounts.models import User
 from nurture.core.outbox import Delivery, deliveries_about
@@ -19,18 +29,256 @@ from nurture.portfolios.models import (
     SupervisionEntry,
     TrainingRecord,
 )
-from nurture.portfolios.readiness import Job, LevelRules, Portfolio, Readiness, Session, readiness_for_level
+from nurture.portfolios.readiness import (
+    Activity,
+    Job,
+    LevelRules,
+    Portfolio,
+    Readiness,
+    Session,
+    SupervisionHours,
+    cpd_hours,
+    readiness_for_level,
+    supervision_hours,
+)
 
 
-def portfolio_records(owner: User) -> dict[str, Any]:
-    return {
-        "education": EducationRecord.objects.owned_by(owner),
-        "training": TrainingRecord.objects.owned_by(owner),
-        "experience": ExperienceRecord.objects.owned_by(owner),
-        "supervision": SupervisionEntry.objects.owned_by(owner),
-        "cpd": CPDEntry.objects.owned_by(owner),
-        "evidence": Evidence.objects.owned_by(owner).prefetch_related("competencies"),
-    }
+@dataclass(frozen=True)
+class PortfolioRecords:
+    """The owner's records as model instances, for the portfolio's own pages."""
+
+    education: list[EducationRecord]
+    training: list[TrainingRecord]
+    experience: list[ExperienceRecord]
+    supervision: list[SupervisionEntry]
+    cpd: list[CPDEntry]
+    evidence: list[Evidence]
+
+
+def portfolio_records(owner: User) -> PortfolioRecords:
+    """Every record of the owner, one query per kind (and one for evidence's competencies)."""
+    competencies = Prefetch("competencies", queryset=Competency.objects.select_related("domain"))
+    return PortfolioRecords(
+        education=list(EducationRecord.objects.owned_by(owner)),
+        training=list(TrainingRecord.objects.owned_by(owner)),
+        experience=list(ExperienceRecord.objects.owned_by(owner)),
+        supervision=list(SupervisionEntry.objects.owned_by(owner)),
+        cpd=list(CPDEntry.objects.owned_by(owner)),
+        evidence=list(Evidence.objects.owned_by(owner).prefetch_related(competencies)),
+    )
+
+
+# The typed read API --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortfolioFile:
+    """An uploaded file: where it is stored, and its name and type as uploaded."""
+
+    path: str
+    name: str
+    content_type: str
+    storage: Storage
+
+    def read(self) -> bytes | None:
+        """The file's bytes, or None when it has gone from storage."""
+        try:
+            with self.storage.open(self.path, "rb") as stored:
+                content: bytes = stored.read()
+        except FileNotFoundError:
+            return None
+        return content
+
+
+def _file(field: FieldFile, name: str, content_type: str) -> PortfolioFile | None:
+    if not field:
+        return None
+    return PortfolioFile(path=str(field.name), name=name, content_type=content_type, storage=field.storage)
+
+
+@dataclass(frozen=True)
+class EducationItem:
+    level: str
+    level_label: str
+    qualification: str
+    institution: str
+    awarded_on: date
+
+
+@dataclass(frozen=True)
+class TrainingItem:
+    title: str
+    provider: str
+    hours: Decimal
+    completed_on: date
+    relationship_based: bool
+    certificate: PortfolioFile | None
+
+
+@dataclass(frozen=True)
+class ExperienceItem:
+    role_title: str
+    employer: str
+    setting: str
+    started_on: date
+    ended_on: date | None
+    paid: bool
+    families_served: int
+
+
+def _session(session_on: date, hours: Decimal, supervisor_email: str, status: str, kind: str) -> Session:
+    """A supervision entry as the readiness rules see it."""
+    return Session(
+        session_on,
+        hours,
+        supervisor_email,
+        confirmed=status == SupervisionEntry.Status.CONFIRMED,
+        peer=kind == SupervisionEntry.Kind.PEER,
+        declined=status == SupervisionEntry.Status.DECLINED,
+    )
+
+
+@dataclass(frozen=True)
+class SupervisionItem:
+    session_on: date
+    supervisor_name: str
+    supervisor_email: str
+    hours: Decimal
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+
+    @property
+    def session(self) -> Session:
+        return _session(self.session_on, self.hours, self.supervisor_email, self.status, self.kind)
+
+
+@dataclass(frozen=True)
+class CPDItem:
+    activity: str
+    done_on: date
+    hours: Decimal
+    reflection: str
+
+
+@dataclass(frozen=True)
+class CompetencyMapped:
+    """A competency an evidence item is mapped to: its code, in its framework version."""
+
+    version_id: int
+    code: str
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    title: str
+    kind: str
+    kind_label: str
+    text: str
+    file: PortfolioFile | None
+    competencies: tuple[CompetencyMapped, ...]
+    unresolved_findings: bool
+
+    @property
+    def competency_codes(self) -> list[str]:
+        return sorted(c.code for c in self.competencies)
+
+
+@dataclass(frozen=True)
+class PortfolioSnapshot:
+    """A practitioner's whole portfolio as it is now, in the order the portfolio page shows it."""
+
+    education: tuple[EducationItem, ...]
+    training: tuple[TrainingItem, ...]
+    experience: tuple[ExperienceItem, ...]
+    supervision: tuple[SupervisionItem, ...]
+    cpd: tuple[CPDItem, ...]
+    evidence: tuple[EvidenceItem, ...]
+
+    def facts(self, version_id: int) -> Portfolio:
+        """What the readiness rules read, for a level of framework version `version_id`."""
+        evidence_by_competency = Counter(
+            c.code for item in self.evidence for c in item.competencies if c.version_id == version_id
+        )
+        return Portfolio(
+            education=tuple(e.level for e in self.education),
+            training=tuple((t.hours, t.relationship_based) for t in self.training),
+            jobs=tuple(Job(j.started_on, j.ended_on, j.paid, j.families_served) for j in self.experience),
+            sessions=tuple(s.session for s in self.supervision),
+            evidence_by_competency=dict(evidence_by_competency),
+        )
+
+
+def portfolio_snapshot(owner: User) -> PortfolioSnapshot:
+    """The owner's whole portfolio as typed values: each portfolio table read once."""
+    records = portfolio_records(owner)
+    return PortfolioSnapshot(
+        education=tuple(
+            EducationItem(r.level, r.get_level_display(), r.qualification, r.institution, r.awarded_on)
+            for r in records.education
+        ),
+        training=tuple(
+            TrainingItem(
+                title=r.title,
+                provider=r.provider,
+                hours=r.hours,
+                completed_on=r.completed_on,
+                relationship_based=r.relationship_based,
+                certificate=_file(r.certificate, r.certificate_name, r.certificate_type),
+            )
+            for r in records.training
+        ),
+        experience=tuple(
+            ExperienceItem(r.role_title, r.employer, r.setting, r.started_on, r.ended_on, r.paid, r.families_served)
+            for r in records.experience
+        ),
+        supervision=tuple(
+            SupervisionItem(
+                session_on=r.session_on,
+                supervisor_name=r.supervisor_name,
+                supervisor_email=r.supervisor_email,
+                hours=r.hours,
+                kind=r.kind,
+                kind_label=r.get_kind_display(),
+                status=r.status,
+                status_label=r.get_status_display(),
+            )
+            for r in records.supervision
+        ),
+        cpd=tuple(CPDItem(r.activity, r.done_on, r.hours, r.reflection) for r in records.cpd),
+        evidence=tuple(
+            EvidenceItem(
+                title=r.title,
+                kind=r.kind,
+                kind_label=r.get_kind_display(),
+                text=r.text,
+                file=_file(r.file, r.file_name, r.file_type),
+                competencies=tuple(CompetencyMapped(c.domain.version_id, c.code) for c in r.competencies.all()),
+                unresolved_findings=r.has_unresolved_findings,
+            )
+            for r in records.evidence
+        ),
+    )
+
+
+def supervision_hours_of(owner: User, *, today: date, months: int) -> SupervisionHours:
+    """The owner's supervision hours over the last `months` months, counted by the readiness rules."""
+    rows = SupervisionEntry.objects.owned_by(owner).values_list(
+        "session_on", "hours", "supervisor_email", "status", "kind"
+    )
+    return supervision_hours([_session(*row) for row in rows], today=today, window_months=months)
+
+
+def cpd_hours_of(owner: User, *, today: date, months: int) -> Decimal:
+    """The owner's CPD hours over the last `months` months."""
+    rows = CPDEntry.objects.owned_by(owner).values_list("done_on", "hours")
+    return cpd_hours([Activity(done_on, hours) for done_on, hours in rows], today=today, window_months=months)
+
+
+def supervisor_emails_of(owner: User) -> list[str]:
+    """The addresses of every supervisor named in the owner's supervision log, as typed."""
+    return list(SupervisionEntry.objects.owned_by(owner).values_list("supervisor_email", flat=True))
 
 
 @dataclass(frozen=True)
@@ -61,36 +309,13 @@ def level_rules(level: Level) -> LevelRules:
     )
 
 
-def portfolio_facts(owner: User, level: Level) -> Portfolio:
-    evidence_counts = (
-        Evidence.objects.owned_by(owner)
-        .filter(competencies__domain__version=level.version_id)
-        .values("competencies__code")
-        .annotate(n=Count("id"))
-    )
-    return Portfolio(
-        education=tuple(EducationRecord.objects.owned_by(owner).values_list("level", flat=True)),
-        training=tuple(TrainingRecord.objects.owned_by(owner).values_list("hours", "relationship_based")),
-        jobs=tuple(
-            Job(j.started_on, j.ended_on, j.paid, j.families_served) for j in ExperienceRecord.objects.owned_by(owner)
-        ),
-        sessions=tuple(
-            Session(
-                s.session_on,
-                s.hours,
-                s.supervisor_email,
-                s.status == SupervisionEntry.Status.CONFIRMED,
-                s.kind == SupervisionEntry.Kind.PEER,
-                s.status == SupervisionEntry.Status.DECLINED,
-            )
-            for s in SupervisionEntry.objects.owned_by(owner)
-        ),
-        evidence_by_competency={row["competencies__code"]: row["n"] for row in evidence_counts},
-    )
+def readiness_from(portfolio: PortfolioSnapshot, level: Level, *, today: date) -> Readiness:
+    """The readiness rules applied to a portfolio already read."""
+    return readiness_for_level(level_rules(level), portfolio.facts(level.version_id), today=today)
 
 
 def readiness_of(owner: User, level: Level, *, today: date) -> Readiness:
-    return readiness_for_level(level_rules(level), portfolio_facts(owner, level), today=today)
+    return readiness_from(portfolio_snapshot(owner), level, today=today)
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ def portfolio_home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "portfolios/home.html",
         {
             "records": records,
-            "supervision": supervision_with_delivery(list(records["supervision"])),
+            "supervision": supervision_with_delivery(records.supervision),
             "kinds": KINDS,
             "levels": framework_levels(version),
         },

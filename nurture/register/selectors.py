@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from nurture.accounts.models import Profession, Region, User
 from nurture.core.audit import audit_trail
 from nurture.framework.models import Level
-from nurture.portfolios.models import SupervisionEntry
-from nurture.portfolios.selectors import portfolio_records
+from nurture.portfolios.selectors import cpd_hours_of, supervision_hours_of
 from nurture.register.models import RegisterEntry, RegisterNameToken
 from nurture.register.names import query_words
 from nurture.register.numbers import NumberCheck, number_check
@@ -29,6 +28,7 @@ STATUS_LABELS = dict(RegisterEntry.Status.choices)
 PROFESSION_LABELS = dict(Profession.choices)
 REGION_LABELS = dict(Region.choices)
 DEFAULT_RENEWAL_HOURS = (Decimal(15), Decimal(12))
+RENEWAL_WINDOW_MONTHS = 12
 
 # The columns the public may see; profession, region and employer only when the
 # practitioner chose to show them.
@@ -254,18 +254,11 @@ def renewal_requirements(level_code: str) -> tuple[Decimal, Decimal]:
 
 
 def renewal_prefill(practitioner: User, *, today: date) -> tuple[Decimal, Decimal]:
-    """CPD hours, and confirmed supervision hours (peer supervision not counted),
-    from the practitioner's portfolio over the last 12 months."""
-    since = today - timedelta(days=365)
-    records = portfolio_records(practitioner)
-    cpd = records["cpd"].filter(done_on__gt=since, done_on__lte=today).aggregate(total=Sum("hours"))["total"]
-    supervision = (
-        records["supervision"]
-        .filter(session_on__gt=since, session_on__lte=today, status=SupervisionEntry.Status.CONFIRMED)
-        .exclude(kind=SupervisionEntry.Kind.PEER)
-        .aggregate(total=Sum("hours"))["total"]
-    )
-    return Decimal(cpd or 0), Decimal(supervision or 0)
+    """CPD hours, and the supervision hours that count (confirmed, not peer: the
+    portfolio's readiness rule), from the practitioner's portfolio over the last 12 months."""
+    cpd = cpd_hours_of(practitioner, today=today, months=RENEWAL_WINDOW_MONTHS)
+    supervision = supervision_hours_of(practitioner, today=today, months=RENEWAL_WINDOW_MONTHS)
+    return cpd, supervision.counted
 
 
 def entry_account_erased_at(entry: RegisterEntry) -> datetime | None:

@@ -12,6 +12,7 @@ from nurture.portfolios.readiness import (
     LATER,
     MET,
     NOT_MET,
+    Activity,
     Job,
     LevelRules,
     Portfolio,
@@ -19,8 +20,10 @@ from nurture.portfolios.readiness import (
     Requirement,
     Session,
     counted_supervision,
+    cpd_hours,
     paid_experience_months,
     readiness_for_level,
+    supervision_hours,
     window_start,
 )
 
@@ -224,6 +227,58 @@ def test_the_same_supervisor_written_differently_is_one_provider():
     main = row(check(replace(COMPLETE, sessions=sessions)), "main-supervisor")
     assert main.have == Decimal(14)
     assert main.status == MET
+
+
+def test_counted_hours_are_confirmed_non_peer_hours_inside_the_window_both_ends_included():
+    declined = Session(date(2025, 6, 4), Decimal(7), "Dr Rivera", confirmed=False, peer=False, declined=True)
+    sessions = [
+        session(date(2025, 6, 1), "2", "Dr Rivera"),
+        session(date(2024, 1, 15), "1.5", " dr rivera"),  # the window's first day
+        session(date(2026, 1, 15), "1", "Sam Lee"),  # today
+        session(date(2024, 1, 14), "3"),  # a day before the window opens
+        session(date(2026, 1, 16), "6"),  # after today
+        session(date(2025, 6, 2), "4", confirmed=False),
+        session(date(2025, 6, 3), "5", peer=True),
+        session(date(2025, 6, 3), "8", confirmed=False, peer=True),
+        declined,
+    ]
+    hours = supervision_hours(sessions, today=TODAY, window_months=24)
+    assert (hours.since, hours.until) == (date(2024, 1, 15), TODAY)
+    assert hours.counted == Decimal("4.5")
+    assert hours.awaiting == Decimal(4)
+    assert hours.by_supervisor == {"dr rivera": Decimal("3.5"), "sam lee": Decimal(1)}
+    assert hours.main_supervisor == Decimal("3.5")
+
+
+def test_no_sessions_count_as_no_hours():
+    hours = supervision_hours([], today=TODAY, window_months=12)
+    assert (hours.counted, hours.awaiting, hours.main_supervisor) == (Decimal(0), Decimal(0), Decimal(0))
+    assert hours.since == date(2025, 1, 15)
+
+
+def test_readiness_reports_the_same_hours_as_the_counting_rule():
+    sessions = (
+        session(date(2025, 6, 1), "13", "Dr Rivera"),
+        session(date(2023, 6, 1), "40", "Dr Rivera"),
+        session(date(2025, 8, 1), "6", "Sam Lee", confirmed=False),
+        session(date(2025, 9, 1), "10", "Ali Khan", peer=True),
+    )
+    hours = supervision_hours(sessions, today=TODAY, window_months=RULES.supervision_window_months)
+    readiness = check(replace(COMPLETE, sessions=sessions))
+    assert row(readiness, "supervision").have == hours.counted == Decimal(13)
+    assert row(readiness, "main-supervisor").have == hours.main_supervisor == Decimal(13)
+
+
+def test_cpd_hours_are_those_inside_the_window_both_ends_included():
+    activities = [
+        Activity(date(2025, 1, 15), Decimal("2.5")),  # the window's first day
+        Activity(date(2025, 9, 1), Decimal(6)),
+        Activity(TODAY, Decimal(1)),
+        Activity(date(2025, 1, 14), Decimal(50)),  # a day too old
+        Activity(date(2026, 1, 16), Decimal(9)),  # after today
+    ]
+    assert cpd_hours(activities, today=TODAY, window_months=12) == Decimal("9.5")
+    assert cpd_hours([], today=TODAY, window_months=12) == 0
 
 
 def test_a_level_without_supervision_has_no_supervision_rows():

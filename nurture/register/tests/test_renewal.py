@@ -11,9 +11,12 @@ from django.utils import timezone
 
 from conftest import client_for
 from nurture.core.models import AuditEntry
+from nurture.framework.selectors import framework_current, level_for
 from nurture.portfolios.models import CPDEntry, SupervisionEntry
+from nurture.portfolios.selectors import readiness_of
 from nurture.register.models import RegisterEntry, RenewalReminder
 from nurture.register.renewal import next_period, reminder_due, status_for_dates
+from nurture.register.selectors import renewal_prefill
 from nurture.register.services import RegisterError, renewal_submit
 from nurture.register.tasks import register_daily, register_statuses_update, renewal_reminders_send
 
@@ -123,6 +126,46 @@ def test_the_renewal_form_is_filled_in_from_the_portfolio(portfolio):
     page = client_for(portfolio).get(f"/register/me/{entry.number}/renew/").content.decode()
     assert 'value="16.0"' in page or 'value="16"' in page
     assert 'value="13.00"' in page or 'value="13"' in page
+
+
+def test_renewal_and_readiness_count_the_same_supervision_hours(siobhan):
+    """Renewal's last 12 months and a level with a 12-month window agree, entry by entry."""
+    today = date(2026, 6, 30)
+    for on, kind, status, hours in [
+        (date(2026, 6, 30), "individual", "confirmed", "2"),  # today
+        (date(2025, 6, 30), "group", "confirmed", "1.5"),  # the window's first day
+        (date(2025, 6, 29), "individual", "confirmed", "40"),  # a day too old
+        (date(2026, 7, 1), "individual", "confirmed", "30"),  # after today
+        (date(2026, 1, 10), "peer", "confirmed", "20"),
+        (date(2026, 1, 10), "individual", "awaiting", "9"),
+        (date(2026, 1, 10), "individual", "declined", "7"),
+    ]:
+        SupervisionEntry.objects.create(
+            owner=siobhan,
+            session_on=on,
+            supervisor_name="Dr Rose Clark",
+            supervisor_email="rose@example.org",
+            hours=Decimal(hours),
+            kind=kind,
+            status=status,
+            confirmed_at=timezone.now() if status == "confirmed" else None,
+        )
+    for done_on, cpd_hours in [
+        (date(2025, 6, 30), 4),  # the window's first day
+        (date(2026, 3, 1), 6),
+        (date(2025, 6, 29), 50),  # a day too old
+        (date(2026, 7, 1), 8),  # after today
+    ]:
+        CPDEntry.objects.create(owner=siobhan, activity="Study day", done_on=done_on, hours=Decimal(cpd_hours))
+    level = level_for(framework_current(), "prevention")
+    level.supervision_window_months = 12
+    readiness = readiness_of(siobhan, level, today=today)
+    (supervision,) = [r for r in readiness.requirements if r.key == "supervision"]
+
+    cpd, counted = renewal_prefill(siobhan, today=today)
+    assert counted == supervision.have == Decimal("3.5")
+    assert supervision.note == "9 more hours await your supervisor's confirmation."
+    assert cpd == Decimal(10)
 
 
 def test_renewal_needs_the_hours_and_the_code_of_ethics(portfolio):

@@ -85,6 +85,9 @@ class Step(Rule):
 
 class FormStep(Step, Generic[F]):
     form_class: type[F]
+    # The service treats the same step sent twice (a double click) as done once, so the
+    # second request must reach it: `execute` leaves the check to the service's locked row.
+    repeatable: ClassVar[bool] = False
 
     def form(self, application: Application, data: QueryDict | None = None) -> F:
         return self.form_class(data, prefix=self.name)
@@ -92,8 +95,13 @@ class FormStep(Step, Generic[F]):
     def execute(self, *, actor: User, application: Application, form: forms.Form) -> object:
         if not isinstance(form, self.form_class):
             raise TypeError(f"The {self.name} step takes a {self.form_class.__name__}.")
-        self.check(actor, application)
+        if not self.repeatable:
+            self.check_chosen(actor, application, form)
         return self.perform(actor=actor, application=application, form=form)
+
+    def check_chosen(self, actor: User, application: Application, form: F) -> None:
+        """`check`, for what the form chose where the step may go more than one way."""
+        self.check(actor, application)
 
     @abstractmethod
     def perform(self, *, actor: User, application: Application, form: F) -> object:
@@ -183,6 +191,7 @@ class Appeal(FormStep[f.AppealForm]):
     name = "appeal"
     done = "Your appeal is lodged."
     form_class = f.AppealForm
+    repeatable = True
 
     def check(self, actor: User, application: Application) -> None:
         _transition_check(actor, application, Action.APPEAL)
@@ -285,6 +294,9 @@ class Decide(FormStep[f.DecisionForm]):
     def check(self, actor: User, application: Application) -> None:
         _any_transition_check(actor, application, workflow.DECISIONS.values())
 
+    def check_chosen(self, actor: User, application: Application, form: f.DecisionForm) -> None:
+        _transition_check(actor, application, workflow.DECISIONS[form.decision_made().decision])
+
     def perform(self, *, actor: User, application: Application, form: f.DecisionForm) -> Application:
         decision = form.decision_made()
         return services.application_decide(
@@ -305,6 +317,9 @@ class DecideAppeal(FormStep[f.AppealDecisionForm]):
 
     def check(self, actor: User, application: Application) -> None:
         _any_transition_check(actor, application, (Action.UPHOLD, Action.OVERTURN))
+
+    def check_chosen(self, actor: User, application: Application, form: f.AppealDecisionForm) -> None:
+        _transition_check(actor, application, Action.OVERTURN if form.appeal_decision().overturn else Action.UPHOLD)
 
     def perform(self, *, actor: User, application: Application, form: f.AppealDecisionForm) -> Application:
         decision = form.appeal_decision()

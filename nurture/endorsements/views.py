@@ -120,7 +120,9 @@ def _act(
     except services.SubmissionRefused as error:
         return page(request, application, problems=error.problems, status=400)
     except WorkflowError as error:
-        if not form.fields:  # only a button: say why on the page it came from
+        if not form.fields or not step.may(request.user, application):
+            # Only a button, or a form the page no longer offers (the application moved on
+            # in another tab or by another person): say why on the page it came from.
             messages.error(request, str(error))
             return redirect(after, pk=application.pk)
         form.add_error(None, str(error))

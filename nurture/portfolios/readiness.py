@@ -196,23 +196,26 @@ def awaits_confirmation(session: Session) -> bool:
 
 
 def counted_supervision(sessions: Iterable[Session], *, today: date, window_months: int) -> list[Session]:
+    """The sessions that count: confirmed, not peer, inside the last `window_months` months."""
     since = window_start(today, window_months)
     return [s for s in sessions if session_counts(s) and _inside(s.session_on, since, today)]
 
 
 def supervision_hours(sessions: Iterable[Session], *, today: date, window_months: int) -> SupervisionHours:
     """The supervision hours of the last `window_months` months up to `today`."""
+    sessions = list(sessions)
     since = window_start(today, window_months)
-    inside = [s for s in sessions if _inside(s.session_on, since, today)]
+    counted = counted_supervision(sessions, today=today, window_months=window_months)
     by_supervisor: dict[str, Decimal] = defaultdict(Decimal)
-    for s in inside:
-        if session_counts(s):
-            by_supervisor[s.supervisor.strip().lower()] += s.hours
+    for s in counted:
+        by_supervisor[s.supervisor.strip().lower()] += s.hours
     return SupervisionHours(
         since=since,
         until=today,
-        counted=sum((s.hours for s in inside if session_counts(s)), Decimal(0)),
-        awaiting=sum((s.hours for s in inside if awaits_confirmation(s)), Decimal(0)),
+        counted=sum((s.hours for s in counted), Decimal(0)),
+        awaiting=sum(
+            (s.hours for s in sessions if awaits_confirmation(s) and _inside(s.session_on, since, today)), Decimal(0)
+        ),
         by_supervisor=dict(by_supervisor),
     )
 

@@ -208,13 +208,18 @@ def test_the_pledge_refuses_a_control_character_next_to_the_field_and_sends_noth
 # Search boxes of GET forms -----------------------------------------------------------
 
 SEARCHES = ["\x00", "Amara\x00", "Amara\r\nOkafor", "\u2028", "\x7f"]
+# A NUL is refused before any view runs (400). The public searches refuse the other control
+# characters too (400, the form's message); a line separator is text. The staff searches
+# read the rest as text and find nothing (200).
+PUBLIC_ANSWER = {"\x00": 400, "Amara\x00": 400, "Amara\r\nOkafor": 400, "\u2028": 200, "\x7f": 400}
+STAFF_ANSWER = {"\x00": 400, "Amara\x00": 400, "Amara\r\nOkafor": 200, "\u2028": 200, "\x7f": 200}
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("q", SEARCHES, ids=ascii)
 @pytest.mark.parametrize("path", ["/register/", "/events/", "/events/feed.ics"])
 def test_a_control_character_in_a_public_search_box_never_answers_500(path, q):
-    assert client_for(None).get(path, {"q": q}).status_code in (200, 400)
+    assert client_for(None).get(path, {"q": q}).status_code == PUBLIC_ANSWER[q]
 
 
 @pytest.mark.django_db
@@ -223,7 +228,7 @@ def test_a_control_character_in_a_public_search_box_never_answers_500(path, q):
     ("path", "name"), [("/staff/people/", "q"), ("/staff/register/", "q"), ("/staff/audit/", "action")]
 )
 def test_a_control_character_in_a_staff_search_box_never_answers_500(registrar, path, name, q):
-    assert client_for(registrar).get(path, {name: q}).status_code in (200, 400)
+    assert client_for(registrar).get(path, {name: q}).status_code == STAFF_ANSWER[q]
 
 
 @pytest.mark.django_db
@@ -231,7 +236,7 @@ def test_a_control_character_in_a_staff_search_box_never_answers_500(registrar, 
 def test_a_control_character_in_the_signatories_search_box_never_answers_500(coordinator, q):
     campaign = make_campaign()
     response = client_for(coordinator).get(reverse("campaigns:staff_pledge", args=[campaign.slug]), {"q": q})
-    assert response.status_code in (200, 400)
+    assert response.status_code == STAFF_ANSWER[q]
 
 
 # The JSON API: a control character in a string parameter is a 422 naming it ----------

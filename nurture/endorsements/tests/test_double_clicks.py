@@ -149,3 +149,59 @@ def test_a_second_appeal_with_other_grounds_is_still_refused(
     services.appeal_lodge(application=decided, actor=practitioner, grounds="My supervisor's hours.")
     with pytest.raises(services.WorkflowError):
         services.appeal_lodge(application=decided, actor=practitioner, grounds="Something else.")
+
+
+# Through the pages: the second of two clicks, or a step sent from a page that is out of date.
+
+
+def _act_url(application: Application, step: str, *, staff: bool = False) -> str:
+    return reverse("endorsements:staff_act" if staff else "endorsements:application_act", args=[application.pk, step])
+
+
+def test_appealing_twice_lodges_one_appeal_and_both_clicks_say_it_is_lodged(
+    practitioner, assessor, second_assessor, registrar
+):
+    decided = stage(
+        State.NOT_ENDORSED, practitioner=practitioner, assessors=(assessor, second_assessor), registrar=registrar
+    )
+    client = client_for(practitioner)
+    data = {"appeal-grounds": "My supervisor's confirmed hours were left out."}
+    first, second = client.post(_act_url(decided, "appeal"), data), client.post(_act_url(decided, "appeal"), data)
+    page = reverse("endorsements:application", args=[decided.pk])
+    assert (first.status_code, first["Location"]) == (302, page)
+    assert (second.status_code, second["Location"]) == (302, page)
+    assert "Your appeal is lodged." in client.get(page).content.decode()
+    decided.refresh_from_db()
+    assert decided.state == State.APPEAL
+    assert AuditEntry.objects.filter(action="endorsements.application.appealed").count() == 1
+
+
+def test_a_decision_sent_from_an_out_of_date_page_says_why_on_the_page(
+    practitioner, assessor, second_assessor, registrar
+):
+    submitted = stage(
+        State.SUBMITTED, practitioner=practitioner, assessors=(assessor, second_assessor), registrar=registrar
+    )
+    client = client_for(registrar)
+    response = client.post(
+        _act_url(submitted, "decide", staff=True), {"decide-decision": "endorse", "decide-reason": "Strong."}
+    )
+    page = reverse("endorsements:staff_application", args=[submitted.pk])
+    assert (response.status_code, response["Location"]) == (302, page)
+    assert "You cannot endorse" in client.get(page).content.decode()
+    submitted.refresh_from_db()
+    assert submitted.state == State.SUBMITTED
+
+
+def test_a_refused_decision_names_the_decision_chosen(practitioner, assessor, second_assessor, registrar):
+    submitted = stage(
+        State.SUBMITTED, practitioner=practitioner, assessors=(assessor, second_assessor), registrar=registrar
+    )
+    client = client_for(registrar)
+    data = {"decide-decision": "defer", "decide-reason": "More supervision.", "decide-required_actions": "Ten hours."}
+    response = client.post(_act_url(submitted, "decide", staff=True), data)
+    body = client.get(response["Location"]).content.decode()
+    assert "You cannot defer" in body
+    assert "You cannot endorse" not in body
+    submitted.refresh_from_db()
+    assert submitted.state == State.SUBMITTED

@@ -70,6 +70,9 @@ class PledgeSignature(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
         HIDDEN = "hidden", "Hidden by the coordinator"
 
+    # The statuses its signer may withdraw it from, and the coordinator hide it from.
+    STANDING = (Status.PENDING, Status.HELD, Status.CONFIRMED)
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="signatures")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     name = models.CharField(max_length=120)
@@ -107,6 +110,21 @@ class PledgeSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name or 'Anonymised'} ({self.get_status_display()})"
+
+    @property
+    def counts(self) -> bool:
+        """In the pledge's total (and, if the signer chose, its list of names)."""
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_held(self) -> bool:
+        """Over the rate limit: it waits for the coordinator to release it."""
+        return self.status == self.Status.HELD
+
+    @property
+    def stands(self) -> bool:
+        """Pending, held or confirmed: its signer may still withdraw it, the coordinator hide it."""
+        return self.status in self.STANDING
 
 
 class PledgeTally(models.Model):
@@ -183,6 +201,11 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_published(self) -> bool:
+        """On its public page and in the campaign's resources."""
+        return self.status == self.Status.PUBLISHED
 
 
 def resource_file_path(instance: ResourceVersion, filename: str) -> str:

@@ -244,7 +244,7 @@ def pledge_withdraw(*, signature: PledgeSignature, now: datetime | None = None) 
     with transaction.atomic():
         old = _move(
             signature,
-            frm=(Status.CONFIRMED, Status.PENDING, Status.HELD),
+            frm=PledgeSignature.STANDING,
             status=Status.WITHDRAWN,
             withdrawn_at=now or timezone.now(),
         )
@@ -266,7 +266,7 @@ def pledge_hide(*, signature: PledgeSignature, actor: User, reason: str) -> Pled
     with transaction.atomic():
         old = _move(
             signature,
-            frm=(Status.CONFIRMED, Status.PENDING, Status.HELD),
+            frm=PledgeSignature.STANDING,
             status=Status.HIDDEN,
             hidden_reason=reason[:300],
         )
@@ -363,7 +363,7 @@ def _publish_problem(resource: Resource) -> str:
 def resource_save(*, resource: Resource, actor: User) -> Resource:
     """The coordinator creates or edits a resource. A published one must stay publishable."""
     created = resource.pk is None
-    if resource.status == Resource.Status.PUBLISHED and (problem := _publish_problem(resource)):
+    if resource.is_published and (problem := _publish_problem(resource)):
         raise CampaignError(problem)
     with transaction.atomic():
         resource.save()
@@ -385,7 +385,7 @@ def resource_version_add(
     address. It becomes the resource's current version; older ones stay, marked superseded."""
     if upload is None and not embed_url:
         raise CampaignError(
-            "Choose a file" + (" or give the film's embed address." if resource.kind == "film" else ".")
+            "Choose a file" + (" or give the film's embed address." if resource.kind == Resource.Kind.FILM else ".")
         )
     if upload is not None and embed_url:
         raise CampaignError("Give a file or an embed address, not both.")

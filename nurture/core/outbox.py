@@ -385,6 +385,11 @@ class Delivery:
     def is_problem(self) -> bool:
         return self.state in TROUBLE
 
+    @property
+    def is_sent(self) -> bool:
+        """Their mail server has taken it."""
+        return self.state == State.SENT
+
 
 def delivery_of(message: OutboundEmail) -> Delivery:
     when = timezone.localtime(message.sent_at or message.created_at)

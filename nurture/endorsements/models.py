@@ -101,6 +101,18 @@ class SnapshotFile(models.Model):
 class ReferenceRequest(models.Model):
     """A referee's single-use emailed link to the reference form. Only a hash is stored."""
 
+    class Status(models.TextChoices):
+        """Where the request has got to, read from its dates (`status`); not stored."""
+
+        NOT_SENT = "not sent", "Not sent"
+        SENT = "sent", "Sent"
+        OPENED = "opened", "Opened"
+        ANSWERED = "answered", "Answered"
+        VOID = "void", "Void"
+        BOUNCED = "bounced", "Bounced"
+        EXPIRED = "expired", "Expired"
+        REPLACED = "replaced", "Replaced"
+
     class Rating(models.TextChoices):
         MET = "met", "Shows this competency"
         PARTLY = "partly", "Partly shows it"
@@ -136,23 +148,27 @@ class ReferenceRequest(models.Model):
         return f"reference from {self.referee_name}"
 
     @property
-    def status(self) -> str:
-        """One of: not sent, sent, opened, answered, void, bounced, expired, replaced."""
+    def status(self) -> ReferenceRequest.Status:
         if self.replaced_at:
-            return "replaced"
+            return self.Status.REPLACED
         if self.answered_at:
-            return "void" if self.void else "answered"
+            return self.Status.VOID if self.void else self.Status.ANSWERED
         if self.bounced_at:
-            return "bounced"
+            return self.Status.BOUNCED
         if self.sent_at is None:
-            return "not sent"
+            return self.Status.NOT_SENT
         if self.expires_at and self.expires_at <= timezone.now():
-            return "expired"
-        return "opened" if self.opened_at else "sent"
+            return self.Status.EXPIRED
+        return self.Status.OPENED if self.opened_at else self.Status.SENT
 
     @property
     def counts(self) -> bool:
         return self.answered_at is not None and not self.void and self.replaced_at is None
+
+    @property
+    def can_be_resent(self) -> bool:
+        """Not arrived (a void answer may be asked of someone else) and not replaced already."""
+        return self.replaced_at is None and not self.counts
 
 
 class Assignment(models.Model):

@@ -171,7 +171,8 @@ def assessors_without_conflict(application: Application) -> list[User]:
 
 def staff_queue() -> dict[str, list[Application]]:
     """Every application that is not a draft, grouped by state in workflow order."""
-    groups: dict[str, list[Application]] = {state.value: [] for state in workflow.State if state != "draft"}
+    submitted = [state for state in workflow.State if state != workflow.State.DRAFT]
+    groups: dict[str, list[Application]] = {state.value: [] for state in submitted}
     for application in (
         Application.objects.exclude(state=workflow.State.DRAFT)
         .select_related("practitioner", "level")

@@ -393,7 +393,7 @@ def reference_resend(*, reference: ReferenceRequest, actor: User, name: str, ema
         application = _locked(reference.application)
         referees_check(application=application, actor=actor)
         old = ReferenceRequest.objects.select_for_update().get(pk=reference.pk, application=application)
-        if old.replaced_at is not None or old.counts:
+        if not old.can_be_resent:
             raise WorkflowError("This reference has already arrived or been replaced; there is nothing to re-send.")
         old.replaced_at = timezone.now()
         old.save(update_fields=["replaced_at"])

@@ -20,6 +20,7 @@ from icalendar import Calendar, vDuration, vText
 from icalendar import Event as CalendarEvent
 
 from nurture.core.origins import site_url
+from nurture.events.models import Event
 
 PRODID = "-//Infant Mental Health Association//Nurture events//EN"
 REFRESH = timedelta(hours=6)
@@ -52,7 +53,7 @@ def _component(row: dict[str, Any]) -> CalendarEvent:
     item.add("last-modified", row["public_changed_at"] or row["approved_at"])
     item.add("dtstart", row["starts_at"].astimezone(zone))
     item.add("dtend", row["ends_at"].astimezone(zone))
-    cancelled = row["state"] == "cancelled"
+    cancelled = row["state"] == Event.State.CANCELLED
     item.add("summary", ("Cancelled: " if cancelled else "") + row["title"])
     details = [row["description"], f"Organiser: {row['organiser_name']}"]
     if row["booking_url"]:

@@ -158,6 +158,29 @@ class Event(models.Model):
         return self.state == self.State.CANCELLED
 
     @property
+    def is_approved(self) -> bool:
+        """Approved and public: its organiser's edits wait in `proposal`, and attendance is
+        recorded once it has ended."""
+        return self.state == self.State.APPROVED
+
+    @property
+    def open_to_changes(self) -> bool:
+        """Its organiser may still edit or cancel it: it is neither rejected nor cancelled."""
+        return self.state not in (self.State.REJECTED, self.State.CANCELLED)
+
+    @property
+    def awaits_moderation(self) -> bool:
+        """A submission, or an approved event's proposed changes, waiting for the coordinator
+        (`selectors.moderation_queue`, for one event)."""
+        return self.state == self.State.SUBMITTED or (
+            self.is_approved and self.proposal_state == self.ProposalState.SUBMITTED
+        )
+
+    def attendance_open(self, now: datetime) -> bool:
+        """Attendance is recorded for an approved event once it has ended."""
+        return self.is_approved and self.ends_at <= now
+
+    @property
     def attendance_total(self) -> int | None:
         counts = (self.parents_carers_attended, self.professionals_attended, self.others_attended)
         return None if self.attendance_reported_at is None else sum(c or 0 for c in counts)

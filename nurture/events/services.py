@@ -152,7 +152,7 @@ def event_cancel(*, event: Event, actor: User, reason: str = "") -> Event:
     now = timezone.now()
     with transaction.atomic():
         event = _locked(event)
-        if event.state in (State.CANCELLED, State.REJECTED):
+        if not event.open_to_changes:
             raise EventError(f"This event is already {event.get_state_display().lower()}.")
         was = event.state
         event.state = State.CANCELLED
@@ -181,12 +181,12 @@ def event_moderate(*, event: Event, actor: User, action: str, reason: str = "") 
     now = timezone.now()
     with transaction.atomic():
         event = _locked(event)
-        if event.state == State.APPROVED and event.proposal_state == ProposalState.SUBMITTED:
-            outcome = _moderate_proposal(event, action=action, reason=reason, now=now)
-        elif event.state == State.SUBMITTED:
-            outcome = _moderate_submission(event, action=action, reason=reason, now=now)
-        else:
+        if not event.awaits_moderation:
             raise EventError(f"There is nothing to moderate: the event is {event.get_state_display().lower()}.")
+        if event.is_approved:
+            outcome = _moderate_proposal(event, action=action, reason=reason, now=now)
+        else:
+            outcome = _moderate_submission(event, action=action, reason=reason, now=now)
         event.save()
         campaign_touch(campaign_id=event.campaign_id)
         audit_record(action=f"events.event.{outcome}", actor=actor, target=event, reason=reason)
@@ -233,7 +233,7 @@ def attendance_record(
     now = now or timezone.now()
     with transaction.atomic():
         event = _locked(event)
-        if event.state != State.APPROVED:
+        if not event.is_approved:
             raise EventError("Attendance is recorded for approved events that took place.")
         if event.ends_at > now:
             raise EventError("You can record attendance once the event has ended.")

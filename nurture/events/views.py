@@ -224,7 +224,7 @@ def submit(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = _own_event(request, pk)
-    if event.state in (Event.State.REJECTED, Event.State.CANCELLED):
+    if not event.open_to_changes:
         messages.error(request, f"A {event.get_state_display().lower()} event cannot be edited.")
         return redirect("events:mine")
     current = proposal_values(event) or event.values()
@@ -235,7 +235,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except EventError as error:
             form.add_error(None, str(error))
         else:
-            if event.state == Event.State.APPROVED:
+            if event.is_approved:
                 messages.success(
                     request, "Saved. The approved version stays public until the coordinator approves your changes."
                 )
@@ -279,7 +279,7 @@ def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Thank you. Attendance recorded for “{event.title}”.")
             return redirect("events:mine")
-    open_now = event.state == Event.State.APPROVED and event.ends_at <= timezone.now()
+    open_now = event.attendance_open(timezone.now())
     return render(
         request,
         "events/attendance.html",

@@ -54,6 +54,11 @@ class FrameworkVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.title} (version {self.number})"
 
+    @property
+    def is_published(self) -> bool:
+        """Public, and never changed again (`published()`, for one version)."""
+        return self.status == self.Status.PUBLISHED
+
 
 class Domain(models.Model):
     version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="domains")

@@ -129,6 +129,11 @@ class Requirement:
         return self.status == MET
 
     @property
+    def after_applying(self) -> bool:
+        """Checked once the application is in (references, the exam): shown, not counted."""
+        return self.status == LATER
+
+    @property
     def percent(self) -> int:
         if self.need <= 0:
             return 100

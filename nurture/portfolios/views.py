@@ -102,13 +102,14 @@ def record_edit(request: AuthenticatedHttpRequest, kind: str, pk: int | None = N
         return redirect("portfolios:home")
     form = _form(record_kind, request, instance)
     if request.method == "POST" and form.is_valid():
+        evidence = record_kind.model is Evidence
         try:
             record = record_save(
                 owner=request.user,
                 record=form.save(commit=False),
                 original_name=getattr(form, "upload_name", ""),
                 upload_type=getattr(form, "upload_type", None),
-                competency_ids=[c.pk for c in form.cleaned_data["competencies"]] if kind == "evidence" else None,
+                competency_ids=[c.pk for c in form.cleaned_data["competencies"]] if evidence else None,
             )
         except PortfolioError as error:
             # Nothing was saved; the form keeps everything that was typed.

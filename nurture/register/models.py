@@ -85,6 +85,11 @@ class RegisterEntry(models.Model):
     def endorsed_today(self) -> bool:
         return self.status in (self.Status.ACTIVE, self.Status.RENEWAL_DUE)
 
+    @property
+    def shown_publicly(self) -> bool:
+        """On the public Register (search, its page, the export): `for_public_display`, for one entry."""
+        return self.status != self.Status.REMOVED
+
 
 class RegisterNameToken(models.Model):
     """One folded part of an entry's name (and the whole name without spaces).

@@ -62,6 +62,7 @@ def public_fields(row: dict[str, Any]) -> dict[str, Any]:
         "status": status,
         "status_label": STATUS_LABELS.get(status, status),
         "endorsed_today": status in (RegisterEntry.Status.ACTIVE, RegisterEntry.Status.RENEWAL_DUE),
+        "lapsed": status == RegisterEntry.Status.LAPSED,
         "first_endorsed_on": row["first_endorsed_on"],
         "period_started_on": row["period_started_on"],
         "renewal_due_on": row["renewal_due_on"],

@@ -70,6 +70,7 @@ def test_opening_the_confirm_link_changes_nothing_and_the_button_confirms(campai
     client_for(None).post(url)
     client_for(None).post(url)
     assert pledge_counts(campaign).total == 1
+    assert "your signature counts" in client_for(None).get(url).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -106,6 +107,7 @@ def test_the_signer_can_withdraw_and_the_count_goes_down(campaign, send_now):
     client_for(None).post(url)
     signature.refresh_from_db()
     assert signature.status == Status.WITHDRAWN
+    assert "Your signature is withdrawn" in client_for(None).get(url).content.decode()
     assert pledge_counts(campaign).total == 0
     client_for(None).post(url)
     assert pledge_counts(campaign).total == 0
@@ -195,6 +197,21 @@ def test_over_the_limit_per_address_a_signature_is_held_until_released(campaign,
     assert pledge_counts(campaign).total == 1
 
 
+def test_the_coordinator_may_release_a_held_signature_and_hide_any_that_still_stands(
+    campaign, settings, send_now, coordinator
+):
+    settings.NURTURE_PLEDGE_LIMIT_PER_ADDRESS = 2
+    with send_now():
+        for n in range(3):
+            sign(campaign, f"person{n}@example.org", address="198.51.100.7")
+    pledge_withdraw(signature=PledgeSignature.objects.get(email="person0@example.org"))
+    held = PledgeSignature.objects.get(email="person2@example.org")
+    assert held.is_held and held.stands and not held.counts
+    page = client_for(coordinator).get(reverse("campaigns:staff_pledge", args=[campaign.slug])).content.decode()
+    assert page.count('value="release"') == 1 and f'name="signature" value="{held.pk}"' in page
+    assert page.count('value="hide"') == 2, "the held and the pending one; not the withdrawn one"
+
+
 def test_over_the_limit_per_network_a_signature_is_held(campaign, settings, send_now, coordinator):
     settings.NURTURE_PLEDGE_LIMIT_PER_ADDRESS = 100
     settings.NURTURE_PLEDGE_LIMIT_PER_NETWORK = 2
@@ -226,6 +243,9 @@ def test_the_coordinator_hides_a_signature_with_a_reason(campaign, send_now, coo
         pledge_hide(signature=signature, actor=coordinator, reason="  ")
     pledge_hide(signature=signature, actor=coordinator, reason="Not a real person")
     assert pledge_counts(campaign).total == 0
+    _, withdraw_token = emailed_links(mail.outbox[0])
+    link = client_for(None).get(reverse("campaigns:pledge_withdraw", args=[withdraw_token])).content.decode()
+    assert "removed by the campaign team" in link and "Withdraw my signature" not in link
     page = client_for(None).get(reverse("campaigns:pledge", args=[campaign.slug]))
     assert b"Rose Clark" not in page.content
 

@@ -117,6 +117,8 @@ def test_an_infographic_cannot_be_published_without_its_text_alternative(coordin
     resource.text_alternative = "97% of professionals say early relationships are very important."
     resource_save(resource=resource, actor=coordinator)
     assert resource_publish(resource=resource, actor=coordinator).status == "published"
+    page = client_for(None).get(reverse("campaigns:resource", args=["facts"])).content.decode()
+    assert "The infographic as text" in page and "97% of professionals" in page
 
 
 def test_a_film_cannot_be_published_without_captions_or_a_transcript(coordinator):
@@ -162,8 +164,13 @@ def test_the_coordinator_adds_a_version_and_publishes_through_the_page(coordinat
     refused = client.post(url, {"action": "publish"}, follow=True)
     assert b"before publishing" in refused.content
     assert client.post(url, {"action": "version", "file": pdf("pack.pdf")}).status_code == 302
+    draft = client.get(url).content.decode()
+    assert 'value="publish"' in draft and 'value="unpublish"' not in draft and "Public page" not in draft
     client.post(url, {"action": "publish"})
     assert Resource.objects.get(slug="comms").status == "published"
+    published = client.get(url).content.decode()
+    assert 'value="unpublish"' in published and 'value="publish"' not in published
+    assert f'<a href="{reverse("campaigns:resource", args=["comms"])}">Public page</a>' in published
     bad = client.post(url, {"action": "version"})
     assert bad.status_code == 400
 

@@ -235,3 +235,29 @@ def test_over_the_email_limit_a_resend_is_refused_and_nothing_changes(applicatio
     assert 'value="home.address@example.org"' in page
     assert mail.outbox == []
     assert ReferenceRequest.objects.get(pk=newer.pk).replaced_at is None, "the refused resend changed nothing"
+
+
+def _reference_row(page: str, reference: ReferenceRequest) -> str:
+    found = re.search(rf'<tr data-reference="{reference.pk}">.*?</tr>', page, re.S)
+    assert found, reference
+    return found.group(0)
+
+
+def test_the_referees_table_says_where_each_request_is_and_offers_what_can_be_done(application, practitioner, level):
+    answered, void, sent = (reference_for(t) for t in tokens_in_outbox())
+    client_for(None).post(f"/references/{tokens_in_outbox()[0]}/", answers(level))
+    client_for(None).post(f"/references/{tokens_in_outbox()[1]}/", answers(level, unknown=6))
+    answered.refresh_from_db()
+    void.refresh_from_db()
+    assert (answered.can_be_resent, void.can_be_resent, sent.can_be_resent) == (False, True, True)
+    page = client_for(practitioner).get(f"/applications/{application.pk}/").content.decode()
+    row = _reference_row(page, answered)
+    assert "tag--ok" in row and "Received" in row and "/resend/" not in row
+    row = _reference_row(page, void)
+    assert "tag--no" in row and "ask someone else" in row and "Ask someone else</a>" in row
+    row = _reference_row(page, sent)
+    assert "tag--later" in row and "Sent " in row and "Send again" in row
+    resend = client_for(practitioner).get(f"/applications/{application.pk}/references/{void.pk}/resend/")
+    assert "Ask someone else for a reference" in resend.content.decode()
+    resend = client_for(practitioner).get(f"/applications/{application.pk}/references/{sent.pk}/resend/")
+    assert "Send the reference request again" in resend.content.decode()

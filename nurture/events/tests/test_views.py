@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from conftest import client_for
 from nurture.events.models import Event
-from nurture.events.services import event_cancel, event_update
+from nurture.events.services import event_cancel, event_moderate, event_update
 
 from .conftest import event_values, form_data, online_values
 
@@ -255,6 +255,64 @@ def test_attendance_is_recorded_through_the_page_after_the_event(approved, organ
     assert response.status_code == 302
     approved.refresh_from_db()
     assert approved.attendance_total == 16
+
+
+def _row(html: str, title: str) -> str:
+    """The organiser's table row of the event called `title`."""
+    found = re.search(rf"<tr>\s*<th scope=\"row\">(?:<a [^>]*>)?{re.escape(title)}.*?</tr>", html, re.S)
+    assert found, title
+    return found.group(0)
+
+
+def test_the_organisers_list_shows_each_state_and_what_can_still_be_done(submit, approve, organiser, coordinator):
+    submit(title="Waiting")
+    event_moderate(event=submit(title="Asked"), actor=coordinator, action="ask_changes", reason="Add the postcode.")
+    event_moderate(event=submit(title="Refused"), actor=coordinator, action="reject", reason="Not a public event.")
+    event_cancel(event=approve(submit(title="Called off")), actor=organiser)
+    past = approve(submit(title="Held last year"))
+    Event.objects.filter(pk=past.pk).update(
+        starts_at=past.starts_at - timedelta(days=3650), ends_at=past.ends_at - timedelta(days=3650)
+    )
+    html = client_for(organiser).get(reverse("events:mine")).content.decode()
+    rows = {title: _row(html, title) for title in ("Waiting", "Asked", "Refused", "Called off", "Held last year")}
+    assert "tag--later" in rows["Waiting"] and "tag--later" in rows["Asked"] and "Add the postcode." in rows["Asked"]
+    assert "tag--no" in rows["Refused"] and "Reason: Not a public event." in rows["Refused"]
+    assert "tag--no" in rows["Called off"] and "tag--ok" in rows["Held last year"]
+    for title, open_to_changes in (("Waiting", True), ("Asked", True), ("Refused", False), ("Called off", False)):
+        assert ("Edit<span" in rows[title]) is open_to_changes, title
+    assert "Record attendance" in rows["Held last year"] and "Record attendance" not in html.replace(
+        rows["Held last year"], ""
+    )
+
+
+def test_the_edit_form_says_what_the_coordinator_asked_for(submit, approved, organiser, coordinator):
+    asked = event_moderate(event=submit(title="Asked"), actor=coordinator, action="ask_changes", reason="Add a time.")
+    form = client_for(organiser).get(reverse("events:edit", args=[asked.pk])).content.decode()
+    assert "The coordinator asked for changes: Add a time." in form and "approved and public" not in form
+    event_update(event=approved, actor=organiser, values=event_values(title="Changed"))
+    event_moderate(event=approved, actor=coordinator, action="ask_changes", reason="Keep the old title.")
+    form = client_for(organiser).get(reverse("events:edit", args=[approved.pk])).content.decode()
+    assert "This event is approved and public." in form
+    assert "The coordinator asked for changes: Keep the old title." in form
+
+
+def test_the_coordinator_decides_only_what_waits_for_moderation(submit, approved, organiser, coordinator):
+    client = client_for(coordinator)
+    waiting = client.get(reverse("events:staff_event", args=[submit(title="Waiting").pk])).content.decode()
+    assert "Record the decision" in waiting
+    settled = client.get(reverse("events:staff_event", args=[approved.pk])).content.decode()
+    assert "Nothing to decide now." in settled and "Record the decision" not in settled
+    event_update(event=approved, actor=organiser, values=event_values(title="Changed"))
+    changed = client.get(reverse("events:staff_event", args=[approved.pk])).content.decode()
+    assert "Decision on the proposed changes" in changed
+
+
+def test_attendance_waits_until_an_approved_event_has_ended(submit, approved, organiser):
+    client = client_for(organiser)
+    page = client.get(reverse("events:attendance", args=[approved.pk])).content.decode()
+    assert "once an approved event has ended, after 12 May 2031 12:00." in page and "Save attendance" not in page
+    page = client.get(reverse("events:attendance", args=[submit(title="Waiting").pk])).content.decode()
+    assert "once an approved event has ended." in page
 
 
 # The coordinator -------------------------------------------------------------------------

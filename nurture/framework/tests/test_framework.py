@@ -243,6 +243,11 @@ def test_a_draft_is_not_public(registrar, shipped):
     client = client_for(None)
     assert client.get("/api/v1/framework").json()["version"] == 1
     assert client.get("/api/v1/framework/versions/2").status_code == 404
+    (draft, published) = FrameworkVersion.objects.order_by("-number")
+    assert (draft.is_published, published.is_published) == (False, True)
+    page = client_for(registrar).get("/staff/framework/").content.decode()
+    assert 'View<span class="visually-hidden"> version 1</span>' in page
+    assert 'View<span class="visually-hidden"> version 2</span>' not in page
 
 
 def test_importing_an_existing_version_number_is_refused(registrar, shipped):

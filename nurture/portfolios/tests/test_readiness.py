@@ -307,6 +307,8 @@ def test_references_and_the_exam_come_later_and_never_block_readiness():
     references, exam = row(readiness, "references"), row(readiness, "exam")
     assert (references.status, references.need) == (LATER, Decimal(3))
     assert exam.status == LATER
+    assert references.after_applying and exam.after_applying and not references.met
+    assert not any(r.after_applying for r in readiness.requirements if r.key not in ("references", "exam"))
     assert references not in readiness.missing
     assert exam not in readiness.missing
     assert readiness.ready

@@ -47,12 +47,14 @@ def test_the_link_shows_as_retrying_while_mail_is_down_then_sent(practitioner, m
     entry = SupervisionEntry.objects.get()
     item = supervision_item(client.get("/portfolio/").content.decode(), entry)
     assert "Email retrying" in item and "we keep trying until" in item
+    assert '<span class="tag tag--no">Email retrying</span>' in item
+    assert '<span class="tag tag--later">Awaiting supervisor</span>' in item
     assert "Correct the address and send again" in item
 
     mail_server.start()
     outbox_send_due(now=timezone.now() + timedelta(minutes=2))
     item = supervision_item(client.get("/portfolio/").content.decode(), entry)
-    assert "Email sent" in item and "Email retrying" not in item
+    assert '<span class="tag tag--ok">Email sent</span>' in item and "Email retrying" not in item
     assert len(mail_server.delivered_to("rose.clark@example.org")) == 1
 
 
@@ -82,6 +84,15 @@ def test_a_confirmed_entry_shows_no_email_state(practitioner, mail_server, send_
     SupervisionEntry.objects.update(status=SupervisionEntry.Status.CONFIRMED, confirmed_at=timezone.now())
     page = client.get("/portfolio/").content.decode()
     assert "Email sent" not in page
+    assert '<span class="tag tag--ok">Confirmed by supervisor</span>' in page
+
+
+def test_a_declined_entry_is_marked_as_declined(practitioner, mail_server, send_now):
+    client = client_for(practitioner)
+    name_supervisor(client, send_now)
+    SupervisionEntry.objects.update(status=SupervisionEntry.Status.DECLINED)
+    page = client.get("/portfolio/").content.decode()
+    assert '<span class="tag tag--no">Declined by supervisor</span>' in page
 
 
 def test_the_portfolio_page_reads_the_same_number_of_queries_for_one_entry_or_ten(practitioner, mail_server, send_now):

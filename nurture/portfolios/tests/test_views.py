@@ -345,6 +345,10 @@ def test_the_readiness_page_shows_have_and_need_and_the_gaps(practitioner):
     page = response.content.decode()
     assert response.status_code == 200
     assert re.search(r'data-requirement="training">.*?<td>30 hours</td>\s*<td>30 hours</td>', page, re.S)
+    rows = dict(re.findall(r'data-requirement="(\w+)">(.*?)</tr>', page, re.S))
+    assert 'value="100"' in rows["training"] and 'tag--ok">Met<' in rows["training"]
+    assert "<progress" in rows["supervision"] and 'tag--no">Not yet<' in rows["supervision"]
+    assert "<progress" not in rows["references"] and 'tag--later">After you apply<' in rows["references"]
     assert "Gap" in page
 
 

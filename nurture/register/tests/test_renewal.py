@@ -239,3 +239,27 @@ def test_the_practitioner_chooses_what_is_shown(siobhan):
     assert entry.show_employer and not entry.show_region and entry.employer == "Lea Valley Community Health"
     page = client_for(None).get(f"/register/{entry.number}/").content.decode()
     assert "Lea Valley Community Health" in page and "London" not in page
+
+
+@pytest.mark.parametrize(
+    ("status", "says"),
+    [
+        (Status.ACTIVE, "You can renew from 60 days before the due date."),
+        (Status.RENEWAL_DUE, "Renew now"),
+        (Status.LAPSED, "Renew and be reinstated"),
+        (Status.SUSPENDED, "The association has suspended this entry."),
+    ],
+)
+def test_my_entry_says_what_i_can_do_in_each_status(siobhan, status, says):
+    entry_for(siobhan, status=status)
+    page = client_for(siobhan).get("/register/me/").content.decode()
+    assert says in page
+    assert ("/renew/" in page) == (status in (Status.RENEWAL_DUE, Status.LAPSED))
+
+
+@pytest.mark.parametrize(("status", "reinstated"), [(Status.RENEWAL_DUE, False), (Status.LAPSED, True)])
+def test_the_renewal_form_says_whether_renewing_reinstates(siobhan, status, reinstated):
+    entry = entry_for(siobhan, status=status)
+    page = client_for(siobhan).get(f"/register/me/{entry.number}/renew/").content.decode()
+    assert ("renewing reinstates it at once" in page) is reinstated
+    assert ("your next year runs on from that date" in page) is not reinstated

@@ -114,3 +114,12 @@ def test_the_staff_search_finds_removed_entries(siobhan, registrar):
     entry = entry_for(siobhan, status=Status.REMOVED)
     page = client_for(registrar).get("/staff/register/", {"q": "sio"}).content.decode()
     assert entry.number in page
+
+
+@pytest.mark.parametrize(("status", "shown"), [(Status.SUSPENDED, True), (Status.REMOVED, False)])
+def test_the_staff_page_links_the_public_page_only_while_the_entry_is_shown(siobhan, registrar, status, shown):
+    entry = entry_for(siobhan, status=status)
+    assert entry.shown_publicly is shown
+    page = client_for(registrar).get(f"/staff/register/{entry.number}/").content.decode()
+    assert (f'href="/register/{entry.number}/"' in page) is shown
+    assert ("none: removed entries are not shown" in page) is not shown

@@ -63,3 +63,19 @@ def test_the_entry_keeps_its_public_record_when_the_account_is_erased(siobhan):
     entry = entry_for(siobhan)
     siobhan.delete()
     assert "Endorsed today." in client_for(None).get(f"/register/{entry.number}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("status", "tag", "sentence"),
+    [
+        (Status.ACTIVE, "tag--ok", "is on the Infant Mental Health Register"),
+        (Status.LAPSED, "tag--later", "lapsed on"),
+        (Status.SUSPENDED, "tag--no", "has been suspended by the association"),
+    ],
+)
+def test_the_page_and_the_search_mark_each_status_in_its_own_way(siobhan, status, tag, sentence):
+    entry = entry_for(siobhan, status=status)
+    page = client_for(None).get(f"/register/{entry.number}/").content.decode()
+    assert f'class="tag {tag}"' in page and sentence in page
+    found = client_for(None).get("/register/", {"q": "siobhan"}).content.decode()
+    assert f'<span class="tag {tag}">{entry.get_status_display()}</span>' in found

@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from nurture.core.apps import NurtureAppConfig
 
 
-class EndorsementsConfig(AppConfig):
+class EndorsementsConfig(NurtureAppConfig):
     name = "nurture.endorsements"
     label = "endorsements"
     personal_data = "nurture.endorsements.personal_data"

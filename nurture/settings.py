@@ -47,6 +47,24 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envdays(name: str) -> dict[str, int] | None:
+    """`submitted:21,under_review:35`: whole numbers of days by name; None when unset or empty."""
+    raw = os.environ.get(name, "")
+    if not raw.strip():
+        return None
+    days: dict[str, int] = {}
+    for item in raw.split(","):
+        key, colon, value = item.partition(":")
+        try:
+            number = int(value)
+        except ValueError:
+            number = -1
+        if not colon or not key.strip() or number < 0:
+            raise ImproperlyConfigured(f"{name} must be name:days pairs, e.g. submitted:21,appeal:28, not {raw!r}")
+        days[key.strip()] = number
+    return days
+
+
 def envfernetkeys(name: str, default: str) -> list[str]:
     """Comma-separated Fernet keys (`Fernet.generate_key()`); at least one is required."""
     keys = envlist(name, default)
@@ -261,6 +279,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", 1
 FILE_UPLOAD_MAX_MEMORY_SIZE = envint("DJANGO_FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 NURTURE_SUPERVISION_LINK_DAYS = envint("NURTURE_SUPERVISION_LINK_DAYS", 14)
 NURTURE_REFERENCE_LINK_DAYS = envint("NURTURE_REFERENCE_LINK_DAYS", 21)
+# Days an application is expected to spend in a state, shown to the practitioner as "Expected
+# by": overrides of endorsements.workflow.EXPECTED_DAYS by state; None keeps that table.
+NURTURE_APPLICATION_EXPECTED_DAYS = envdays("NURTURE_APPLICATION_EXPECTED_DAYS")
 NURTURE_PLEDGE_ANONYMISE_DAYS = envint("NURTURE_PLEDGE_ANONYMISE_DAYS", 90)
 NURTURE_PLEDGE_LIMIT_PER_ADDRESS = envint("NURTURE_PLEDGE_LIMIT_PER_ADDRESS", 10)
 NURTURE_PLEDGE_LIMIT_PER_NETWORK = envint("NURTURE_PLEDGE_LIMIT_PER_NETWORK", 40)

@@ -32,7 +32,7 @@ def application_status(application: Application) -> Status:
     """Where the application is, what happens next, and roughly when."""
     state = workflow.State(application.state)
     since = timezone.localtime(application.state_changed_at).date()
-    days = getattr(settings, "NURTURE_APPLICATION_EXPECTED_DAYS", None)
+    days = settings.NURTURE_APPLICATION_EXPECTED_DAYS
     return Status(workflow.LABELS[state], workflow.NEXT_STEPS[state], workflow.expected_date(state, since, days))
 
 

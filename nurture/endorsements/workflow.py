@@ -15,6 +15,7 @@ the decision matches the recommendation).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -190,8 +191,8 @@ NEXT_STEPS: dict[State, str] = {
     State.WITHDRAWN: "Nothing more happens. You may start a new application.",
 }
 
-# Working days are not counted: these are calendar days, configurable in settings
-# (NURTURE_APPLICATION_EXPECTED_DAYS, a mapping of state to days).
+# Working days are not counted: these are calendar days, each overridable in settings
+# (NURTURE_APPLICATION_EXPECTED_DAYS, a mapping of state to days, None when unset).
 EXPECTED_DAYS: dict[str, int] = {
     State.SUBMITTED: 28,
     State.UNDER_REVIEW: 42,
@@ -202,6 +203,12 @@ EXPECTED_DAYS: dict[str, int] = {
     State.DEFERRED: 180,
     State.APPEAL: 28,
 }
+
+
+def states_unknown(names: Iterable[str]) -> list[str]:
+    """Those of `names` that are not a state (a setting naming states is checked at start-up)."""
+    known = {state.value for state in State}
+    return sorted(name for name in names if name not in known)
 
 
 def expected_date(state: str, since: date, days: dict[str, int] | None = None) -> date | None:

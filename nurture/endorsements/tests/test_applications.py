@@ -185,6 +185,28 @@ def test_the_expected_days_come_from_settings(submitted, practitioner, settings)
     assert application_status(submitted).expected_on == since + timedelta(days=1)
 
 
+def test_without_the_setting_the_expected_days_are_the_workflows_own(submitted, settings):
+    from nurture.endorsements.selectors import application_status
+
+    assert settings.NURTURE_APPLICATION_EXPECTED_DAYS is None
+    since = timezone.localtime(submitted.state_changed_at).date()
+    assert application_status(submitted).expected_on == since + timedelta(days=28)
+
+
+def test_a_state_misspelt_in_the_expected_days_stops_start_up(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from nurture.endorsements.apps import expected_days_check
+
+    settings.NURTURE_APPLICATION_EXPECTED_DAYS = {"submitted": 1, "submited": 2, "apeal": 3}
+    with pytest.raises(
+        ImproperlyConfigured, match="NURTURE_APPLICATION_EXPECTED_DAYS names no such state: apeal, submited"
+    ):
+        expected_days_check()
+    settings.NURTURE_APPLICATION_EXPECTED_DAYS = {"submitted": 1, "appeal": 3}
+    expected_days_check()
+
+
 def test_a_resubmission_after_deferral_takes_a_new_snapshot(submitted, practitioner, registrar):
     Application.objects.filter(pk=submitted.pk).update(state=State.DEFERRED, required_actions="More supervision.")
     Evidence.objects.filter(owner=practitioner).update(title="Renamed after the deferral")

@@ -66,6 +66,8 @@ MODERATOR: Final = f"moderator@{DOMAIN}"
 # record is older (CPD a week, supervision twelve days), so no snapshot holds a record
 # dated after its own submission.
 OLDEST_STEP_DAYS: Final = 6
+# Ready practitioners are one in ten of the generated ones: the first few hundred are plenty.
+APPLICANTS_LOOKED_AT: Final = 300
 REFEREES: Final = ("Dr Rose Clark", "Sam Patel", "Morag Fraser", "Ifeoma Okafor", "Bethan Lloyd", "Tunde Adeyemi")
 
 
@@ -108,8 +110,13 @@ class Story:
     def close(self) -> Application:
         self._move_back(self.days)
         self.days = 0
-        self.application.refresh_from_db()
-        return self.application
+        application = self.application
+        application.refresh_from_db()
+        if application.snapshot and application.submitted_at is not None:
+            # The snapshot is taken as the application is submitted: it says so, on that day.
+            application.snapshot = {**application.snapshot, "taken_at": application.submitted_at.isoformat()}
+            application.save(update_fields=["snapshot"])
+        return application
 
     def _emails(self) -> models.QuerySet[OutboundEmail]:
         return OutboundEmail.objects.filter(pk__gt=self.outbox_after)
@@ -400,7 +407,7 @@ def demo_applications(run: DemoRun) -> None:
             practitioner_draft_write(practitioner=practitioner, seed=run.seed)
         others = User.objects.filter(role=Role.PRACTITIONER, email__endswith=f"@{DOMAIN}").exclude(email=PRACTITIONER)
         if not Application.objects.filter(practitioner__in=others).exists():
-            applicants = Applicants(list(others.order_by("id")))
+            applicants = Applicants(list(others.order_by("id")[:APPLICANTS_LOOKED_AT]))
             for state, code, plot in OTHERS:
                 person = applicants.next_who_may_apply(levels[code])
                 if person is None:

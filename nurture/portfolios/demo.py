@@ -116,7 +116,7 @@ LOGINS: Final = (
     # when they disagree: three more assessors, so the registrar has someone to choose.
     Login(
         f"assessor2@{DOMAIN}",
-        "Gwen Pritchard",
+        "Nia Rhydderch",
         Role.ASSESSOR,
         Profession.MIDWIFE,
         Region.WALES,

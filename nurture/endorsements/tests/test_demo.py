@@ -75,6 +75,7 @@ def test_every_submitted_demo_application_passes_the_submission_rules_on_its_sna
         for part in ("education", "training", "experience", "supervision", "cpd"):
             assert len(getattr(then, part)) == len(snapshot[part]), (application.pk, part)
         day = timezone.localdate(application.submitted_at)
+        assert snapshot["taken_at"] == application.submitted_at.isoformat()
 
         assert submission_problems(application, today=day, portfolio=then) == [], application.practitioner.email
         for item in snapshot["evidence"]:

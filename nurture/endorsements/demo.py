@@ -165,7 +165,7 @@ class Story:
         except services.SubmissionRefused as refused:
             raise DemoRefused(f"Demo application of {self.practitioner.email}: {refused}") from None
 
-    def _references(self) -> list[ReferenceRequest]:
+    def references(self) -> list[ReferenceRequest]:
         return list(self.application.references.filter(replaced_at__isnull=True).order_by("pk"))
 
     def reference_answer(self, reference: ReferenceRequest) -> None:
@@ -182,7 +182,7 @@ class Story:
         )
 
     def references_answer(self) -> None:
-        for reference in self._references():
+        for reference in self.references():
             self.reference_answer(reference)
 
     def reference_open(self, reference: ReferenceRequest) -> None:
@@ -270,7 +270,7 @@ def _submitted(story: Story, staff: Staff) -> None:
     story.on(3)
     story.referees_name()
     story.submit()
-    opened, _sent, bounced = story._references()
+    opened, _sent, bounced = story.references()
     story.reference_bounce(bounced)
     story.on(2)
     story.reference_open(opened)

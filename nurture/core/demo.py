@@ -25,13 +25,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from types import ModuleType
-from typing import Any
+from typing import Any, Final
 
 from django.apps import AppConfig, apps
 from django.core.management.base import OutputWrapper
 from django.core.management.color import Style
 
 from nurture.core.apps import NurtureAppConfig
+
+# Every demo login's email domain (`.test` is reserved: no real mailbox has it). Commands
+# that only make sense for demo data (`manage.py demo_codes`) refuse any other address.
+DEMO_DOMAIN: Final = "demo.nurture.test"
 
 
 @dataclass(frozen=True)

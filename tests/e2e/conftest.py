@@ -31,7 +31,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, Route, expect, sync_playwright
 
 # Playwright's sync API keeps an asyncio event loop running in the test thread,
 # and Django refuses database calls from such a thread unless told otherwise.
@@ -376,6 +376,19 @@ class Visitor:
         self.page.keyboard.press("Enter")
         state = focus(self.page, "main#main")
         assert state["isTarget"], f"the skip link moved focus to {state['description']}"
+
+    def open_menu(self) -> None:
+        """On a small screen the header's links sit behind "Menu" (a <details>): open it,
+        by a click or by Tab and Enter. On a wide screen the links show and this does nothing."""
+        button = self.page.locator("header summary.menu-button")
+        if not button.is_visible() or self.page.locator("header details.menu[open]").count():
+            return
+        if self.keyboard:
+            tab_to(self.page, button)
+            self.page.keyboard.press("Enter")
+        else:
+            button.click()
+        expect(self.page.locator("header details.menu[open]")).to_have_count(1)
 
     def sign_in_as(self, user: Any) -> None:
         """Give this browser a signed-in session for `user`, for tests that are not about signing in."""

@@ -188,9 +188,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "nurture.accounts.forms.SignupForm"
-# Every allauth form refuses control characters, as every other form does.
+# Every allauth form refuses control characters, as every other form does, and speaks as the site does.
 ACCOUNT_FORMS = {
     "login": "nurture.accounts.allauth_forms.LoginForm",
+    "signup": "nurture.accounts.allauth_forms.SignupForm",
     "add_email": "nurture.accounts.allauth_forms.AddEmailForm",
     "change_password": "nurture.accounts.allauth_forms.ChangePasswordForm",
     "set_password": "nurture.accounts.allauth_forms.SetPasswordForm",

@@ -144,10 +144,12 @@ _SIDEWAYS = """() => {
   }
   const edge = root.clientWidth;
   const clipped = (element) => {
-    for (let parent = element.parentElement; parent && parent !== document.body && parent !== root; parent = parent.parentElement) {
+    let parent = element.parentElement;
+    while (parent && parent !== document.body && parent !== root) {
       if (getComputedStyle(parent).overflowX !== 'visible') {
         return true;
       }
+      parent = parent.parentElement;
     }
     return false;
   };

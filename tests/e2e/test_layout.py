@@ -10,8 +10,9 @@ from playwright.sync_api import Page, expect
 
 from conftest import make_person
 from nurture.accounts.roles import Role
-from tests.e2e.conftest import DESKTOP, PHONE, Visitor, check_fits_a_phone, check_focus_on_error_summary
+from tests.e2e.conftest import DESKTOP, PHONE, check_fits_a_phone, check_focus_on_error_summary
 
+WIDE_IMAGE = "data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="
 FOOTER_PAGES = {
     "Contact us": ("/contact/", "Contact us"),
     "Privacy notice": ("/privacy/", "Privacy notice"),
@@ -33,9 +34,12 @@ def _tops(page: Page, navigation: str) -> list[float]:
 def test_the_phone_check_fails_on_a_page_wider_than_the_screen_and_names_the_element(new_visitor):
     me = new_visitor()
     me.visit("/")
-    me.page.set_content('<main><p>Fine</p><div class="too-wide" style="width: 800px">A wide box</div></main>')
+    # The page's Content-Security-Policy refuses inline styles: an image's own width makes it wide.
+    me.page.set_content(
+        f'<main><p>Fine</p><img class="too-wide" src="{WIDE_IMAGE}" width="800" height="10" alt=""></main>'
+    )
 
-    with pytest.raises(pytest.fail.Exception, match=r"scrolls sideways at 390 px(.|\n)*<div\.too-wide> 800 px wide"):
+    with pytest.raises(pytest.fail.Exception, match=r"scrolls sideways at 390 px(.|\n)*<img\.too-wide> 800 px wide"):
         check_fits_a_phone(me.page, phone=me.phone)
 
 
@@ -44,8 +48,8 @@ def test_the_phone_check_lets_a_wide_table_scroll_inside_its_own_box(new_visitor
     me = new_visitor()
     me.visit("/")
     me.page.set_content(
-        '<main><div class="table-scroll" style="overflow-x: auto">'
-        '<table style="width: 900px"><tr><td>Wide</td></tr></table></div></main>'
+        '<link rel="stylesheet" href="/static/core/nurture.css"><main><div class="table-scroll">'
+        f'<table><tr><td><img src="{WIDE_IMAGE}" width="900" height="10" alt=""></td></tr></table></div></main>'
     )
 
     check_fits_a_phone(me.page, phone=me.phone)
@@ -106,9 +110,10 @@ def test_at_desktop_width_the_signed_in_header_keeps_each_group_on_one_line(new_
     page = me.page
     expect(page.locator("header summary.menu-button")).to_be_hidden()
 
+    # A link and a button on one line sit a pixel or two apart; a second line is a line-height below.
     account, main = _tops(page, "Account"), _tops(page, "Main")
-    assert len(set(account)) == 1, f"the account links wrap onto {len(set(account))} lines: {account}"
-    assert len(set(main)) == 1, f"the site's links wrap onto {len(set(main))} lines: {main}"
+    assert max(account) - min(account) < 10, f"the account links wrap onto more than one line: {account}"
+    assert max(main) - min(main) < 10, f"the site's links wrap onto more than one line: {main}"
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 

@@ -138,3 +138,11 @@ def test_the_password_reset_email_says_what_to_do_in_plain_words(
     assert message.subject == "[Nurture] Reset your password"
     assert message.body.startswith("Hello from Nurture,\n\nSomeone, we hope you, asked to reset the password")
     assert "/accounts/password/reset/key/" in message.body
+
+
+def test_the_password_change_page_speaks_in_sentence_case(practitioner):
+    page = _signed_in(practitioner).get(reverse("account_change_password")).content.decode()
+
+    assert "<h1>Change your password</h1>" in page
+    assert "Current password" in page and "Type the new password again" in page
+    assert not [words for words in (*TITLE_CASE, "Change Password") if words in page]

@@ -146,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "nurture.core.context_processors.navigation",
+                "nurture.core.context_processors.association",
             ],
         },
     },
@@ -205,9 +206,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "nurture.accounts.forms.SignupForm"
-# Every allauth form refuses control characters, as every other form does.
+# Every allauth form refuses control characters, as every other form does, and speaks as the site does.
 ACCOUNT_FORMS = {
     "login": "nurture.accounts.allauth_forms.LoginForm",
+    "signup": "nurture.accounts.allauth_forms.SignupForm",
     "add_email": "nurture.accounts.allauth_forms.AddEmailForm",
     "change_password": "nurture.accounts.allauth_forms.ChangePasswordForm",
     "set_password": "nurture.accounts.allauth_forms.SetPasswordForm",
@@ -302,6 +304,10 @@ EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = envint("DJANGO_EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Nurture <no-reply@nurture.localhost>")
 NURTURE_SITE_URL = os.environ.get("NURTURE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Who runs the site and how people reach them: the footer, the contact, privacy and
+# accessibility pages, and the greeting of every email say so.
+NURTURE_ASSOCIATION_NAME = os.environ.get("NURTURE_ASSOCIATION_NAME", "the Infant Mental Health Association")
+NURTURE_CONTACT_EMAIL = os.environ.get("NURTURE_CONTACT_EMAIL", "contact@nurture.localhost")
 # What is deployed (a commit id, say): part of the keys of rendered output in the shared
 # cache, so a new release never serves fragments its old templates made. Empty: a digest of
 # the code, worked out once per process.

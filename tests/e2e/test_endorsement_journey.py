@@ -113,14 +113,16 @@ def sign_in(me: Visitor, email: str, *, two_factor: bool = False) -> None:
     """Through the sign-in form (and the two-factor step), from wherever the person is."""
     page = me.page
     if "/accounts/login/" not in page.url:
-        me.follow(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in"))
-    me.type_into(page.get_by_label("Email", exact=True), email)
+        me.open_menu()
+        me.follow(page.get_by_role("navigation", name="Account").get_by_role("link", name="Sign in"))
+    me.type_into(page.get_by_label("Email address", exact=True), email)
     me.type_into(page.get_by_label("Password", exact=True), PASSWORD)
-    me.follow(page.get_by_role("button", name="Sign In"))
+    me.follow(page.get_by_role("button", name="Sign in"))
     if two_factor:
-        expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Enter your two-factor code")
         me.type_into(page.get_by_role("textbox"), totp_code())
-        me.follow(page.get_by_role("button", name="Sign In"))
+        me.follow(page.get_by_role("button", name="Sign in"))
+    me.open_menu()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 

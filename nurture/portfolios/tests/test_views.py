@@ -344,7 +344,12 @@ def test_the_readiness_page_shows_have_and_need_and_the_gaps(practitioner):
     response = client_for(practitioner).get("/portfolio/readiness/prevention/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert re.search(r'data-requirement="training">.*?<td>30 hours</td>\s*<td>30 hours</td>', page, re.S)
+    assert re.search(
+        r'data-requirement="training">.*?'
+        r'<td data-label="You have">30 hours</td>\s*<td data-label="Needed">30 hours</td>',
+        page,
+        re.S,
+    )
     rows = dict(re.findall(r'data-requirement="(\w+)">(.*?)</tr>', page, re.S))
     assert 'value="100"' in rows["training"] and 'tag--ok">Met<' in rows["training"]
     assert "<progress" in rows["supervision"] and 'tag--no">Not yet<' in rows["supervision"]

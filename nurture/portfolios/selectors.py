@@ -39,6 +39,7 @@ from nurture.portfolios.readiness import (
     Session,
     SupervisionHours,
     cpd_hours,
+    months_between,
     readiness_for_level,
     supervision_hours,
 )
@@ -324,6 +325,14 @@ def level_rules(level: Level) -> LevelRules:
 def readiness_from(portfolio: PortfolioSnapshot, level: Level, *, today: date) -> Readiness:
     """The readiness rules applied to a portfolio already read."""
     return readiness_for_level(level_rules(level), portfolio.facts(level.version_id), today=today)
+
+
+def job_months(started_on: date, ended_on: date | None, *, today: date) -> Decimal:
+    """How many months one job lasted up to `today`, counted as the readiness rules count them."""
+    end = min(ended_on or today, today)
+    if end < started_on:
+        return Decimal(0)
+    return months_between(started_on, end).quantize(Decimal("0.1"))
 
 
 def readiness_of(owner: User, level: Level, *, today: date) -> Readiness:

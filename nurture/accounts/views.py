@@ -111,7 +111,7 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _with_article(role: str) -> str:
-    """"an assessor", "a registrar"."""
+    """ "an assessor", "a registrar"."""
     return f"{'an' if role[:1] in 'aeiou' else 'a'} {role}"
 
 

@@ -11,7 +11,9 @@ def test_the_message_after_a_role_change_names_the_new_role(registrar):
     person = make_person("new.assessor@example.org", name="Noor Assessor")
     client = client_for(registrar)
 
-    response = client.post(f"/staff/people/{person.pk}/role/", {"role": Role.ASSESSOR, "reason": "Trained"}, follow=True)
+    response = client.post(
+        f"/staff/people/{person.pk}/role/", {"role": Role.ASSESSOR, "reason": "Trained"}, follow=True
+    )
 
     assert response.status_code == 200
     page = response.content.decode()

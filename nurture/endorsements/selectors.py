@@ -389,14 +389,20 @@ def _amount(requirement: Requirement, value: Decimal, label: str) -> str:
     return label or f"{_number(value)} {requirement.unit}"
 
 
+def _third_person(text: str) -> str:
+    """The readiness rules speak to the practitioner ("your supervisor"); the snapshot is read by
+    assessors and the registrar too, so it says "the supervisor"."""
+    return text.replace("your ", "the ").replace("Your ", "The ")
+
+
 def _requirement_rows(readiness: Readiness) -> tuple[RequirementRow, ...]:
     return tuple(
         RequirementRow(
-            name=r.name,
+            name=_third_person(r.name),
             have=_amount(r, r.have, r.have_label),
             need=_amount(r, r.need, r.need_label),
             met=r.met,
-            note=r.note,
+            note=_third_person(r.note),
         )
         for r in readiness.requirements
         if not r.after_applying  # references and the exam are judged on their own
@@ -560,7 +566,8 @@ def reference_table(application: Application, competencies: list[Competency]) ->
         cells = []
         for referee in referees:
             value = str(referee.ratings.get(competency.code, ""))
-            cells.append(Cell(referee.referee_name, value, RATING_WORDS.get(value, "Not asked")))
+            column = f"{referee.referee_name}, {referee.referee_role}"
+            cells.append(Cell(column, value, RATING_WORDS.get(value, "Not asked")))
         rows.append(CompetencyRow(competency, tuple(cells)))
     return ReferenceTable(referees, _by_domain(rows))
 

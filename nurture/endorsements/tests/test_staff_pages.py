@@ -186,7 +186,7 @@ def test_the_queue_is_one_table_with_due_dates_overdue_marks_sort_and_filter(
 ):
     pair = (assessor, second_assessor)
     old = stage(State.SUBMITTED, practitioner=practitioner, assessors=pair, registrar=registrar)
-    new = stage(State.REVIEWED, practitioner=other_practitioner, assessors=pair, registrar=registrar)
+    stage(State.REVIEWED, practitioner=other_practitioner, assessors=pair, registrar=registrar)
     Application.objects.filter(pk=old.pk).update(
         state_changed_at=timezone.now() - timedelta(days=40), submitted_at=timezone.now() - timedelta(days=40)
     )

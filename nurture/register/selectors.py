@@ -123,9 +123,9 @@ def _name_tokens(words: list[str], filters: dict[str, Any]) -> QuerySet[Register
     return tokens.order_by("token", "sort_name", "entry_id")
 
 
-def _name_search(words: list[str], filters: dict[str, Any], wanted: int) -> list[dict[str, Any]]:
+def _name_search(tokens: QuerySet[RegisterNameToken], wanted: int) -> list[dict[str, Any]]:
     """Name search in token order, so the first page comes after about a page of index steps."""
-    rows = _name_tokens(words, filters).values("entry_id", *(f"entry__{column}" for column in PUBLIC_COLUMNS))
+    rows = tokens.values("entry_id", *(f"entry__{column}" for column in PUBLIC_COLUMNS))
     return _distinct_entries(rows, wanted)
 
 
@@ -160,12 +160,12 @@ class SearchPage:
         return self.first + len(self.rows) - 1
 
 
-def _matches_by_name(words: list[str], filters: dict[str, Any], cap: int) -> MatchCount:
+def _matches_by_name(tokens: QuerySet[RegisterNameToken], cap: int) -> MatchCount:
     """Distinct entries among the first matching tokens in index order: the plan the
     page itself uses (a nested loop from the token index), stopped after twice the cap,
     since an entry can match through two of its tokens (a name part and the whole name)."""
     read = 2 * (cap + 1)
-    ids = list(_name_tokens(words, filters).values_list("entry_id", flat=True)[:read])
+    ids = list(tokens.values_list("entry_id", flat=True)[:read])
     distinct = len(set(ids))
     if distinct > cap:
         return MatchCount(cap, more=True)
@@ -212,8 +212,9 @@ def register_search(
         filters.update(profession=profession, show_profession=True)
     start = (page - 1) * per_page
     words = query_words(q)
-    if words:
-        rows = _name_search(words, filters, start + per_page + 1)[start:]
+    tokens = _name_tokens(words, filters) if words else None
+    if tokens is not None:
+        rows = _name_search(tokens, start + per_page + 1)[start:]
     else:
         entries = RegisterEntry.objects.for_public_display().filter(**filters).order_by("search_name", "id")
         rows = list(entries.values(*PUBLIC_COLUMNS)[start : start + per_page + 1])
@@ -223,7 +224,7 @@ def register_search(
         matches = MatchCount(start + len(rows))
     elif count and has_next:
         cap = max(COUNT_CAP, start + per_page)
-        matches = _matches_by_name(words, filters, cap) if words else _matches_by_filters(filters, cap)
+        matches = _matches_by_name(tokens, cap) if tokens is not None else _matches_by_filters(filters, cap)
     return SearchPage(
         rows=[public_fields(row) for row in rows[:per_page]],
         number=page,

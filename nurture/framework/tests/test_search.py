@@ -17,7 +17,7 @@ def test_a_word_of_an_indicator_finds_its_competency_under_its_domain():
     assert response.status_code == 200
     assert "1 competency matches “tantrums”" in page
     assert '<h3 id="found-D1">D1 ' in page
-    assert '<a href="/framework/competencies/D1.4/"><strong>D1.4 Emotional and social development</strong></a>' in page
+    assert '<h4><a href="/framework/competencies/D1.4/">D1.4 Emotional and social development</a></h4>' in page
     assert "crying, clinginess or <mark>tantrums</mark> in the light" in page
 
 

@@ -82,7 +82,8 @@ def a_week_of_events() -> Campaign:
         (16, "Stay and play", Event.State.CANCELLED),
     ]:
         Event.objects.create(
-            campaign=campaign, organisation=organisation, title=title, slug=re.sub(r"[^a-z]+", "-", title.lower())[:50], state=state,
+            campaign=campaign, organisation=organisation, title=title, state=state,
+            slug=re.sub(r"[^a-z]+", "-", title.lower())[:50],
             listed=True, approved_at=timezone.now(), public_changed_at=timezone.now(),
             organiser_name="Severnside Family Hubs", description="A morning for parents.",
             starts_at=datetime(year, 6, day, 10, tzinfo=LONDON), ends_at=datetime(year, 6, day, 12, tzinfo=LONDON),

@@ -15,6 +15,7 @@ hence PNG made once, not drawn per request.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -25,6 +26,7 @@ from nurture.campaigns.selectors import SHARE_FOLDER, share_image_name
 from nurture.core.share import IMAGE_HEIGHT, IMAGE_WIDTH
 
 NAME = "Infant Mental Health Awareness Week"
+CARD_STYLE = Path(__file__).with_name("share_card.css")
 
 
 class Command(BaseCommand):
@@ -53,6 +55,7 @@ class Command(BaseCommand):
             page = browser.new_page(viewport={"width": IMAGE_WIDTH, "height": IMAGE_HEIGHT})
             for filename, context in cards:
                 page.set_content(render_to_string("campaigns/share_card.html", context))
+                page.add_style_tag(content=CARD_STYLE.read_text())
                 page.screenshot(path=str(SHARE_FOLDER / filename), type="png")
                 self.stdout.write(f"{SHARE_FOLDER / filename}")
             browser.close()

@@ -1,7 +1,9 @@
 """Demo Awareness Week data: `demo_campaigns(stdout=…, signatures=N)`.
 
-1. Four campaigns: 2020 "20:20 Vision", 2021 "Including Infants", 2022
-   "Understanding Early Trauma" and this year's, each with key messages and a pledge.
+1. A campaign for every year from 2020 to the coming one: 2020 "20:20 Vision", 2021
+   "Including Infants", 2022 "Understanding Early Trauma", 2023 "Bonding Before Birth",
+   2024 "Speak Up for Babies", 2025 "Who Is Holding the Baby?", any year between those
+   and the coming one, and the coming one, each with key messages and a pledge.
 2. Confirmed signatures for each past year (2021: 112, "over 100 signed in the week").
 3. Resources: a film (embedded, with a transcript), an infographic (with its text
    alternative), a briefing (a small generated PDF) and a comms pack.
@@ -83,7 +85,60 @@ CAMPAIGNS: Final[list[dict[str, Any]]] = [
         "pledge_text": "I pledge to learn about early trauma and to ask how the babies I meet are doing.",
         "signed": 75,
     },
+    {
+        "year": 2023,
+        "theme": "Bonding Before Birth",
+        "starts_on": date(2023, 6, 12),
+        "ends_on": date(2023, 6, 18),
+        "hashtag": "#IMHAW2023",
+        "key_messages": "A baby's relationships begin before birth.\n"
+        "Stress and adversity in pregnancy can affect a baby's development, but support helps.\n"
+        "Families in most need should be offered specialised support in pregnancy.",
+        "landing_body": "What happens in pregnancy shapes a baby's future mental health. This year is "
+        "about the very first relationships, and the services that help parents who are struggling.",
+        "pledge_text": "I pledge to ask about bonding in pregnancy, and to know where to refer parents "
+        "who need support.",
+        "signed": 64,
+    },
+    {
+        "year": 2024,
+        "theme": "Speak Up for Babies",
+        "starts_on": date(2024, 6, 10),
+        "ends_on": date(2024, 6, 16),
+        "hashtag": "#IMHAW2024",
+        "key_messages": "Babies cannot speak up for themselves.\n"
+        "Every candidate for office should know why the first 1,001 days matter.\n"
+        "Parent–infant relationship teams are still missing in most areas.",
+        "landing_body": "In an election year, we asked everyone who works with babies to speak up for "
+        "them to the people who will make the next decisions about services.",
+        "pledge_text": "I pledge to speak up for babies to the people who decide about local services.",
+        "signed": 90,
+    },
+    {
+        "year": 2025,
+        "theme": "Who Is Holding the Baby?",
+        "starts_on": date(2025, 6, 9),
+        "ends_on": date(2025, 6, 15),
+        "hashtag": "#IMHAW2025",
+        "key_messages": "There is no such thing as a baby on their own: there is always a baby and someone.\n"
+        "Parents and carers need support to hold their babies in mind.\n"
+        "Services for families should see the relationship, not only the parent or the baby.",
+        "landing_body": "This year asks who supports the parents and carers who hold babies, and what "
+        "happens to babies when no one is holding the family.",
+        "pledge_text": "I pledge to think about the relationship between a baby and their carers in every contact.",
+        "signed": 103,
+    },
 ]
+# A campaign for each year between the last of CAMPAIGNS and the coming one (the demo runs
+# on any date), so that the archive has every year.
+BETWEEN: Final[dict[str, Any]] = {
+    "theme": "Every Baby Held in Mind",
+    "key_messages": "Every baby needs someone who holds them in mind.\n"
+    "Support for parents early prevents difficulties later.",
+    "landing_body": "A year of sharing what helps babies' earliest relationships.",
+    "pledge_text": "I pledge to keep babies in mind in my work.",
+    "signed": 50,
+}
 CURRENT: Final[dict[str, Any]] = {
     "theme": "Relationships from the Start",
     "hashtag": "#IMHAW",
@@ -269,11 +324,17 @@ def demo_campaigns(*, stdout: Any, signatures: int = 0) -> None:
     started = time.monotonic()
     now = timezone.now()
     today = timezone.localdate()
-    past = [_campaign(fields) for fields in CAMPAIGNS]
-    year = max(demo_campaign_year(today), 2023)
+    year = max(demo_campaign_year(today), CAMPAIGNS[-1]["year"] + 1)
+    between = [
+        {**BETWEEN, "year": y, "hashtag": f"#IMHAW{y}", "starts_on": week[0], "ends_on": week[1]}
+        for y in range(CAMPAIGNS[-1]["year"] + 1, year)
+        for week in [_mid_june_week(y)]
+    ]
+    seeds = [*CAMPAIGNS, *between]
+    past = [_campaign(fields) for fields in seeds]
     starts_on, ends_on = _mid_june_week(year)
     current = _campaign({**CURRENT, "year": year, "starts_on": starts_on, "ends_on": ends_on})
-    for campaign, fields in zip(past, CAMPAIGNS, strict=True):
+    for campaign, fields in zip(past, seeds, strict=True):
         signed_at = timezone.make_aware(datetime.combine(campaign.ends_on, datetime.min.time()))
         _signatures(campaign, fields["signed"], prefix="signer", now=signed_at)
         tallies_recount(campaign)

@@ -3,9 +3,12 @@ and what the coordinator sees. Public fragments are cached by `cached_fragment`.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from django.apps import apps
@@ -17,6 +20,7 @@ from django.utils.module_loading import import_string
 
 from nurture.accounts.models import Profession, Region
 from nurture.campaigns.models import Campaign, PledgeSignature, PledgeTally, Resource, ResourceVersion
+from nurture.core.share import ShareCard, shortened, static_url
 from nurture.core.visitor_cache import code_release
 
 PROFESSION_LABELS = dict(Profession.choices)
@@ -44,6 +48,56 @@ def cached_fragment(campaign: Campaign | None, name: str, render: Callable[[], s
 
 
 # Campaigns -------------------------------------------------------------------------
+
+# The pictures a shared link shows (1200 × 630 PNG): one per campaign, named by its slug,
+# made by `manage.py campaign_share_images` (`share_image_name`), and the any-year picture
+# for a campaign without one.
+SHARE_FOLDER = Path(__file__).parent / "static" / "campaigns" / "share"
+SHARE_IMAGE_ANY_YEAR = "campaigns/share/imhaw.png"
+
+
+@functools.cache
+def _share_images() -> frozenset[str]:
+    return frozenset(path.name for path in SHARE_FOLDER.glob("*.png"))
+
+
+def share_image_name(campaign: Campaign) -> str:
+    """`2027-1a2b3c4d.png`: the slug, and a digest of what the picture shows, so that a
+    campaign whose theme or dates changed shares the any-year picture until its own is made again."""
+    shown = f"{campaign.name}|{campaign.theme}|{campaign.starts_on}|{campaign.ends_on}"
+    return f"{campaign.slug}-{hashlib.sha256(shown.encode()).hexdigest()[:8]}.png"
+
+
+def share_image(campaign: Campaign | None) -> tuple[str, str]:
+    """(the static path of the campaign's share picture, its text alternative)."""
+    if campaign is not None and share_image_name(campaign) in _share_images():
+        return (
+            f"campaigns/share/{share_image_name(campaign)}",
+            f"{campaign.name} {campaign.year}: {campaign.theme}. {campaign.hashtag or '#IMHAW'}",
+        )
+    return SHARE_IMAGE_ANY_YEAR, "Infant Mental Health Awareness Week. #IMHAW"
+
+
+def share_card(
+    campaign: Campaign | None, *, title: str, description: str, url: str, kind: str = "website"
+) -> ShareCard:
+    """A page's card for social media, with its campaign's picture."""
+    image, alt = share_image(campaign)
+    return ShareCard(
+        title=title, description=shortened(description), url=url, image=static_url(image), image_alt=alt, kind=kind
+    )
+
+
+def campaign_share_card(campaign: Campaign, *, url: str, title: str = "", description: str = "") -> ShareCard:
+    """A campaign page's card: its year and theme, and its first key message."""
+    messages = campaign.messages_list
+    summary = description or (messages[0] if messages else campaign.landing_body) or campaign.name
+    return share_card(
+        campaign,
+        title=title or f"{campaign.name} {campaign.year}: {campaign.theme}",
+        description=f"{summary} {campaign.hashtag or '#IMHAW'}",
+        url=url,
+    )
 
 
 def campaign_current() -> Campaign | None:
@@ -114,11 +168,13 @@ class YearInReview:
     signatures: int
     resources: int
     events: int | None
+    ended: bool = True
 
 
 def campaigns_archive(today: date) -> list[YearInReview]:
-    """Past years (ended before today), newest first, with what each produced."""
-    past = list(Campaign.objects.for_public_display().filter(ends_on__lt=today).order_by("-year"))
+    """Every published year, newest first, with what each produced so far; `ended` is
+    False for a week still to come or under way."""
+    past = list(Campaign.objects.for_public_display().order_by("-year"))
     ids = [c.pk for c in past]
     signatures = dict(
         PledgeTally.objects.filter(campaign_id__in=ids).values_list("campaign_id").annotate(n=Sum("count")).order_by()
@@ -136,6 +192,7 @@ def campaigns_archive(today: date) -> list[YearInReview]:
             signatures=signatures.get(c.pk, 0),
             resources=resources.get(c.pk, 0),
             events=None if events is None else events.get(c.pk, 0),
+            ended=c.ends_on < today,
         )
         for c in past
     ]

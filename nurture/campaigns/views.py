@@ -32,6 +32,7 @@ from nurture.campaigns.selectors import (
     cached_fragment,
     campaign_current,
     campaign_public,
+    campaign_share_card,
     campaign_version,
     campaigns_archive,
     events_counts,
@@ -42,6 +43,7 @@ from nurture.campaigns.selectors import (
     pledge_names,
     resource_public,
     resources_of,
+    share_card,
     staff_signatures,
     staff_status_counts,
 )
@@ -66,7 +68,7 @@ from nurture.core.audit import audit_record
 from nurture.core.csv_export import csv_response
 from nurture.core.emails import client_address
 from nurture.core.forms import page_number, search_text
-from nurture.core.origins import sent_from_another_site
+from nurture.core.origins import sent_from_another_site, site_url
 from nurture.core.permissions import staff_required
 from nurture.core.uploads import private_file_response
 from nurture.core.visitor_cache import cached_for_visitors
@@ -95,7 +97,8 @@ def _landing(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
         )
 
     body = mark_safe(cached_fragment(campaign, "landing", fragment))  # noqa: S308 - our own rendered template
-    return render(request, "campaigns/landing.html", {"campaign": campaign, "body": body})
+    share = campaign_share_card(campaign, url=site_url("campaigns:landing", campaign.slug))
+    return render(request, "campaigns/landing.html", {"campaign": campaign, "body": body, "share": share})
 
 
 @require_GET
@@ -115,8 +118,8 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def archive(request: HttpRequest) -> HttpResponse:
-    years = campaigns_archive(timezone.localdate())
-    return render(request, "campaigns/archive.html", {"years": years})
+    today = timezone.localdate()
+    return render(request, "campaigns/archive.html", {"years": campaigns_archive(today), "today": today})
 
 
 # The pledge ------------------------------------------------------------------------
@@ -143,7 +146,19 @@ def _pledge_page(request: HttpRequest, campaign: Campaign, form: PledgeForm, sta
         form_html = cached_fragment(
             None, "pledge-form", lambda: render_to_string("campaigns/_pledge_form.html", {"form": form})
         )
-    context = {"campaign": campaign, "public": public, "form": form, "form_html": mark_safe(form_html)}  # noqa: S308
+    share = campaign_share_card(
+        campaign,
+        url=site_url("campaigns:pledge", campaign.slug),
+        title=f"Sign the {campaign.year} pledge: {campaign.theme}",
+        description=campaign.pledge_text,
+    )
+    context = {
+        "campaign": campaign,
+        "public": public,
+        "form": form,
+        "form_html": mark_safe(form_html),  # noqa: S308 - our own rendered template
+        "share": share,
+    }
     return render(request, "campaigns/pledge.html", context, status=status)
 
 
@@ -216,7 +231,14 @@ def campaign_resources(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_public(slug)
     if campaign is None:
         raise Http404("There is no campaign at this address.")
-    return render(request, "campaigns/resources.html", {"campaign": campaign, "resources": resources_of(campaign)})
+    share = campaign_share_card(
+        campaign,
+        url=site_url("campaigns:resources", campaign.slug),
+        title=f"Resources for {campaign.name} {campaign.year}: {campaign.theme}",
+        description="Films, infographics, briefings and the comms pack, free to share.",
+    )
+    context = {"campaign": campaign, "resources": resources_of(campaign), "share": share}
+    return render(request, "campaigns/resources.html", context)
 
 
 def _resource_page(request: HttpRequest, slug: str, number: int | None) -> HttpResponse:
@@ -224,6 +246,13 @@ def _resource_page(request: HttpRequest, slug: str, number: int | None) -> HttpR
     if found is None:
         raise Http404("There is no published resource at this address.")
     url = request.build_absolute_uri(reverse("campaigns:resource", args=[found.resource.slug]))
+    share = share_card(
+        found.resource.campaign,
+        title=found.resource.title,
+        description=found.resource.summary or f"{found.resource.get_kind_display()}: {found.resource.title}",
+        url=site_url("campaigns:resource", found.resource.slug),
+        kind="article",
+    )
     return render(
         request,
         "campaigns/resource.html",
@@ -234,6 +263,7 @@ def _resource_page(request: HttpRequest, slug: str, number: int | None) -> HttpR
             "size": human_size(found.version.size),
             "file_type": file_type_label(found.version.content_type),
             "attribution": attribution(found.resource, url),
+            "share": share,
         },
     )
 

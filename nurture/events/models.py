@@ -28,6 +28,10 @@ class EventQuerySet(models.QuerySet["Event"]):
         """Approved events, and approved events since cancelled (shown marked cancelled)."""
         return self.filter(listed=True)
 
+    def counted(self) -> EventQuerySet:
+        """The events public counts count: approved ones (`COUNTED_STATES`)."""
+        return self.filter(state__in=COUNTED_STATES)
+
 
 class Event(models.Model):
     class State(models.TextChoices):
@@ -231,6 +235,13 @@ EDITABLE = (
     "babies_welcome",
     "accessibility_notes",
 )
+
+
+# The one rule for every count of events the public sees (a campaign's landing page and
+# archive, the month view): an event counts while it is approved. A cancelled event stays
+# listed, marked cancelled, and is not counted. `EventQuerySet.counted` filters by it and
+# `selectors` marks each listed row with it.
+COUNTED_STATES = (Event.State.APPROVED,)
 
 
 class EventMessage(models.Model):

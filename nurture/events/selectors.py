@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from nurture.accounts.models import Region
 from nurture.campaigns.models import Campaign
-from nurture.campaigns.selectors import campaign_of_year, campaigns_among
-from nurture.events.models import Event
+from nurture.campaigns.selectors import campaign_of_year, campaigns_among, share_card
+from nurture.core.origins import site_url
+from nurture.core.share import ShareCard
+from nurture.events.models import COUNTED_STATES, Event
 
 PER_PAGE = 25
 MAX_PAGE = 400
@@ -113,6 +115,7 @@ def _with_local(row: dict[str, Any]) -> dict[str, Any]:
     row["audience_label"] = AUDIENCE_LABELS.get(row["audience"], "")
     row["mode_label"] = MODE_LABELS.get(row["mode"], "")
     row["cancelled"] = row["state"] == Event.State.CANCELLED
+    row["counted"] = row["state"] in COUNTED_STATES
     return row
 
 
@@ -154,8 +157,24 @@ def public_event_page(*, page: int = 1, per_page: int = PER_PAGE, **filters: Any
     return EventPage(rows=shown, number=page, has_next=len(rows) > per_page, days=days)
 
 
-def public_month(*, year: int, month: int, **filters: Any) -> dict[date, list[dict[str, Any]]]:
-    """Each day of the month → the events starting that day (site time zone)."""
+@dataclass(frozen=True)
+class Month:
+    """A month of the public calendar: each day → the events starting that day (site time
+    zone), how many count (cancelled ones are listed, marked, and not counted) and how many
+    were cancelled."""
+
+    days: dict[date, list[dict[str, Any]]]
+
+    @property
+    def counted(self) -> int:
+        return sum(row["counted"] for rows in self.days.values() for row in rows)
+
+    @property
+    def cancelled(self) -> int:
+        return sum(row["cancelled"] for rows in self.days.values() for row in rows)
+
+
+def public_month(*, year: int, month: int, **filters: Any) -> Month:
     first = date(year, month, 1)
     after = date(year + (month == 12), month % 12 + 1, 1)
     filters.update(start=None, end=None)
@@ -164,7 +183,40 @@ def public_month(*, year: int, month: int, **filters: Any) -> dict[date, list[di
     zone = site_zone()
     for row in events.values(*LIST_COLUMNS)[:2000]:
         found.setdefault(row["starts_at"].astimezone(zone).date(), []).append(_with_local(row))
-    return found
+    return Month(found)
+
+
+def month_of_next_event(*, after: date, **filters: Any) -> date | None:
+    """The first day of the month of the first listed event starting on or after `after`,
+    for a month without events to point to the next one that has some."""
+    filters.update(start=None, end=None)
+    starts = public_events(**filters).filter(starts_at__gte=_day_start(after)).values_list("starts_at", flat=True)
+    first = starts.first()
+    return first.astimezone(site_zone()).date().replace(day=1) if first else None
+
+
+def calendar_month(*, page: EventPage | None, campaign: Campaign | None, today: date) -> date:
+    """The month a calendar opens on: the month of the first event the list shows, else
+    the campaign's week, else this month."""
+    if page is not None and page.days:
+        return page.days[0].day.replace(day=1)
+    if campaign is not None:
+        return campaign.starts_on.replace(day=1)
+    return today.replace(day=1)
+
+
+def event_share_card(event: Event) -> ShareCard:
+    """What a shared link to the event shows: its title, when and where, and its campaign's picture."""
+    when = f"{event.local_start:%A %-d %B %Y, %H:%M}"
+    where = "Online" if event.mode == Event.Mode.ONLINE else f"{event.venue}, {event.locality}"
+    cancelled = "Cancelled. " if event.is_cancelled else ""
+    return share_card(
+        event.campaign,
+        title=f"{'Cancelled: ' if event.is_cancelled else ''}{event.title}",
+        description=f"{cancelled}{when}. {where}. {event.organiser_name}. {event.description}",
+        url=site_url("events:detail", event.pk, event.slug),
+        kind="article",
+    )
 
 
 def public_event(pk: int) -> Event | None:
@@ -284,9 +336,10 @@ def campaigns_with_events() -> list[Campaign]:
 
 
 def approved_events_per_campaign(campaign_ids: list[int]) -> dict[int, int]:
-    """How many approved events each of these campaigns has, by campaign id: what a
-    campaign's landing page and archive show. Events waiting, rejected or cancelled do
-    not count; a campaign without any is left out. Named on `EventsConfig` as
-    `campaign_event_counts`, through which the campaigns app asks for it."""
-    approved = Event.objects.filter(campaign_id__in=campaign_ids, state=Event.State.APPROVED)
-    return dict(approved.values_list("campaign_id").annotate(n=Count("pk")).order_by())
+    """How many events each of these campaigns has that count (`Event.objects.counted`, the
+    rule the month view counts by too), by campaign id: what a campaign's landing page and
+    archive show. Events waiting, rejected or cancelled do not count; a campaign without
+    any is left out. Named on `EventsConfig` as `campaign_event_counts`, through which the
+    campaigns app asks for it."""
+    counted = Event.objects.filter(campaign_id__in=campaign_ids).counted()
+    return dict(counted.values_list("campaign_id").annotate(n=Count("pk")).order_by())

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.accounts.roles import Role
+from nurture.campaigns.selectors import campaign_public
 from nurture.core.audit import audit_trail
 from nurture.core.forms import page_number
 from nurture.core.permissions import staff_required
@@ -76,10 +77,13 @@ def event_list(request: HttpRequest) -> HttpResponse:
         page = page_number(request.GET.get("page"), most=selectors.MAX_PAGE)
         results = selectors.public_event_page(**filters, page=page)
     today = timezone.localdate()
+    wanted = (filters or {}).get("campaign")
+    campaign = campaign_public(wanted) if wanted and not (results and results.days) else None
+    opens_on = selectors.calendar_month(page=results, campaign=campaign, today=today)
     return render(
         request,
         "events/list.html",
-        {"form": form, "results": results, "feed_query": request.GET.urlencode(), "today": today},
+        {"form": form, "results": results, "feed_query": request.GET.urlencode(), "month": opens_on},
         status=400 if form.errors else 200,
     )
 
@@ -91,12 +95,13 @@ def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     form, filters = _filters(request)
     found = selectors.public_month(year=year, month=month, **(filters or {}))
     weeks = [
-        [(day, found.get(day, [])) if day.month == month else (day, None) for day in week]
+        [(day, found.days.get(day, [])) if day.month == month else (day, None) for day in week]
         for week in calendar.Calendar().monthdatescalendar(year, month)
     ]
     first = date(year, month, 1)
     previous = date(year - (month == 1), (month - 2) % 12 + 1, 1)
     following = date(year + (month == 12), month % 12 + 1, 1)
+    upcoming = None if found.days else selectors.month_of_next_event(after=following, **(filters or {}))
     return render(
         request,
         "events/month.html",
@@ -106,7 +111,9 @@ def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "first": first,
             "previous": previous,
             "following": following,
-            "count": sum(len(v) for v in found.values()),
+            "count": found.counted,
+            "cancelled": found.cancelled,
+            "upcoming": upcoming,
             "query": request.GET.urlencode(),
             "day_names": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
         },
@@ -124,7 +131,11 @@ def detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     return render(
         request,
         "events/detail.html",
-        {"event": event, "json_ld": json_ld_script(event_json_ld(event, path=request.path))},
+        {
+            "event": event,
+            "json_ld": json_ld_script(event_json_ld(event, path=request.path)),
+            "share": selectors.event_share_card(event),
+        },
     )
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from nurture.framework.models import Competency, Domain, FrameworkVersion, Level
+from nurture.framework.search import Piece, contains_any, contains_every, marked, search_words
 
 
 def framework_current() -> FrameworkVersion:
@@ -43,3 +46,46 @@ def level_for(version: FrameworkVersion, code: str) -> Level:
     if level is None:
         raise Http404("No such level.")
     return level
+
+
+@dataclass(frozen=True)
+class CompetencyFound:
+    """A competency that matched a search: its name and description with the words
+    marked, and those of its indicators that hold any of the words."""
+
+    competency: Competency
+    name: list[Piece]
+    description: list[Piece]
+    indicators: list[list[Piece]]
+
+
+@dataclass(frozen=True)
+class DomainFound:
+    domain: Domain
+    competencies: list[CompetencyFound]
+
+
+def framework_search(version: FrameworkVersion, q: str) -> list[DomainFound]:
+    """The competencies of `version` in which every word of `q` is found (in the code,
+    name, description or an indicator), by domain; three queries whatever the search."""
+    words = search_words(q)
+    if not words:
+        return []
+    found: list[DomainFound] = []
+    for domain in framework_domains(version):
+        hits = []
+        for competency in domain.competencies.all():
+            indicators = [i.text for i in competency.indicators.all()]
+            texts = [competency.code, competency.name, competency.description, *indicators]
+            if contains_every(texts, words):
+                hits.append(
+                    CompetencyFound(
+                        competency=competency,
+                        name=marked(competency.name, words),
+                        description=marked(competency.description, words),
+                        indicators=[marked(text, words) for text in indicators if contains_any(text, words)],
+                    )
+                )
+        if hits:
+            found.append(DomainFound(domain=domain, competencies=hits))
+    return found

@@ -6,6 +6,7 @@ app_name = "framework"
 
 urlpatterns = [
     path("framework/", views.framework_home, name="home"),
+    path("framework/search/", views.framework_search_view, name="search"),
     path("framework/competencies/<str:code>/", views.competency_detail, name="competency"),
     path("framework/levels/<slug:code>/", views.level_detail, name="level"),
     path("framework/v<int:number>/", views.framework_home, name="version"),

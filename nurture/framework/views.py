@@ -6,14 +6,20 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.accounts.roles import Role
-from nurture.core.forms import PlainTextMixin
+from nurture.core.forms import PlainTextMixin, search_text
 from nurture.core.permissions import staff_required
 from nurture.framework.models import Competency, FrameworkVersion
-from nurture.framework.selectors import framework_domains, framework_levels, framework_version, level_for
+from nurture.framework.selectors import (
+    framework_domains,
+    framework_levels,
+    framework_search,
+    framework_version,
+    level_for,
+)
 from nurture.framework.services import FrameworkError, framework_import, framework_publish
 
 
@@ -29,6 +35,16 @@ def framework_home(request: HttpRequest, number: int | None = None) -> HttpRespo
             "versions": FrameworkVersion.objects.published(),
         },
     )
+
+
+@require_GET
+def framework_search_view(request: HttpRequest) -> HttpResponse:
+    """The current framework's competencies that hold every word searched, by domain."""
+    version = framework_version(None)
+    q = search_text(request.GET.get("q", ""))
+    found = framework_search(version, q)
+    count = sum(len(domain.competencies) for domain in found)
+    return render(request, "framework/search.html", {"version": version, "q": q, "found": found, "count": count})
 
 
 def competency_detail(request: HttpRequest, code: str, number: int | None = None) -> HttpResponse:

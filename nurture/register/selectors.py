@@ -24,6 +24,10 @@ ACCOUNT_ERASED = "register.entry.account_erased"
 
 PER_PAGE = 20
 MAX_PAGE = 500
+# A search with more than one page counts its matches up to this many and no further
+# ("more than 100"): a count that stops early costs a few index steps, where a COUNT
+# over every match of a one-letter name on a large Register would cost a scan.
+COUNT_CAP = 100
 STATUS_LABELS = dict(RegisterEntry.Status.choices)
 PROFESSION_LABELS = dict(Profession.choices)
 REGION_LABELS = dict(Region.choices)
@@ -105,10 +109,9 @@ def _distinct_entries(rows: QuerySet[Any], wanted: int) -> list[dict[str, Any]]:
         offset += chunk
 
 
-def _name_search(words: list[str], filters: dict[str, Any], wanted: int) -> list[dict[str, Any]]:
-    """Name search in token order: the longest word drives an index range scan read
-    in (token, name, id) order, so the first page comes after about a page of
-    index steps; the other words and the filters are checked on each row."""
+def _name_tokens(words: list[str], filters: dict[str, Any]) -> QuerySet[RegisterNameToken]:
+    """The name tokens that match, in index order (token, name, id): the longest word
+    drives an index range scan; the other words and the filters are checked on each row."""
     driver = max(words, key=len)
     tokens = RegisterNameToken.objects.filter(_prefix(driver)).exclude(entry__status=RegisterEntry.Status.REMOVED)
     for word in words:
@@ -117,10 +120,21 @@ def _name_search(words: list[str], filters: dict[str, Any], wanted: int) -> list
                 Exists(RegisterNameToken.objects.filter(_prefix(word), entry_id=OuterRef("entry_id")))
             )
     tokens = tokens.filter(**{f"entry__{name}": value for name, value in filters.items()})
-    rows = tokens.order_by("token", "sort_name", "entry_id").values(
-        "entry_id", *(f"entry__{column}" for column in PUBLIC_COLUMNS)
-    )
+    return tokens.order_by("token", "sort_name", "entry_id")
+
+
+def _name_search(tokens: QuerySet[RegisterNameToken], wanted: int) -> list[dict[str, Any]]:
+    """Name search in token order, so the first page comes after about a page of index steps."""
+    rows = tokens.values("entry_id", *(f"entry__{column}" for column in PUBLIC_COLUMNS))
     return _distinct_entries(rows, wanted)
+
+
+@dataclass(frozen=True)
+class MatchCount:
+    """How many entries a search matches: exact up to `COUNT_CAP`, then "more than"."""
+
+    count: int
+    more: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,10 +144,37 @@ class SearchPage:
     has_next: bool
     per_page: int = PER_PAGE
     words: list[str] = field(default_factory=list)
+    matches: MatchCount | None = None
 
     @property
     def has_previous(self) -> bool:
         return self.number > 1
+
+    @property
+    def first(self) -> int:
+        """The place of the page's first row among all the matches (1 for the first page)."""
+        return (self.number - 1) * self.per_page + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+
+def _matches_by_name(tokens: QuerySet[RegisterNameToken], cap: int) -> MatchCount:
+    """Distinct entries among the first matching tokens in index order: the plan the
+    page itself uses (a nested loop from the token index), stopped after twice the cap,
+    since an entry can match through two of its tokens (a name part and the whole name)."""
+    read = 2 * (cap + 1)
+    ids = list(tokens.values_list("entry_id", flat=True)[:read])
+    distinct = len(set(ids))
+    if distinct > cap:
+        return MatchCount(cap, more=True)
+    return MatchCount(distinct, more=len(ids) == read)
+
+
+def _matches_by_filters(filters: dict[str, Any], cap: int) -> MatchCount:
+    found = RegisterEntry.objects.for_public_display().filter(**filters).order_by()[: cap + 1].count()
+    return MatchCount(min(found, cap), more=found > cap)
 
 
 def register_search(
@@ -145,8 +186,13 @@ def register_search(
     profession: str = "",
     page: int = 1,
     per_page: int = PER_PAGE,
+    count: bool = False,
 ) -> SearchPage:
-    """The public search: usually one query, and never a COUNT.
+    """The public search: usually one query, and never a COUNT over the whole Register.
+
+    With `count`, the page says how many entries match (`matches`): when the page is the
+    last one that is known from its rows, without another query; otherwise a second query
+    counts up to `COUNT_CAP` matches and stops (`MatchCount.more`).
 
     `q` is matched word by word against the start of any part of the name,
     ignoring case, accents, apostrophes and hyphens; results come grouped by the
@@ -166,17 +212,26 @@ def register_search(
         filters.update(profession=profession, show_profession=True)
     start = (page - 1) * per_page
     words = query_words(q)
-    if words:
-        rows = _name_search(words, filters, start + per_page + 1)[start:]
+    tokens = _name_tokens(words, filters) if words else None
+    if tokens is not None:
+        rows = _name_search(tokens, start + per_page + 1)[start:]
     else:
         entries = RegisterEntry.objects.for_public_display().filter(**filters).order_by("search_name", "id")
         rows = list(entries.values(*PUBLIC_COLUMNS)[start : start + per_page + 1])
+    has_next = len(rows) > per_page
+    matches = None
+    if count and not has_next and (rows or page == 1):
+        matches = MatchCount(start + len(rows))
+    elif count and has_next:
+        cap = max(COUNT_CAP, start + per_page)
+        matches = _matches_by_name(tokens, cap) if tokens is not None else _matches_by_filters(filters, cap)
     return SearchPage(
         rows=[public_fields(row) for row in rows[:per_page]],
         number=page,
-        has_next=len(rows) > per_page,
+        has_next=has_next,
         per_page=per_page,
         words=words,
+        matches=matches,
     )
 
 

@@ -17,6 +17,7 @@ from nurture.core.audit import audit_trail
 from nurture.core.csv_export import csv_response
 from nurture.core.emails import Sender
 from nurture.core.forms import page_number, search_text
+from nurture.core.origins import site_url
 from nurture.core.permissions import practitioner_required, staff_required
 from nurture.framework.models import Level
 from nurture.register.forms import (
@@ -81,7 +82,8 @@ def search(request: HttpRequest) -> HttpResponse:
     form = RegisterSearchForm(request.GET, levels=_level_choices())
     results = None
     if form.is_valid():
-        results = register_search(**form.cleaned_data, page=page_number(request.GET.get("page"), most=LAST_PAGE))
+        page = page_number(request.GET.get("page"), most=LAST_PAGE)
+        results = register_search(**form.cleaned_data, page=page, count=True)
     return render(
         request, "register/search.html", {"form": form, "results": results}, status=400 if form.errors else 200
     )
@@ -96,7 +98,8 @@ def entry(request: HttpRequest, number: str) -> HttpResponse:
     if found is None:
         problem = check.problem or "There is no entry on the Register with this number."
         return render(request, "register/entry_missing.html", {"number": number[:40], "problem": problem}, status=404)
-    return render(request, "register/entry.html", {"entry": found, "today": timezone.localdate()})
+    context = {"entry": found, "today": timezone.localdate(), "page_url": site_url("register:entry", check.number)}
+    return render(request, "register/entry.html", context)
 
 
 def _csv_row(row: dict[str, Any]) -> list[object]:

@@ -330,11 +330,11 @@ def visitor_finds_the_entry(visitor: Visitor, number: str) -> None:
     visitor.follow(page.get_by_role("link", name="The Register"))
     visitor.type_into(page.get_by_label("Name"), SEARCHED_AS)
     visitor.follow(page.get_by_role("button", name="Search"))
-    row = page.locator("#results + .table-scroll tbody tr").filter(has_text=number)
+    row = page.locator("#results ~ .table-scroll tbody tr").filter(has_text=number)
     expect(row.get_by_role("rowheader")).to_have_text(NAME)
     expect(row).to_contain_text(LEVEL)
     expect(row).to_contain_text("Active")
-    visitor.follow(row.get_by_role("link", name=number))
+    visitor.follow(row.get_by_role("link", name=NAME))
     expect(page.get_by_role("heading", level=1)).to_have_text(NAME)
     today = timezone.localdate()
     expect(page.locator(".alert")).to_have_text(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import date
 
 from django.test import modify_settings
@@ -35,15 +37,29 @@ def test_an_unpublished_campaign_is_not_shown(db):
     assert client_for(None).get(reverse("campaigns:landing", args=["2023"])).status_code == 404
 
 
-def test_the_archive_lists_past_years_with_what_each_produced(db):
+def test_the_archive_lists_every_year_with_what_each_produced(db):
     past = make_campaign(2021, "Including Infants")
     PledgeTally.objects.create(campaign=past, profession="nurse", region="london", count=112)
     Resource.objects.create(slug="r", title="R", kind="briefing", campaign=past, status="published")
-    make_campaign(timezone.localdate().year + 1, "Next year")
+    next_year = timezone.localdate().year + 1
+    make_campaign(next_year, "Next year")
+    make_campaign(2019, "Never published", published=False)
     content = client_for(None).get(reverse("campaigns:archive")).content.decode()
     assert "Including Infants" in content
     assert ">112<" in content
-    assert "Next year" not in content
+    # The coming year is listed too, first and marked, so the archive never jumps a year.
+    assert content.index(f'>{next_year}</a> <span class="tag">Coming</span>') < content.index(">2021</a>")
+    assert "Never published" not in content
+
+
+def test_the_archive_lists_every_year_of_the_demo_without_a_gap(db):
+    demo_campaigns(stdout=io.StringIO())
+    content = client_for(None).get(reverse("campaigns:archive")).content.decode()
+    years = [
+        int(y)
+        for y in re.findall(r'<th scope="row" data-label="Year"><a href="/awareness-week/\d+/">(\d+)</a>', content)
+    ]
+    assert years == list(range(max(years), 2019, -1))
 
 
 def test_the_landing_page_changes_when_the_coordinator_edits_it(db, coordinator):

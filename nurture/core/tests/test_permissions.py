@@ -120,6 +120,7 @@ TABLE: dict[str, Row] = {
     # Framework: public pages, and the registrar's management
     "framework:home":                       (GET , 200,    200,                200,                200,                200,                200,                200),
     "framework:competency":                 (GET , 200,    200,                200,                200,                200,                200,                200),
+    "framework:search":                     (GET , 200,    200,                200,                200,                200,                200,                200),
     "framework:level":                      (GET , 200,    200,                200,                200,                200,                200,                200),
     "framework:version":                    (GET , 200,    200,                200,                200,                200,                200,                200),
     "framework:version_competency":         (GET , 200,    200,                200,                200,                200,                200,                200),

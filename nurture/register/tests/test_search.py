@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import client_for, make_person
+from nurture.register import selectors
 from nurture.register.models import RegisterEntry
 from nurture.register.numbers import number_for
-from nurture.register.selectors import register_search
+from nurture.register.selectors import MatchCount, register_search
 
 from .conftest import entry_for
 
@@ -100,7 +101,7 @@ def test_the_search_page_asks_a_constant_number_of_queries(db):
 def test_the_page_lists_results_with_links_to_verification(people):
     page = client_for(None).get("/register/", {"q": "sio"}).content.decode()
     number = RegisterEntry.objects.get(full_name="Siobhán O'Néill").number
-    assert f'href="/register/{number}/"' in page
+    assert f'<th scope="row" data-label="Name"><a href="/register/{number}/">Siobhán O&#x27;Néill</a></th>' in page
     assert "Siobh&#x27;" not in page and "O&#x27;Néill" in page
 
 
@@ -196,3 +197,62 @@ def test_the_export_holds_public_columns_only(people, siobhan):
     assert {row["full_name"] for row in rows} == {"Siobhán O'Néill", "Amara Okafor", "Zoë Smith-Jones"}
     theirs = next(row for row in rows if row["full_name"] == "Siobhán O'Néill")
     assert theirs["region"] == "London" and theirs["employer"] == "" and theirs["profession"] == ""
+
+
+def _many(count: int, first: str = "Anna") -> None:
+    for n in range(count):
+        entry_for(make_person(f"{first.lower()}{n}@example.org", name=f"{first} Test{n:03d}"))
+
+
+def test_a_search_says_how_many_entries_it_found(people):
+    page = client_for(None).get("/register/", {"q": "sio"}).content.decode()
+    assert "Showing 1 of 1 entry." in page
+
+
+def test_each_page_says_which_results_it_shows_of_how_many(db):
+    _many(25)
+    first = client_for(None).get("/register/", {"q": "anna"}).content.decode()
+    second = client_for(None).get("/register/", {"q": "anna", "page": "2"}).content.decode()
+    assert "Showing 1–20 of 25 entries." in first
+    assert "Showing 21–25 of 25 entries." in second
+
+
+def test_an_entry_found_through_two_of_its_name_parts_is_counted_once(db):
+    # "anna" starts both "anna" and the whole name "annatest000".
+    _many(23)
+    found = register_search(q="anna", per_page=5, count=True)
+    assert found.matches == MatchCount(23)
+
+
+def test_the_count_stops_at_the_cap_and_says_more_than(db, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 8)
+    _many(12)
+    assert register_search(q="anna", per_page=5, count=True).matches == MatchCount(8, more=True)
+    assert register_search(per_page=5, count=True).matches == MatchCount(8, more=True)
+    assert register_search(level="prevention", per_page=20, count=True).matches == MatchCount(12)
+
+
+def test_the_page_says_more_than_the_cap(db, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 20)
+    _many(25)
+    page = client_for(None).get("/register/", {"q": "anna"}).content.decode()
+    assert "Showing 1–20 of more than 20 entries." in page
+
+
+def test_the_api_never_counts(db, django_assert_num_queries):
+    _many(25)
+    with django_assert_num_queries(1):
+        assert client_for(None).get("/api/v1/register", {"q": "anna"}).json()["has_next"] is True
+
+
+def test_a_counted_search_page_asks_a_constant_number_of_queries(db):
+    _many(25)
+    client = client_for(None)
+    with CaptureQueriesContext(connection) as fewer:
+        client.get("/register/", {"q": "anna"})
+    _many(30, first="Annabel")
+    with CaptureQueriesContext(connection) as more:
+        page = client.get("/register/", {"q": "anna"}).content.decode()
+    assert "Showing 1–20 of 55 entries." in page
+    # The levels for the form, the page of results, and the count that stops at the cap.
+    assert len(fewer) == len(more) == 3

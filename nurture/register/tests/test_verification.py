@@ -79,3 +79,25 @@ def test_the_page_and_the_search_mark_each_status_in_its_own_way(siobhan, status
     assert f'class="tag {tag}"' in page and sentence in page
     found = client_for(None).get("/register/", {"q": "siobhan"}).content.decode()
     assert f'<span class="tag {tag}">{entry.get_status_display()}</span>' in found
+
+
+def test_the_page_says_on_which_day_it_was_checked(siobhan, monkeypatch):
+    from datetime import date
+
+    from django.utils import timezone
+
+    entry = entry_for(siobhan)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: date(2026, 12, 1))
+    page = client_for(None).get(f"/register/{entry.number}/").content.decode()
+    assert 'Checked on <time datetime="2026-12-01">1 December 2026</time>' in page
+
+
+def test_a_printout_keeps_the_check_and_the_pages_address_without_the_sites_menus(siobhan, settings):
+    entry = entry_for(siobhan)
+    page = client_for(None).get(f"/register/{entry.number}/").content.decode()
+    # What only the printout shows, and what it leaves out (the print rules are in nurture.css).
+    assert f'<p class="print-only">This page: {settings.NURTURE_SITE_URL}/register/{entry.number}/</p>' in page
+    assert '<p class="print-hidden"><a href="/register/">Search the Register</a></p>' in page
+    css = (settings.BASE_DIR / "nurture/core/static/core/nurture.css").read_text()
+    print_rules = css[css.index("@media print") :]
+    assert ".site-header, .site-footer" in print_rules and ".print-hidden" in print_rules

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
-from nurture.core.forms import PlainTextMixin
+from nurture.core.forms import DateParts, PlainTextMixin
 from nurture.core.uploads import validate_upload
 from nurture.framework.models import Competency
 from nurture.portfolios.models import (
@@ -19,13 +19,6 @@ from nurture.portfolios.models import (
     SupervisionEntry,
     TrainingRecord,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _not_future(value: date | None, what: str) -> date | None:
@@ -58,7 +51,7 @@ class EducationForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = EducationRecord
         fields = ["level", "qualification", "institution", "awarded_on"]
-        widgets = {"awarded_on": DateInput()}
+        field_classes = {"awarded_on": DateParts}
 
     def clean_awarded_on(self) -> date | None:
         return _not_future(self.cleaned_data.get("awarded_on"), "date awarded")
@@ -68,7 +61,7 @@ class TrainingForm(PlainTextMixin, UploadMixin, forms.ModelForm):  # type: ignor
     class Meta:
         model = TrainingRecord
         fields = ["title", "provider", "hours", "completed_on", "relationship_based", "certificate"]
-        widgets = {"completed_on": DateInput()}
+        field_classes = {"completed_on": DateParts}
         help_texts = {"certificate": "Optional. PDF, Word, PNG or JPEG, up to 10 MB."}
 
     def clean_hours(self) -> Decimal | None:
@@ -85,7 +78,7 @@ class ExperienceForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = ExperienceRecord
         fields = ["role_title", "employer", "setting", "started_on", "ended_on", "paid", "families_served"]
-        widgets = {"started_on": DateInput(), "ended_on": DateInput()}
+        field_classes = {"started_on": DateParts, "ended_on": DateParts}
 
     def clean_started_on(self) -> date | None:
         return _not_future(self.cleaned_data.get("started_on"), "start date")
@@ -102,7 +95,8 @@ class SupervisionForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg
     class Meta:
         model = SupervisionEntry
         fields = ["session_on", "supervisor_name", "supervisor_email", "hours", "kind", "notes"]
-        widgets = {"session_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"session_on": DateParts}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "supervisor_email": "We email your supervisor a link to confirm this session. "
             "If their employer blocks our email, you can send it again to another address."
@@ -119,7 +113,8 @@ class CPDForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = CPDEntry
         fields = ["activity", "done_on", "hours", "reflection"]
-        widgets = {"done_on": DateInput(), "reflection": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"done_on": DateParts}
+        widgets = {"reflection": forms.Textarea(attrs={"rows": 4})}
 
     def clean_hours(self) -> Decimal | None:
         return _hours(self.cleaned_data.get("hours"), most=500)

@@ -31,7 +31,7 @@ def name_a_supervisor(me: Visitor) -> None:
     page = me.page
     me.visit("/portfolio/")
     me.follow(page.get_by_role("link", name="Add a supervision session"))
-    me.enter_date(page.get_by_label("Date of session"), date.today() - timedelta(days=3))
+    me.enter_date(page.get_by_role("group", name="Date of session"), date.today() - timedelta(days=3))
     me.type_into(page.get_by_label("Supervisor name"), "Dr Elena Rivera")
     me.type_into(page.get_by_label("Supervisor email"), SUPERVISOR_EMAIL)
     me.type_into(page.get_by_label("Hours"), "1.5")

@@ -29,7 +29,7 @@ def test_a_practitioner_adds_cpd_and_evidence_with_javascript_turned_off(new_vis
     webinar_on = date.today() - timedelta(days=14)
     reflection = "I now ask parents what they think their baby is feeling before I offer my own view."
     me.type_into(page.get_by_label("Activity"), "Perinatal mental health webinar")
-    me.enter_date(page.get_by_label("Date", exact=True), webinar_on)
+    me.enter_date(page.get_by_role("group", name="Date", exact=True), webinar_on)
     me.type_into(page.get_by_label("Hours"), "-3")
     me.type_into(page.get_by_label("Reflection"), reflection)
     me.follow(page.get_by_role("button", name="Save"))

@@ -21,6 +21,7 @@ from nurture.core import outbox
 from nurture.core.emails import email_send
 from nurture.core.models import AuditEntry, OutboundEmail
 from nurture.core.outbox import message_attempt, outbox_send_due, retry_wait
+from nurture.core.tests.dates import date_typed
 from nurture.portfolios.models import SupervisionEntry
 from nurture.portfolios.services import record_save
 
@@ -233,7 +234,7 @@ def test_a_queue_that_cannot_take_the_task_loses_nothing(practitioner, mail_serv
         response = client_for(practitioner).post(
             "/portfolio/supervision/new/",
             {
-                "session_on": "2026-11-02",
+                **date_typed("session_on", "2026-11-02"),
                 "supervisor_name": "Dr Rose Clark",
                 "supervisor_email": "rose.clark@example.org",
                 "hours": "1.5",

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import client_for
 from nurture.core.models import AuditEntry
+from nurture.core.tests.dates import date_typed
 from nurture.framework.models import Competency
 from nurture.portfolios.models import CPDEntry, Evidence, SupervisionEntry, TrainingRecord
 
@@ -28,7 +29,12 @@ def training_for(owner, **extra):
 def test_it_adds_a_cpd_entry(practitioner):
     response = client_for(practitioner).post(
         "/portfolio/cpd/new/",
-        {"activity": "Webinar on perinatal anxiety", "done_on": "2026-01-10", "hours": "1.5", "reflection": ""},
+        {
+            "activity": "Webinar on perinatal anxiety",
+            **date_typed("done_on", "2026-01-10"),
+            "hours": "1.5",
+            "reflection": "",
+        },
     )
     assert response.status_code == 302
     entry = CPDEntry.objects.get(owner=practitioner)
@@ -43,7 +49,7 @@ def test_bad_input_is_shown_next_to_the_field_and_what_was_typed_is_kept(practit
             "title": "Video interaction guidance",
             "provider": "Family Links",
             "hours": "-3",
-            "completed_on": "2099-01-01",
+            **date_typed("completed_on", "2099-01-01"),
         },
     )
     assert response.status_code == 400
@@ -61,7 +67,7 @@ def test_nonsense_numbers_never_break_the_page(practitioner, garbage):
     response = client_for(practitioner).post(
         "/portfolio/supervision/new/",
         {
-            "session_on": "not a date",
+            **date_typed("session_on", "not a date"),
             "supervisor_name": "Dr Ruth Adeyemi",
             "supervisor_email": "ruth@",
             "hours": garbage,
@@ -101,7 +107,7 @@ def test_an_uploaded_certificate_is_served_only_to_its_owner(practitioner, other
             "title": "Newborn Behavioural Observation",
             "provider": "Brazelton Centre",
             "hours": "14",
-            "completed_on": "2025-09-12",
+            **date_typed("completed_on", "2025-09-12"),
             "relationship_based": "on",
             "certificate": SimpleUploadedFile("my certificate.pdf", PDF),
         },
@@ -128,7 +134,7 @@ def test_a_file_that_is_not_what_it_claims_is_refused(practitioner, private_medi
             "title": "Attachment theory",
             "provider": "Local authority",
             "hours": "6",
-            "completed_on": "2025-09-12",
+            **date_typed("completed_on", "2025-09-12"),
             "certificate": SimpleUploadedFile("certificate.pdf", b"<html><script>alert(1)</script></html>"),
         },
     )
@@ -147,7 +153,7 @@ def test_a_pdf_uploaded_as_html_is_stored_and_served_as_a_pdf(practitioner, priv
             "title": "Newborn Behavioural Observation",
             "provider": "Brazelton Centre",
             "hours": "14",
-            "completed_on": "2025-09-12",
+            **date_typed("completed_on", "2025-09-12"),
             "certificate": SimpleUploadedFile("report.html", PDF, content_type="text/html"),
         },
     )
@@ -191,7 +197,7 @@ def test_a_word_file_with_macros_is_refused_next_to_its_field_and_the_form_is_ke
             "title": "Attachment theory",
             "provider": "Local authority",
             "hours": "6",
-            "completed_on": "2025-09-12",
+            **date_typed("completed_on", "2025-09-12"),
             "certificate": SimpleUploadedFile("certificate.docx", docm.getvalue()),
         },
     )
@@ -300,7 +306,7 @@ def test_a_confirmed_supervision_entry_cannot_be_edited(practitioner):
     response = client.post(
         f"/portfolio/supervision/{entry.pk}/edit/",
         {
-            "session_on": "2026-03-02",
+            **date_typed("session_on", "2026-03-02"),
             "supervisor_name": "X",
             "supervisor_email": "x@example.org",
             "hours": "9",
@@ -322,7 +328,7 @@ def test_the_supervision_link_can_be_sent_to_another_address(
         client.post(
             "/portfolio/supervision/new/",
             {
-                "session_on": "2026-03-02",
+                **date_typed("session_on", "2026-03-02"),
                 "supervisor_name": "Dr Ruth Adeyemi",
                 "supervisor_email": "ruth@blocked-trust.nhs.example",
                 "hours": "1.5",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -159,3 +159,91 @@ class EvidenceForm(PlainTextMixin, UploadMixin, forms.ModelForm):  # type: ignor
         if not data.get("text", "").strip() and not data.get("file") and not self.errors.get("file"):
             self.add_error("text", "Write your evidence here or attach a file.")
         return data
+
+
+# Several supervision sessions at once -------------------------------------------------
+
+
+class SupervisionSessionForm(SupervisionForm):
+    """One row of the sessions form: a session without notes (add them by editing it)."""
+
+    class Meta(SupervisionForm.Meta):
+        fields = ["session_on", "supervisor_name", "supervisor_email", "hours", "kind"]
+        help_texts: dict[str, str] = {}
+
+
+COPIED = ("supervisor_name", "supervisor_email", "kind")
+"""What a new row takes from the row above it: most sessions are with the same supervisor."""
+
+
+class BaseSessionRows(forms.BaseFormSet):  # type: ignore[type-arg]
+    """Rows of new sessions. A row left as it was drawn (empty, or with only the supervisor
+    copied from the row above) is skipped; the first row must be filled in."""
+
+    default_error_messages = {
+        "too_few_forms": "Enter at least one session.",
+        "too_many_forms": "Enter at most 60 sessions at once; save these, then add more.",
+    }
+
+    def initial_form_count(self) -> int:
+        return 0  # every row is a new session, so any row may be left empty
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        if self.is_bound and index:  # what the row was drawn with: the row above's supervisor
+            above = f"{self.prefix}-{index - 1}-"
+            kwargs["initial"] = {name: self.data.get(above + name, "") for name in COPIED}
+        return kwargs
+
+    def sessions(self) -> list[SupervisionEntry]:
+        """The rows filled in, as unsaved entries (after `is_valid()`)."""
+        return [form.save(commit=False) for form in self.forms if form.has_changed() and form.is_valid()]
+
+    def typed(self) -> list[dict[str, Any]]:
+        """What each row holds as typed, to draw the rows again."""
+        return [{name: form[name].value() for name in form.fields} for form in self.forms]
+
+
+SessionRows = cast(
+    type[BaseSessionRows],
+    forms.formset_factory(
+        SupervisionSessionForm,
+        formset=BaseSessionRows,
+        extra=0,
+        min_num=1,
+        validate_min=True,
+        max_num=60,
+        validate_max=True,
+    ),
+)
+
+
+def session_rows_with_another(typed: list[dict[str, Any]], *, prefix: str) -> BaseSessionRows:
+    """The rows as typed, and one more below with the last row's supervisor, unbound (no
+    errors are shown for rows still being typed)."""
+    last = typed[-1] if typed else {}
+    rows = [*typed, {name: last.get(name) for name in COPIED if last.get(name)}]
+    formset = SessionRows(initial=rows, prefix=prefix)
+    formset.extra = len(rows) - formset.min_num
+    return formset
+
+
+class SessionDecisionsForm(forms.Form):
+    """The supervisor's answer for each session of a link: confirm, or say it is not right."""
+
+    CHOICES = [("confirm", "Yes, confirm it"), ("decline", "No, this is not right")]
+
+    def __init__(self, *args: Any, sessions: list[SupervisionEntry], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sessions = sessions
+        for entry in sessions:
+            self.fields[f"session-{entry.pk}"] = forms.ChoiceField(
+                label=f"{entry.session_on:%-d %B %Y}: {entry.hours.normalize():f} hours, "
+                f"{entry.get_kind_display().lower()}",
+                choices=self.CHOICES,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Choose whether to confirm this session."},
+            )
+
+    def decisions(self) -> dict[int, bool]:
+        return {entry.pk: self.cleaned_data[f"session-{entry.pk}"] == "confirm" for entry in self.sessions}

@@ -27,6 +27,7 @@ from nurture.portfolios.models import (
     Evidence,
     ExperienceRecord,
     SupervisionEntry,
+    SupervisionRequest,
     TrainingRecord,
 )
 from nurture.portfolios.readiness import (
@@ -290,9 +291,25 @@ class SupervisionRow:
 
 
 def supervision_with_delivery(entries: list[SupervisionEntry]) -> list[SupervisionRow]:
-    awaiting = [e for e in entries if e.status == SupervisionEntry.Status.AWAITING]
-    deliveries = deliveries_about(awaiting)
-    return [SupervisionRow(entry, deliveries.get(entry.pk)) for entry in entries]
+    """Each entry and, while it awaits the supervisor, the latest email of its request."""
+    awaiting = {e.request_id for e in entries if e.status == SupervisionEntry.Status.AWAITING and e.request_id}
+    deliveries = deliveries_about(list(SupervisionRequest.objects.filter(pk__in=awaiting).only("pk")))
+    return [
+        SupervisionRow(entry, deliveries.get(entry.request_id) if entry.request_id in awaiting else None)
+        for entry in entries
+    ]
+
+
+def supervision_asked_with(entry: SupervisionEntry) -> list[SupervisionEntry]:
+    """The sessions a new link for `entry` asks its supervisor about: those of its request
+    not yet confirmed (the entry alone when it has no request)."""
+    if entry.request_id is None:
+        return [entry]
+    return list(
+        SupervisionEntry.objects.filter(request_id=entry.request_id)
+        .exclude(status=SupervisionEntry.Status.CONFIRMED)
+        .order_by("session_on", "pk")
+    )
 
 
 def level_rules(level: Level) -> LevelRules:

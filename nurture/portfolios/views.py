@@ -28,15 +28,24 @@ from nurture.portfolios.models import (
     SupervisionEntry,
     TrainingRecord,
 )
-from nurture.portfolios.selectors import coverage_matrix, portfolio_records, readiness_of, supervision_with_delivery
+from nurture.portfolios.selectors import (
+    coverage_matrix,
+    portfolio_records,
+    readiness_of,
+    supervision_asked_with,
+    supervision_with_delivery,
+)
 from nurture.portfolios.services import (
+    LinkState,
     PortfolioError,
     evidence_findings_review,
     record_delete,
     record_save,
+    supervision_answer,
     supervision_confirm,
     supervision_link_resend,
     supervision_link_state,
+    supervision_sessions_add,
 )
 
 
@@ -242,7 +251,7 @@ def supervision_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     return render(
         request,
         "portfolios/supervision_resend.html",
-        {"entry": entry, "form": form},
+        {"entry": entry, "form": form, "sessions": supervision_asked_with(entry)},
         status=400 if form.errors else 200,
     )
 
@@ -274,20 +283,112 @@ def readiness(request: AuthenticatedHttpRequest, level: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def supervision_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
-    """The supervisor's page, reached from the emailed link, with no account.
+    """The supervisor's page, reached from the emailed link, with no account: every
+    session the link asks about, to confirm all at once or answer for each.
 
-    Opening the link changes nothing (mail scanners open links); only the
-    button does.
+    Opening the link changes nothing (mail scanners open links); only a button does.
     """
     state = supervision_link_state(token)
-    done = False
     decision = request.POST.get("decision")
-    if request.method == "POST" and state.usable and decision in ("confirm", "decline"):
-        state = supervision_confirm(token=token, confirmed=decision == "confirm")
-        done = True
+    each = request.method == "POST" and decision == "each"
+    form = portfolio_forms.SessionDecisionsForm(request.POST if each else None, sessions=list(state.sessions))
+    done = False
+    if request.method == "POST" and state.usable:
+        try:
+            if decision in ("confirm", "decline"):
+                state, done = supervision_confirm(token=token, confirmed=decision == "confirm"), True
+            elif each and form.is_valid():
+                state, done = supervision_answer(token=token, decisions=form.decisions()), True
+        except PortfolioError as error:
+            form.add_error(None, str(error))
     return render(
         request,
         "portfolios/supervision_confirm.html",
-        {"state": state, "entry": state.link.entry if state.link else None, "done": done, "token": token},
-        status=200 if state.usable or done else 410 if state.link else 404,
+        {"state": state, "owner": _owner(state), "done": done, "token": token, "form": form},
+        status=(400 if form.errors else 200) if state.usable or done else 410 if state.link else 404,
     )
+
+
+def _owner(state: LinkState) -> object:
+    return state.link.request.owner if state.link else None
+
+
+SESSIONS = "sessions"
+"""The prefix of the sessions form's rows."""
+
+
+@practitioner_required
+@require_http_methods(["GET", "POST"])
+def supervision_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Several supervision sessions in one form; "Add another session" draws the rows
+    again with one more (no JavaScript needed). Each supervisor gets one email."""
+    if request.method == "GET":
+        return _sessions_page(request, portfolio_forms.SessionRows(prefix=SESSIONS))
+    formset = portfolio_forms.SessionRows(request.POST, prefix=SESSIONS)
+    if "add" in request.POST:
+        return _sessions_page(request, portfolio_forms.session_rows_with_another(formset.typed(), prefix=SESSIONS))
+    problem = ""
+    if formset.is_valid():
+        try:
+            result = supervision_sessions_add(owner=request.user, sessions=formset.sessions())
+        except PortfolioError as error:
+            problem = str(error)  # nothing was saved; the rows keep what was typed
+        else:
+            messages.success(request, _sessions_added(len(result.added), len(result.already), result.emailed))
+            return redirect(reverse("portfolios:home") + "#supervision")
+    return _sessions_page(request, formset, problem=problem, status=400)
+
+
+def _sessions_added(added: int, already: int, emailed: list[str]) -> str:
+    if not added:
+        return "These sessions are already in your log: nothing was added twice."
+    told = f" Each supervisor gets one email with one link to confirm theirs: {', '.join(emailed)}." if emailed else ""
+    kept = f" {already} were already in your log and were not added again." if already else ""
+    return f"Added {added} supervision session{'s' if added != 1 else ''}.{told}{kept}"
+
+
+def _sessions_page(
+    request: AuthenticatedHttpRequest, formset: Any, *, problem: str = "", status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "portfolios/supervision_sessions.html",
+        {"formset": formset, "summary": _FormsetSummary.of(formset, problem), "problem": problem},
+        status=status,
+    )
+
+
+@dataclass(frozen=True)
+class _SummaryField:
+    id_for_label: str
+    auto_id: str
+    label: str
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class _FormsetSummary:
+    """The rows' errors in the shape `core/error_summary.html` reads from a form, so a
+    form of many rows has the same one summary, each error naming its row."""
+
+    fields: list[_SummaryField]
+    non_field_errors: list[str]
+
+    @property
+    def errors(self) -> bool:
+        return bool(self.fields or self.non_field_errors)
+
+    def __iter__(self) -> Any:
+        return iter(self.fields)
+
+    @classmethod
+    def of(cls, formset: Any, problem: str) -> _FormsetSummary:
+        if not formset.is_bound:
+            return cls([], [problem] if problem else [])
+        fields = [
+            _SummaryField(field.id_for_label, field.auto_id, f"Session {number}, {field.label}", list(field.errors))
+            for number, form in enumerate(formset.forms, 1)
+            for field in form
+            if field.errors
+        ]
+        return cls(fields, [*formset.non_form_errors(), *([problem] if problem else [])])

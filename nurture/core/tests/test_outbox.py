@@ -68,7 +68,7 @@ def test_a_message_is_recorded_with_the_change_and_sent_after_the_commit(practit
         assert mail_server.received == [], "nothing goes before the change is committed"
     message.refresh_from_db()
     assert message.state == State.SENT
-    assert (message.about_type, message.about_id) == ("portfolios.supervisionentry", str(entry.pk))
+    assert (message.about_type, message.about_id) == ("portfolios.supervisionrequest", str(entry.request_id))
     (received,) = mail_server.delivered_to("rose.clark@example.org")
     assert received["Message-ID"] == message.message_id
     assert "/supervision/confirm/" in received.get_body(("plain",)).get_content()

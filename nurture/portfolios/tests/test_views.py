@@ -21,7 +21,12 @@ pytestmark = pytest.mark.django_db
 
 
 def training_for(owner, **extra):
-    values = {"title": "Circle of Security", "provider": "Infant Mental Health Academy", "hours": Decimal("12")}
+    values = {
+        "title": "Circle of Security",
+        "provider": "Infant Mental Health Academy",
+        "hours": Decimal("12"),
+        "relationship_based": True,
+    }
     values.update(extra)
     return TrainingRecord.objects.create(owner=owner, completed_on="2025-05-01", **values)
 

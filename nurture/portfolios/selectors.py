@@ -39,6 +39,7 @@ from nurture.portfolios.readiness import (
     Session,
     SupervisionHours,
     cpd_hours,
+    paid_experience_months,
     readiness_for_level,
     supervision_hours,
 )
@@ -213,7 +214,11 @@ class PortfolioSnapshot:
 
 def portfolio_snapshot(owner: User) -> PortfolioSnapshot:
     """The owner's whole portfolio as typed values: each portfolio table read once."""
-    records = portfolio_records(owner)
+    return snapshot_of(portfolio_records(owner))
+
+
+def snapshot_of(records: PortfolioRecords) -> PortfolioSnapshot:
+    """Records already read, as the typed values (no query)."""
     return PortfolioSnapshot(
         education=tuple(
             EducationItem(r.level, r.get_level_display(), r.qualification, r.institution, r.awarded_on)
@@ -260,6 +265,31 @@ def portfolio_snapshot(owner: User) -> PortfolioSnapshot:
             )
             for r in records.evidence
         ),
+    )
+
+
+@dataclass(frozen=True)
+class PortfolioTotals:
+    """The portfolio's sums, counted by the readiness rules, for the top of the portfolio page."""
+
+    training_hours: Decimal
+    relationship_based_hours: Decimal
+    paid_months: Decimal
+    families: int
+    supervision: SupervisionHours
+    evidence_items: int
+
+
+def portfolio_totals(portfolio: PortfolioSnapshot, *, today: date, supervision_months: int) -> PortfolioTotals:
+    """What the portfolio adds up to today; supervision over the last `supervision_months`."""
+    facts = portfolio.facts(version_id=0)
+    return PortfolioTotals(
+        training_hours=sum((hours for hours, _ in facts.training), Decimal(0)),
+        relationship_based_hours=sum((hours for hours, relational in facts.training if relational), Decimal(0)),
+        paid_months=paid_experience_months(facts.jobs, today=today),
+        families=sum(job.families_served for job in facts.jobs),
+        supervision=supervision_hours(facts.sessions, today=today, window_months=supervision_months),
+        evidence_items=len(portfolio.evidence),
     )
 
 

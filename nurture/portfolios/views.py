@@ -17,6 +17,7 @@ from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.core.forms import PlainTextMixin
 from nurture.core.permissions import get_owned_or_404, practitioner_required
 from nurture.core.uploads import private_file_response
+from nurture.endorsements.selectors import open_application_of
 from nurture.framework.selectors import framework_competencies, framework_current, framework_levels, level_for
 from nurture.portfolios import forms as portfolio_forms
 from nurture.portfolios.identifiers import identifiers_find
@@ -28,10 +29,13 @@ from nurture.portfolios.models import (
     SupervisionEntry,
     TrainingRecord,
 )
+from nurture.portfolios.readiness import Requirement
 from nurture.portfolios.selectors import (
     coverage_matrix,
     portfolio_records,
+    portfolio_totals,
     readiness_of,
+    snapshot_of,
     supervision_asked_with,
     supervision_with_delivery,
 )
@@ -87,16 +91,18 @@ def _form(kind: RecordKind, request: HttpRequest, instance: models.Model | None)
 
 @practitioner_required
 def portfolio_home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    version = framework_current()
+    levels = framework_levels(framework_current())
     records = portfolio_records(request.user)
+    months = max((level.supervision_window_months for level in levels), default=24)
     return render(
         request,
         "portfolios/home.html",
         {
             "records": records,
             "supervision": supervision_with_delivery(records.supervision),
+            "totals": portfolio_totals(snapshot_of(records), today=date.today(), supervision_months=months),
             "kinds": KINDS,
-            "levels": framework_levels(version),
+            "levels": levels,
         },
     )
 
@@ -263,18 +269,49 @@ class ResendForm(PlainTextMixin, forms.Form):
     )
 
 
+FIXED_BY = {
+    "education": ("portfolios:record_new", "education", "Add education"),
+    "training": ("portfolios:record_new", "training", "Add training"),
+    "experience": ("portfolios:record_new", "experience", "Add work experience"),
+    "families": ("portfolios:record_new", "experience", "Add work experience"),
+    "supervision": ("portfolios:supervision_sessions", None, "Add supervision sessions"),
+    "main-supervisor": ("portfolios:supervision_sessions", None, "Add supervision sessions"),
+    "evidence": ("portfolios:record_new", "evidence", "Add evidence"),
+}
+"""Each requirement the portfolio can meet: the form that adds what it lacks, and the link's words."""
+
+
+@dataclass(frozen=True)
+class RequirementRow:
+    requirement: Requirement
+    fix_url: str
+    fix_text: str
+
+
+def _with_fixes(requirements: tuple[Requirement, ...]) -> list[RequirementRow]:
+    rows = []
+    for requirement in requirements:
+        name, kind, text = FIXED_BY.get(requirement.key, ("", None, ""))
+        url = reverse(name, args=[kind] if kind else []) if name and not requirement.met else ""
+        rows.append(RequirementRow(requirement, url, text if url else ""))
+    return rows
+
+
 @practitioner_required
 def readiness(request: AuthenticatedHttpRequest, level: str) -> HttpResponse:
     version = framework_current()
     chosen = level_for(version, level)
     evidence, rows = coverage_matrix(request.user, chosen)
+    result = readiness_of(request.user, chosen, today=date.today())
     return render(
         request,
         "portfolios/readiness.html",
         {
             "level": chosen,
             "levels": framework_levels(version),
-            "readiness": readiness_of(request.user, chosen, today=date.today()),
+            "readiness": result,
+            "requirements": _with_fixes(result.requirements),
+            "open_application": open_application_of(request.user, chosen),
             "evidence": evidence,
             "rows": rows,
         },

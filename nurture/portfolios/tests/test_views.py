@@ -355,12 +355,32 @@ def test_the_readiness_page_shows_have_and_need_and_the_gaps(practitioner):
     response = client_for(practitioner).get("/portfolio/readiness/prevention/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert re.search(r'data-requirement="training">.*?<td>30 hours</td>\s*<td>30 hours</td>', page, re.S)
+    assert re.search(
+        r'data-requirement="training">.*?<td data-label="You have">30 hours</td>\s*'
+        r'<td data-label="Needed">30 hours</td>',
+        page,
+        re.S,
+    )
     rows = dict(re.findall(r'data-requirement="(\w+)">(.*?)</tr>', page, re.S))
     assert 'value="100"' in rows["training"] and 'tag--ok">Met<' in rows["training"]
     assert "<progress" in rows["supervision"] and 'tag--no">Not yet<' in rows["supervision"]
     assert "<progress" not in rows["references"] and 'tag--later">After you apply<' in rows["references"]
     assert "Gap" in page
+
+
+def test_each_unmet_requirement_links_to_the_form_that_fixes_it(practitioner):
+    training_for(practitioner, hours=Decimal("30"))
+    page = client_for(practitioner).get("/portfolio/readiness/prevention/").content.decode()
+    rows = dict(re.findall(r'data-requirement="([\w-]+)">(.*?)</tr>', page, re.S))
+    assert "Add training" not in rows["training"], "a met requirement needs nothing"
+    assert 'href="/portfolio/education/new/">Add education' in rows["education"]
+    assert 'href="/portfolio/experience/new/">Add work experience' in rows["experience"]
+    assert 'href="/portfolio/experience/new/">Add work experience' in rows["families"]
+    assert 'href="/portfolio/supervision/sessions/">Add supervision sessions' in rows["supervision"]
+    assert 'href="/portfolio/evidence/new/">Add evidence' in rows["evidence"]
+    assert 'href="/portfolio/evidence/new/?competency=D1.1">Add evidence' in page
+    assert "Start your application" not in page
+    assert 'class="table-stack"' in page and 'data-label="Status"' in page
 
 
 def test_the_readiness_page_of_an_unknown_level_is_404(practitioner):

@@ -128,17 +128,29 @@ class CompetencyChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[typ
         return f"{obj.code} {obj.name}"
 
 
+class CompetenciesByDomain(forms.CheckboxSelectMultiple):
+    """The competencies as checkboxes in a fieldset per framework domain, with its legend."""
+
+    template_name = "portfolios/widgets/competencies.html"
+
+
 class EvidenceForm(PlainTextMixin, UploadMixin, forms.ModelForm):  # type: ignore[type-arg]
+    competency_filter = forms.CharField(
+        label="Show only competencies that mention",
+        required=False,
+        max_length=100,
+        help_text="For example: attachment, assessment or D3. Competencies you have ticked stay in the list.",
+    )
     competencies = CompetencyChoiceField(
         queryset=Competency.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=CompetenciesByDomain,
         help_text="Choose every competency this evidence shows.",
         error_messages={"required": "Choose at least one competency this evidence shows."},
     )
 
     class Meta:
         model = Evidence
-        fields = ["title", "kind", "text", "file", "competencies"]
+        fields = ["title", "kind", "text", "file", "competency_filter", "competencies"]
         widgets = {"text": forms.Textarea(attrs={"rows": 10})}
         help_texts = {
             "text": "Write about your practice without anything that could identify a family: "
@@ -149,7 +161,30 @@ class EvidenceForm(PlainTextMixin, UploadMixin, forms.ModelForm):  # type: ignor
     def __init__(self, *args: Any, competencies: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if competencies is not None:
-            self.fields["competencies"].queryset = competencies  # type: ignore[attr-defined]
+            field = self.fields["competencies"]
+            field.queryset = competencies  # type: ignore[attr-defined]
+            field.widget.choices = self._by_domain(list(competencies.order_by("domain__position", "position")))
+
+    def _by_domain(self, competencies: list[Competency]) -> list[tuple[str, list[tuple[int, str]]]]:
+        """The choices grouped by domain, narrowed to those that mention every word of the
+        filter; a ticked competency is always kept, so narrowing never unticks one."""
+        ticked = {str(value) for value in self["competencies"].value() or []}
+        words = f"{self['competency_filter'].value() or ''}".casefold().split()
+        groups: list[tuple[str, list[tuple[int, str]]]] = []
+        for competency in competencies:
+            domain = competency.domain
+            text = f"{competency.code} {competency.name} {domain.code} {domain.name}".casefold()
+            if str(competency.pk) not in ticked and not all(word in text for word in words):
+                continue
+            heading = f"{domain.code} {domain.name}"
+            if not groups or groups[-1][0] != heading:
+                groups.append((heading, []))
+            groups[-1][1].append((competency.pk, f"{competency.code} {competency.name}"))
+        return groups
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(f"{self['competency_filter'].value() or ''}".strip())
 
     def clean_file(self) -> Any:
         return self.clean_upload(self.cleaned_data.get("file"))

@@ -135,7 +135,7 @@ class SupervisionEntry(Owned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.session_on} with {self.supervisor_name}"
+        return f"{self.session_on:%-d %B %Y} with {self.supervisor_name}"
 
     @property
     def is_locked(self) -> bool:

@@ -83,10 +83,31 @@ def _kind(name: str) -> RecordKind:
 def _form(kind: RecordKind, request: HttpRequest, instance: models.Model | None) -> forms.ModelForm:  # type: ignore[type-arg]
     extra: dict[str, Any] = {}
     if kind.model is Evidence:
-        extra["competencies"] = framework_competencies(framework_current())
+        competencies = framework_competencies(framework_current())
+        extra["competencies"] = competencies
+        if request.method == "POST" and "narrow" in request.POST:
+            return portfolio_forms.EvidenceForm(instance=instance, initial=_typed_evidence(request), **extra)
+        if request.method == "GET":  # from readiness: ?competency=D1.2 ticks it; ?q= narrows the list
+            codes = request.GET.getlist("competency")[:50]
+            ticked = list(competencies.filter(code__in=codes).values_list("pk", flat=True)) if codes else None
+            initial: dict[str, Any] = {"competency_filter": request.GET.get("q", "")[:100]}
+            if ticked:
+                initial["competencies"] = ticked
+            return kind.form(instance=instance, initial=initial, **extra)
     if request.method == "POST":
         return kind.form(request.POST, request.FILES, instance=instance, **extra)
     return kind.form(instance=instance, **extra)
+
+
+def _typed_evidence(request: HttpRequest) -> dict[str, Any]:
+    """The evidence form as typed, to draw it again (after a check or a filter)."""
+    return {
+        "title": request.POST.get("title", "")[:200],
+        "kind": request.POST.get("kind", ""),
+        "text": request.POST.get("text", "")[:100_000],
+        "competency_filter": request.POST.get("competency_filter", "")[:100],
+        "competencies": [v for v in request.POST.getlist("competencies") if v.isdigit()],
+    }
 
 
 @practitioner_required
@@ -116,6 +137,12 @@ def record_edit(request: AuthenticatedHttpRequest, kind: str, pk: int | None = N
         messages.info(request, "Your supervisor has confirmed this entry, so it can no longer be changed.")
         return redirect("portfolios:home")
     form = _form(record_kind, request, instance)
+    if not form.is_bound:  # drawn again after "Filter the list", or a first visit
+        return render(
+            request,
+            "portfolios/record_form.html",
+            {"form": form, "kind": record_kind, "kind_name": kind, "instance": instance},
+        )
     if request.method == "POST" and form.is_valid():
         evidence = record_kind.model is Evidence
         try:
@@ -197,17 +224,11 @@ def _marked(evidence: Evidence) -> list[tuple[str, dict[str, Any] | None]]:
 def evidence_check(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Scan evidence text before saving. With htmx, answers the findings alone;
     without JavaScript, the whole form again with what was typed and the findings."""
-    text = request.POST.get("text", "")[:100_000]
-    findings = [f.as_dict() for f in identifiers_find(text)]
+    initial = _typed_evidence(request)
+    findings = [f.as_dict() for f in identifiers_find(initial["text"])]
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "portfolios/scan_result.html", {"findings": findings, "checked": True})
     record_kind = KINDS["evidence"]
-    initial = {
-        "title": request.POST.get("title", "")[:200],
-        "kind": request.POST.get("kind", ""),
-        "text": text,
-        "competencies": [v for v in request.POST.getlist("competencies") if v.isdigit()],
-    }
     form = portfolio_forms.EvidenceForm(initial=initial, competencies=framework_competencies(framework_current()))
     return render(
         request,

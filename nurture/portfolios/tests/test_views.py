@@ -395,3 +395,38 @@ def test_a_stored_file_is_removed_with_its_record(practitioner, private_media, d
     with django_capture_on_commit_callbacks(execute=True):
         client_for(practitioner).post(f"/portfolio/training/{record.pk}/delete/")
     assert not stored.exists()
+
+
+def test_the_portfolio_shows_its_totals_and_dates_one_way(practitioner):
+    from datetime import date as day
+
+    from nurture.portfolios.models import ExperienceRecord
+
+    training_for(practitioner, hours=Decimal("30"))
+    training_for(practitioner, hours=Decimal("6"), relationship_based=False, title="Safeguarding")
+    ExperienceRecord.objects.create(
+        owner=practitioner,
+        role_title="Health visitor",
+        employer="Leeds",
+        started_on=day(2015, 7, 1),
+        families_served=12,
+    )
+    SupervisionEntry.objects.create(
+        owner=practitioner,
+        session_on=day(2026, 11, 2),
+        supervisor_name="Dr Rose Clark",
+        supervisor_email="rose@example.org",
+        hours=Decimal("1.5"),
+        status=SupervisionEntry.Status.CONFIRMED,
+        confirmed_at="2026-11-03T10:00:00Z",
+    )
+    page = client_for(practitioner).get("/portfolio/").content.decode()
+    totals = page[page.index('id="totals"') : page.index("</section>", page.index('id="totals"'))]
+    assert "<dt>Training</dt><dd>36 hours</dd>" in totals
+    assert "<dt>Relationship-based training</dt><dd>30 hours</dd>" in totals
+    assert "<dt>Families served</dt><dd>12</dd>" in totals
+    assert "<dt>Supervision that counts</dt><dd>1.5 hours" in totals
+    assert "<dt>Evidence</dt><dd>0 items</dd>" in totals
+    assert "1 July 2015 to now" in page
+    assert "2 November 2026" in page
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", page[page.index("<main") :]), "no ISO date is shown"

@@ -273,10 +273,9 @@ class SessionDecisionsForm(forms.Form):
         self.sessions = sessions
         for entry in sessions:
             self.fields[f"session-{entry.pk}"] = forms.ChoiceField(
-                label=f"{entry.session_on:%-d %B %Y}: {entry.hours.normalize():f} hours, "
-                f"{entry.get_kind_display().lower()}",
+                label=f"{entry.session_on:%-d %B %Y}, {entry.hours.normalize():f} hours",
                 choices=self.CHOICES,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "inline-choices"}),
                 error_messages={"required": "Choose whether to confirm this session."},
             )
 

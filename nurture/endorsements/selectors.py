@@ -261,7 +261,7 @@ def practitioner_next_step(
     if state == workflow.State.DRAFT and problems is not None:
         if problems:
             count = len(problems)
-            return f"Before you can submit, {count} thing{'s' if count != 1 else ''} still to do, listed below."
+            return f"Before you can submit, {count} thing{'s' if count != 1 else ''} still to do, listed on this page."
         return "Everything the application needs is in place: submit it when you are ready."
     if state == workflow.State.SUBMITTED:
         if missing_references:

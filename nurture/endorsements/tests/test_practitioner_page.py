@@ -68,7 +68,7 @@ def test_a_draft_with_things_to_do_counts_them(practitioner, level):
     ready_portfolio(practitioner, level)
     application = services.application_start(practitioner=practitioner, level=level)
     assert next_step_on(page_of(practitioner, application)) == (
-        "Before you can submit, 1 thing still to do, listed below."
+        "Before you can submit, 1 thing still to do, listed on this page."
     )
 
 

@@ -74,7 +74,7 @@ def gaps(page: Page) -> set[str]:
     return set(
         page.evaluate(
             """() => [...document.querySelectorAll('table.matrix tbody tr')]
-              .filter((row) => row.lastElementChild.textContent.trim() === 'Gap')
+              .filter((row) => row.lastElementChild.classList.contains('gap'))
               .map((row) => row.querySelector('th a').textContent.trim())"""
         )
     )

@@ -47,6 +47,24 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envdays(name: str) -> dict[str, int] | None:
+    """`submitted:21,under_review:35`: whole numbers of days by name; None when unset or empty."""
+    raw = os.environ.get(name, "")
+    if not raw.strip():
+        return None
+    days: dict[str, int] = {}
+    for item in raw.split(","):
+        key, colon, value = item.partition(":")
+        try:
+            number = int(value)
+        except ValueError:
+            number = -1
+        if not colon or not key.strip() or number < 0:
+            raise ImproperlyConfigured(f"{name} must be name:days pairs, e.g. submitted:21,appeal:28, not {raw!r}")
+        days[key.strip()] = number
+    return days
+
+
 def envfernetkeys(name: str, default: str) -> list[str]:
     """Comma-separated Fernet keys (`Fernet.generate_key()`); at least one is required."""
     keys = envlist(name, default)
@@ -128,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "nurture.core.context_processors.navigation",
+                "nurture.core.context_processors.association",
             ],
         },
     },
@@ -187,9 +206,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "nurture.accounts.forms.SignupForm"
-# Every allauth form refuses control characters, as every other form does.
+# Every allauth form refuses control characters, as every other form does, and speaks as the site does.
 ACCOUNT_FORMS = {
     "login": "nurture.accounts.allauth_forms.LoginForm",
+    "signup": "nurture.accounts.allauth_forms.SignupForm",
     "add_email": "nurture.accounts.allauth_forms.AddEmailForm",
     "change_password": "nurture.accounts.allauth_forms.ChangePasswordForm",
     "set_password": "nurture.accounts.allauth_forms.SetPasswordForm",
@@ -261,6 +281,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", 1
 FILE_UPLOAD_MAX_MEMORY_SIZE = envint("DJANGO_FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 NURTURE_SUPERVISION_LINK_DAYS = envint("NURTURE_SUPERVISION_LINK_DAYS", 14)
 NURTURE_REFERENCE_LINK_DAYS = envint("NURTURE_REFERENCE_LINK_DAYS", 21)
+# Days an application is expected to spend in a state, shown to the practitioner as "Expected
+# by": overrides of endorsements.workflow.EXPECTED_DAYS by state; None keeps that table.
+NURTURE_APPLICATION_EXPECTED_DAYS = envdays("NURTURE_APPLICATION_EXPECTED_DAYS")
 NURTURE_PLEDGE_ANONYMISE_DAYS = envint("NURTURE_PLEDGE_ANONYMISE_DAYS", 90)
 NURTURE_PLEDGE_LIMIT_PER_ADDRESS = envint("NURTURE_PLEDGE_LIMIT_PER_ADDRESS", 10)
 NURTURE_PLEDGE_LIMIT_PER_NETWORK = envint("NURTURE_PLEDGE_LIMIT_PER_NETWORK", 40)
@@ -281,6 +304,10 @@ EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = envint("DJANGO_EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Nurture <no-reply@nurture.localhost>")
 NURTURE_SITE_URL = os.environ.get("NURTURE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Who runs the site and how people reach them: the footer, the contact, privacy and
+# accessibility pages, and the greeting of every email say so.
+NURTURE_ASSOCIATION_NAME = os.environ.get("NURTURE_ASSOCIATION_NAME", "the Infant Mental Health Association")
+NURTURE_CONTACT_EMAIL = os.environ.get("NURTURE_CONTACT_EMAIL", "contact@nurture.localhost")
 # What is deployed (a commit id, say): part of the keys of rendered output in the shared
 # cache, so a new release never serves fragments its old templates made. Empty: a digest of
 # the code, worked out once per process.

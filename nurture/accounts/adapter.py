@@ -17,6 +17,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
@@ -47,7 +48,16 @@ class AccountAdapter(DefaultAccountAdapter):
                 if hasattr(request, "session"):
                     request.session[LAST_ACCOUNT_EMAIL] = REFUSED
             return
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        ctx = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            # The emails greet and sign off with the site's name, never the host it was reached at.
+            "nurture_association": settings.NURTURE_ASSOCIATION_NAME,
+            "nurture_contact_email": settings.NURTURE_CONTACT_EMAIL,
+            "site_url": settings.NURTURE_SITE_URL,
+            **context,
+        }
         rendered = self.render_mail(template_prefix, email, ctx)
         text, html = rendered.body, ""
         for content, mimetype in getattr(rendered, "alternatives", []):

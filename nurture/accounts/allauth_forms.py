@@ -1,45 +1,89 @@
-"""django-allauth's own forms, each refusing control characters like every other form.
+"""django-allauth's own forms, each refusing control characters like every other form,
+and in the site's words: sentence case, no placeholders standing in for labels.
 
-settings.ACCOUNT_FORMS and MFA_FORMS name them. Sign-up is covered by
+settings.ACCOUNT_FORMS and MFA_FORMS name them. Sign-up's own fields come from
 `forms.SignupForm`, which allauth's sign-up form extends. They live apart from
 `forms.py` because allauth's forms module imports `forms.SignupForm` as it loads.
 """
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from allauth.account import forms as account_forms
 from allauth.mfa.base import forms as mfa_base_forms
 from allauth.mfa.recovery_codes import forms as recovery_code_forms
 from allauth.mfa.totp import forms as totp_forms
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 
 from nurture.core.forms import PlainTextMixin
 
 
-class LoginForm(PlainTextMixin, account_forms.LoginForm):
-    pass
+class OurWords(forms.Form):
+    """Labels and hints in the site's voice. allauth's placeholders repeat the label in
+    grey inside the box, where they vanish as one types: they go."""
+
+    labels: ClassVar[dict[str, str]] = {}
+    hints: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.pop("placeholder", None)
+            if name in self.labels:
+                field.label = self.labels[name]
+            if name in self.hints:
+                field.help_text = self.hints[name]
+
+
+class LoginForm(OurWords, PlainTextMixin, account_forms.LoginForm):
+    labels: ClassVar[dict[str, str]] = {"login": "Email address", "remember": "Keep me signed in on this device"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = format_html(
+            '<a href="{}">Forgotten your password?</a>', reverse("account_reset_password")
+        )
+
+
+class SignupForm(OurWords, account_forms.SignupForm):
+    labels: ClassVar[dict[str, str]] = {
+        "email": "Email address",
+        "password1": "Create a password",
+        "password2": "Type the password again",
+    }
+    hints: ClassVar[dict[str, str]] = {
+        "email": "You sign in with it, and we send your confirmation link to it.",
+    }
 
 
 class AddEmailForm(PlainTextMixin, account_forms.AddEmailForm):
     pass
 
 
-class ChangePasswordForm(PlainTextMixin, account_forms.ChangePasswordForm):
-    pass
+class ChangePasswordForm(OurWords, PlainTextMixin, account_forms.ChangePasswordForm):
+    labels: ClassVar[dict[str, str]] = {
+        "oldpassword": "Current password",
+        "password1": "New password",
+        "password2": "Type the new password again",
+    }
 
 
 class SetPasswordForm(PlainTextMixin, account_forms.SetPasswordForm):
     pass
 
 
-class ResetPasswordForm(PlainTextMixin, account_forms.ResetPasswordForm):
-    pass
+class ResetPasswordForm(OurWords, PlainTextMixin, account_forms.ResetPasswordForm):
+    labels: ClassVar[dict[str, str]] = {"email": "Email address"}
 
 
-class ResetPasswordKeyForm(PlainTextMixin, account_forms.ResetPasswordKeyForm):
-    pass
+class ResetPasswordKeyForm(OurWords, PlainTextMixin, account_forms.ResetPasswordKeyForm):
+    labels: ClassVar[dict[str, str]] = {"password1": "New password", "password2": "Type the new password again"}
 
 
-class ReauthenticateForm(PlainTextMixin, account_forms.ReauthenticateForm):
+class ReauthenticateForm(OurWords, PlainTextMixin, account_forms.ReauthenticateForm):
     pass
 
 
@@ -55,16 +99,21 @@ class RequestLoginCodeForm(PlainTextMixin, account_forms.RequestLoginCodeForm):
     pass
 
 
-class MFAAuthenticateForm(PlainTextMixin, mfa_base_forms.AuthenticateForm):
-    pass
+class MFAAuthenticateForm(OurWords, PlainTextMixin, mfa_base_forms.AuthenticateForm):
+    labels: ClassVar[dict[str, str]] = {"code": "Code"}
+    hints: ClassVar[dict[str, str]] = {
+        "code": "The 6 digits your authenticator app shows for Nurture, or one of your recovery codes.",
+    }
 
 
-class MFAReauthenticateForm(PlainTextMixin, mfa_base_forms.ReauthenticateForm):
-    pass
+class MFAReauthenticateForm(OurWords, PlainTextMixin, mfa_base_forms.ReauthenticateForm):
+    labels: ClassVar[dict[str, str]] = {"code": "Code"}
+    hints: ClassVar[dict[str, str]] = {"code": "The 6 digits your authenticator app shows for Nurture."}
 
 
-class ActivateTOTPForm(PlainTextMixin, totp_forms.ActivateTOTPForm):
-    pass
+class ActivateTOTPForm(OurWords, PlainTextMixin, totp_forms.ActivateTOTPForm):
+    labels: ClassVar[dict[str, str]] = {"code": "Code from your authenticator app"}
+    hints: ClassVar[dict[str, str]] = {"code": "6 digits, for example 123456."}
 
 
 class DeactivateTOTPForm(PlainTextMixin, totp_forms.DeactivateTOTPForm):

@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from nurture.core.apps import NurtureAppConfig
 
 
-class AccountsConfig(AppConfig):
+class AccountsConfig(NurtureAppConfig):
     name = "nurture.accounts"
     label = "accounts"
     personal_data = "nurture.accounts.personal_data"

@@ -110,6 +110,11 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/people.html", {"page": page, "q": query})
 
 
+def _with_article(role: str) -> str:
+    """ "an assessor", "a registrar"."""
+    return f"{'an' if role[:1] in 'aeiou' else 'a'} {role}"
+
+
 @staff_required(Role.REGISTRAR)
 @require_http_methods(["GET", "POST"])
 def person_role(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -117,13 +122,14 @@ def person_role(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = RoleForm(request.POST or None, initial={"role": person.role})
     if request.method == "POST" and form.is_valid():
         try:
-            person_role_assign(
+            # The service saves the row it locked: say what it now holds, not what `person` was read as.
+            person = person_role_assign(
                 person=person, role=form.cleaned_data["role"], actor=request.user, reason=form.cleaned_data["reason"]
             )
         except AccountError as error:
             form.add_error("role", str(error))
         else:
-            messages.success(request, f"{person} is now a {person.get_role_display().lower()}.")
+            messages.success(request, f"{person} is now {_with_article(person.get_role_display().lower())}.")
             return redirect("accounts:people")
     return render(
         request, "accounts/person_role.html", {"person": person, "form": form}, status=400 if form.errors else 200

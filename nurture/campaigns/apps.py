@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from nurture.core.apps import NurtureAppConfig
 
 
-class CampaignsConfig(AppConfig):
+class CampaignsConfig(NurtureAppConfig):
     """Infant Mental Health Awareness Week: campaigns, the pledge and the resources library."""
 
     name = "nurture.campaigns"

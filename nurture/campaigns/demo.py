@@ -31,9 +31,9 @@ from django.utils import timezone
 from nurture.accounts.models import Profession, Region
 from nurture.campaigns.models import Campaign, PledgeSignature, PledgeTally, Resource, ResourceVersion
 from nurture.campaigns.services import campaign_touch
-from nurture.core.demo import DemoRun
+from nurture.core.demo import DEMO_DOMAIN, DemoRun
 
-DOMAIN: Final = "demo.nurture.test"
+DOMAIN: Final = DEMO_DOMAIN
 BATCH: Final = 5000
 FIRST = ["Amara", "Ben", "Chloe", "Dev", "Eilidh", "Femi", "Grace", "Hamza", "Isla", "Jack", "Kiran", "Leah"]
 LAST = ["Okafor", "Hughes", "Patel", "Murphy", "Evans", "Campbell", "Khan", "Jones", "O'Neill", "Williams"]

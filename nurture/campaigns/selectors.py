@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from django.apps import apps
 from django.core.cache import cache
@@ -81,6 +81,14 @@ def campaigns_among(ids: Iterable[int]) -> list[Campaign]:
     return list(Campaign.objects.filter(pk__in=ids).order_by("-year"))
 
 
+@runtime_checkable
+class CountsCampaignEvents(Protocol):
+    """An app config that names the selector counting each campaign's events: the events
+    app's (`EventsConfig.campaign_event_counts`), which campaigns cannot import."""
+
+    campaign_event_counts: str
+
+
 def events_counts(campaign_ids: list[int]) -> dict[int, int] | None:
     """Approved events per campaign, or None if the events app is not installed.
 
@@ -92,7 +100,11 @@ def events_counts(campaign_ids: list[int]) -> dict[int, int] | None:
         config = apps.get_app_config("events")
     except LookupError:
         return None
-    count: Callable[[list[int]], dict[int, int]] = import_string(config.campaign_event_counts)  # type: ignore[attr-defined]
+    if not isinstance(config, CountsCampaignEvents):
+        raise TypeError(
+            f"{type(config).__name__} has no campaign_event_counts: the events app names its selector there."
+        )
+    count: Callable[[list[int]], dict[int, int]] = import_string(config.campaign_event_counts)
     return count(campaign_ids)
 
 

@@ -1,7 +1,7 @@
 """Demo data, found through each app's `AppConfig`: what `manage.py demo` runs.
 
 Core imports no domain app, so each app that brings demo data names a module in its
-`AppConfig` (`demo = "nurture.register.demo"`), and may name the apps whose demo data
+`AppConfig` (a `NurtureAppConfig`: `demo = "nurture.register.demo"`), and may name the apps whose demo data
 it builds on (`demo_after = ("portfolios",)`, by app label). The module has:
 
 - `demo_load(run: DemoRun) -> Callable[[], None] | None`: writes the app's demo data,
@@ -25,11 +25,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from types import ModuleType
-from typing import Any
+from typing import Any, Final
 
 from django.apps import AppConfig, apps
 from django.core.management.base import OutputWrapper
 from django.core.management.color import Style
+
+from nurture.core.apps import NurtureAppConfig
+
+# Every demo login's email domain (`.test` is reserved: no real mailbox has it). Commands
+# that only make sense for demo data (`manage.py demo_codes`) refuse any other address.
+DEMO_DOMAIN: Final = "demo.nurture.test"
 
 
 @dataclass(frozen=True)
@@ -58,18 +64,18 @@ class DemoApp:
         return report
 
 
-def demo_order(configs: list[AppConfig]) -> list[AppConfig]:
+def demo_order(configs: list[AppConfig]) -> list[NurtureAppConfig]:
     """The apps with demo data, in INSTALLED_APPS order, each after those in its `demo_after`."""
-    waiting = [config for config in configs if getattr(config, "demo", None)]
+    waiting = [config for config in configs if isinstance(config, NurtureAppConfig) and config.demo]
     labels = {config.label for config in waiting}
     for config in waiting:
-        missing = set(getattr(config, "demo_after", ())) - labels
+        missing = set(config.demo_after) - labels
         if missing:
             raise ValueError(f"{config.label}.demo_after names apps with no demo data: {', '.join(sorted(missing))}.")
-    ordered: list[AppConfig] = []
+    ordered: list[NurtureAppConfig] = []
     placed: set[str] = set()
     while waiting:
-        ready = next((c for c in waiting if set(getattr(c, "demo_after", ())) <= placed), None)
+        ready = next((c for c in waiting if set(c.demo_after) <= placed), None)
         if ready is None:
             raise ValueError("demo_after goes round in a circle: " + ", ".join(c.label for c in waiting) + ".")
         ordered.append(ready)
@@ -80,4 +86,8 @@ def demo_order(configs: list[AppConfig]) -> list[AppConfig]:
 
 def demo_apps() -> list[DemoApp]:
     """Every installed app's demo module, in the order they load."""
-    return [DemoApp(config.label, import_module(config.demo)) for config in demo_order(list(apps.get_app_configs()))]  # type: ignore[attr-defined]
+    return [
+        DemoApp(config.label, import_module(config.demo))
+        for config in demo_order(list(apps.get_app_configs()))
+        if config.demo
+    ]

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -123,11 +124,22 @@ def _refusal(where: str, limit: int, later: str) -> str:
     )
 
 
+def plain_text_render(name: str, context: dict[str, Any]) -> str:
+    """A plain-text template (an email's subject or text body) rendered without HTML
+    escaping: the text is not HTML, so "Dr Maeve O'Connor" must not become "O&#x27;Connor"."""
+    return Engine.get_default().get_template(name).render(Context(context, autoescape=False))
+
+
 def email_render(*, template: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    """(subject, text, html) of `template` with `context`."""
-    context = {**context, "site_url": settings.NURTURE_SITE_URL}
-    subject = render_to_string(f"{template}_subject.txt", context).strip()
-    text = render_to_string(f"{template}.txt", context)
+    """(subject, text, html) of `template` with `context`; the subject and text are plain text."""
+    context = {
+        **context,
+        "site_url": settings.NURTURE_SITE_URL,
+        "nurture_association": settings.NURTURE_ASSOCIATION_NAME,
+        "nurture_contact_email": settings.NURTURE_CONTACT_EMAIL,
+    }
+    subject = plain_text_render(f"{template}_subject.txt", context).strip()
+    text = plain_text_render(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
     return subject, text, html
 

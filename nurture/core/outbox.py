@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from email.utils import make_msgid
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -46,6 +45,7 @@ from django_tasks_db.backend import DatabaseBackend
 from nurture.core.addresses import email_canonical
 from nurture.core.audit import audit_record
 from nurture.core.models import OutboundEmail
+from nurture.core.origins import site_host
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -75,10 +75,6 @@ def _due(now: datetime) -> Q:
 
 def _retry_hours() -> int:
     return settings.NURTURE_EMAIL_RETRY_HOURS
-
-
-def _message_domain() -> str:
-    return urlsplit(settings.NURTURE_SITE_URL).hostname or "nurture.localhost"
 
 
 def about_key(record: models.Model) -> tuple[str, str]:
@@ -116,7 +112,7 @@ def message_record(
         subject=" ".join(subject.split())[:300],
         body_text=body_text,
         body_html=body_html,
-        message_id=make_msgid(domain=_message_domain()),
+        message_id=make_msgid(domain=site_host()),
         purpose=purpose[:100],
         about_type=about_type,
         about_id=about_id,

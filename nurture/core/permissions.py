@@ -29,12 +29,18 @@ from nurture.core.roles import STAFF_ROLES, Role
 View = Callable[..., HttpResponseBase]
 M = TypeVar("M", bound=models.Model)
 
+# Where a person sent to set up two-factor authentication was going: the page after the
+# recovery codes offers to "Continue" there (accounts' `after_two_factor_url`).
+AFTER_TWO_FACTOR = "nurture_after_two_factor"
+
 
 def _login(request: HttpRequest) -> HttpResponse:
     return redirect_to_login(request.get_full_path())
 
 
 def _second_factor_setup(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        request.session[AFTER_TWO_FACTOR] = request.get_full_path()
     messages.warning(
         request,
         "Staff pages need two-factor authentication. Set up an authenticator app to continue.",

@@ -1,7 +1,7 @@
 """Each person's data: what every app holds about them, to download or to erase.
 
 Core imports no domain app, so each app brings its own part. An app that holds
-personal data names a module in its `AppConfig` (`personal_data = "nurture.x.personal_data"`)
+personal data names a module in its `AppConfig` (a `NurtureAppConfig`: `personal_data = "nurture.x.personal_data"`)
 with two functions:
 
 - `personal_data_of(subject) -> list[ExportSection]`: its records about the person, as
@@ -48,6 +48,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from nurture.core.addresses import email_canonical
+from nurture.core.apps import NurtureAppConfig
 from nurture.core.models import AuditEntry, OutboundEmail
 
 # Whole files go into the zip in chunks; the zip itself stays in memory up to this size.
@@ -119,9 +120,8 @@ def providers() -> list[Provider]:
     """Every installed app that holds personal data, in INSTALLED_APPS order."""
     found = []
     for config in apps.get_app_configs():
-        path = getattr(config, "personal_data", None)
-        if path:
-            module = import_module(path)
+        if isinstance(config, NurtureAppConfig) and config.personal_data:
+            module = import_module(config.personal_data)
             withheld = frozenset(getattr(module, "EMAILS_WITH_SECRETS", ()))
             found.append(Provider(config.label, module.personal_data_of, module.personal_data_erase, withheld))
     return found

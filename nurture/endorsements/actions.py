@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar, Generic, TypeVar
 
@@ -68,6 +69,15 @@ class Rule(ABC):
         return True
 
 
+@dataclass(frozen=True)
+class ConfirmationQuestion:
+    """What a confirmation page asks before a step that cannot be undone is recorded."""
+
+    question: str  # "Endorse Amara Okafor at Promotion?"
+    consequence: str  # "This puts Amara Okafor on the public Register …"
+    button: str  # "Confirm: endorse"
+
+
 class Step(Rule):
     """A step taken from a page: a form (perhaps only a button), then a sentence saying it is done."""
 
@@ -81,6 +91,11 @@ class Step(Rule):
     @abstractmethod
     def execute(self, *, actor: User, application: Application, form: forms.Form) -> object:
         """Check, then take the step with the values of `form` (valid, and made by `form()`)."""
+
+    def confirmation(self, actor: User, application: Application, form: forms.Form) -> ConfirmationQuestion | None:
+        """The question to confirm on a page of its own before the step is taken (after checking
+        that it would be allowed as chosen), or None: most steps are taken straight away."""
+        return None
 
 
 class FormStep(Step, Generic[F]):
@@ -232,8 +247,12 @@ class AssignAssessor(FormStep[f.AssignForm]):
     done = "Assessor assigned and emailed."
     form_class = f.AssignForm
 
+    # The same assessor assigned twice (a double click) is the one assignment: the service
+    # says so, where this check would refuse the second click once two are assigned.
+    repeatable = True
+
     def check(self, actor: User, application: Application) -> None:
-        services.assessor_assign_check(application=application, actor=actor)
+        services.assessor_needed_check(application=application, actor=actor)
 
     def perform(self, *, actor: User, application: Application, form: f.AssignForm) -> Assignment:
         return services.assessor_assign(application=application, actor=actor, assessor=form.person())
@@ -295,7 +314,39 @@ class Decide(FormStep[f.DecisionForm]):
         _any_transition_check(actor, application, workflow.DECISIONS.values())
 
     def check_chosen(self, actor: User, application: Application, form: f.DecisionForm) -> None:
-        _transition_check(actor, application, workflow.DECISIONS[form.decision_made().decision])
+        decision = form.decision_made()
+        services.decision_check(
+            application=application,
+            actor=actor,
+            decision=decision.decision,
+            reason=decision.reason,
+            required_actions=decision.required_actions,
+        )
+
+    def confirmation(self, actor: User, application: Application, form: forms.Form) -> ConfirmationQuestion:
+        if not isinstance(form, self.form_class):
+            raise TypeError(f"The {self.name} step takes a {self.form_class.__name__}.")
+        self.check_chosen(actor, application, form)
+        name, level = application.practitioner, application.level.name
+        decision = form.decision_made().decision
+        if decision == "endorse":
+            return ConfirmationQuestion(
+                f"Endorse {name} at {level}?",
+                f"This puts {name} on the public Register, with a registration number, and emails them the decision.",
+                "Confirm: endorse",
+            )
+        if decision == "defer":
+            return ConfirmationQuestion(
+                f"Defer {name}'s application for {level}?",
+                f"{name} is emailed the decision and the required actions; they may resubmit once those are done, "
+                "or appeal.",
+                "Confirm: defer",
+            )
+        return ConfirmationQuestion(
+            f"Decide not to endorse {name} at {level}?",
+            f"{name} is emailed the decision and the reasons, and may appeal.",
+            "Confirm: do not endorse",
+        )
 
     def perform(self, *, actor: User, application: Application, form: f.DecisionForm) -> Application:
         decision = form.decision_made()
@@ -320,6 +371,23 @@ class DecideAppeal(FormStep[f.AppealDecisionForm]):
 
     def check_chosen(self, actor: User, application: Application, form: f.AppealDecisionForm) -> None:
         _transition_check(actor, application, Action.OVERTURN if form.appeal_decision().overturn else Action.UPHOLD)
+
+    def confirmation(self, actor: User, application: Application, form: forms.Form) -> ConfirmationQuestion:
+        if not isinstance(form, self.form_class):
+            raise TypeError(f"The {self.name} step takes a {self.form_class.__name__}.")
+        self.check_chosen(actor, application, form)
+        name, level = application.practitioner, application.level.name
+        if form.appeal_decision().overturn:
+            return ConfirmationQuestion(
+                f"Overturn the decision and endorse {name} at {level}?",
+                f"This puts {name} on the public Register, with a registration number, and emails them the outcome.",
+                "Confirm: overturn",
+            )
+        return ConfirmationQuestion(
+            f"Uphold the decision on {name}'s application for {level}?",
+            f"The decision stands. {name} is emailed the outcome and the reasons.",
+            "Confirm: uphold",
+        )
 
     def perform(self, *, actor: User, application: Application, form: f.AppealDecisionForm) -> Application:
         decision = form.appeal_decision()
@@ -364,6 +432,31 @@ class SubmitReview(FormStep[f.RubricForm]):
         )
 
 
+class SaveDraft(FormStep[f.RubricForm]):
+    """Keep the rubric as it stands without submitting it: the same form, its other button."""
+
+    name = "draft"
+    done = "Draft saved. Only you can see it; submit your review when every competency is scored."
+    form_class = f.RubricForm
+
+    def form(self, application: Application, data: QueryDict | None = None) -> f.RubricForm:
+        # The rubric's own fields (prefix "rubric"): the "Save draft" button sends that form here.
+        return f.RubricForm(data, competencies=rubric_competencies(application), prefix=SubmitReview.name, draft=True)
+
+    def check(self, actor: User, application: Application) -> None:
+        services.review_check(application=application, assessor=actor)
+
+    def perform(self, *, actor: User, application: Application, form: f.RubricForm) -> object:
+        review = form.review()
+        return services.review_draft_save(
+            application=application,
+            assessor=actor,
+            scores=review.scores,
+            recommendation=review.recommendation,
+            summary=review.summary,
+        )
+
+
 class RequestInformation(FormStep[f.InfoRequestForm]):
     name = "question"
     done = "Your question has gone to the practitioner."
@@ -389,7 +482,7 @@ PRACTITIONER_STEPS: Mapping[str, Step] = _by_name(
 REGISTRAR_STEPS: Mapping[str, Step] = _by_name(
     AssignAssessor(), StartReview(), ChooseModerator(), Moderate(), Decide(), DecideAppeal()
 )
-ASSESSOR_STEPS: Mapping[str, Step] = _by_name(SubmitReview(), RequestInformation(), ModerateAsModerator())
+ASSESSOR_STEPS: Mapping[str, Step] = _by_name(SubmitReview(), SaveDraft(), RequestInformation(), ModerateAsModerator())
 RESEND_REFERENCE = ResendReference()
 READ_FILES = ReadFiles()
 

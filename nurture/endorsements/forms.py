@@ -152,8 +152,14 @@ class ModeratorForm(PlainTextMixin, forms.Form):
         return moderator
 
 
+def _confirmed() -> forms.BooleanField:
+    """Set by the confirmation page's button: the step is recorded only once it is confirmed."""
+    return forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
 class DecisionForm(PlainTextMixin, forms.Form):
     decision = forms.ChoiceField(label="Decision", choices=Review.Recommendation.choices, widget=forms.RadioSelect)
+    confirmed = _confirmed()
     reason = _text("Reasons for the decision")
     required_actions = _text(
         "Required actions (for a deferral)",
@@ -189,6 +195,7 @@ class AppealDecisionForm(PlainTextMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     reason = _text("Reasons")
+    confirmed = _confirmed()
 
     def appeal_decision(self) -> AppealDecision:
         return AppealDecision(self.cleaned_data["outcome"] == "overturn", self.cleaned_data["reason"])
@@ -216,44 +223,84 @@ class ConflictForm(PlainTextMixin, forms.Form):
         return data
 
 
+@dataclass(frozen=True)
+class RubricLine:
+    """One row of the rubric's table: a competency, its score buttons and its comment."""
+
+    competency: Competency
+    score: forms.BoundField
+    comment: forms.BoundField
+
+
+@dataclass(frozen=True)
+class RubricDomain:
+    domain: str
+    lines: list[RubricLine]
+
+
 class RubricForm(PlainTextMixin, forms.Form):
-    """Every competency of the level: met / partly met / not met, with a comment below met."""
+    """Every competency of the level: met / partly met / not met, with a comment below met.
+
+    As a draft (`draft=True`) nothing is required: the assessor keeps what they have so far."""
 
     recommendation = forms.ChoiceField(
         label="Overall recommendation", choices=Review.Recommendation.choices, widget=forms.RadioSelect
     )
-    summary = _text("Summary for the registrar (optional)", required=False)
+    summary = _text("Summary for the registrar", required=False)
 
-    def __init__(self, *args: Any, competencies: list[Competency], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, competencies: list[Competency], draft: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.competencies = competencies
+        self.draft = draft
         for competency in competencies:
             self.fields[f"score_{competency.pk}"] = forms.ChoiceField(
                 label=f"{competency.code} {competency.name}",
                 choices=Score.Value.choices,
                 widget=forms.RadioSelect,
+                required=not draft,
                 error_messages={"required": f"Score {competency.code}."},
             )
-            self.fields[f"comment_{competency.pk}"] = forms.CharField(
+            comment = forms.CharField(
                 label=f"Comment on {competency.code}",
                 required=False,
                 max_length=LONG,
-                help_text="Needed when the score is below met.",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+            # Needed below met (the database insists too): said in the label, never "(optional)".
+            comment.condition = "needed if not met or partly met"  # type: ignore[attr-defined]
+            self.fields[f"comment_{competency.pk}"] = comment
+        self.fields["recommendation"].required = not draft
         self.order_fields([name for c in competencies for name in (f"score_{c.pk}", f"comment_{c.pk}")])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.draft:
+            return data
         for competency in self.competencies:
             score = data.get(f"score_{competency.pk}")
             if score and score != Score.Value.MET and not data.get(f"comment_{competency.pk}", "").strip():
                 self.add_error(f"comment_{competency.pk}", f"Explain why {competency.code} is not fully met.")
         return data
 
+    def by_domain(self) -> list[RubricDomain]:
+        """The rubric's table: the competencies grouped by framework domain, in order."""
+        domains: dict[str, list[RubricLine]] = {}
+        for c in self.competencies:
+            line = RubricLine(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"])
+            domains.setdefault(f"{c.domain.code} {c.domain.name}", []).append(line)
+        return [RubricDomain(domain, lines) for domain, lines in domains.items()]
+
+    def scored(self) -> int:
+        """How many competencies have a score, as the form stands (sent, or from the draft)."""
+        return sum(1 for c in self.competencies if self[f"score_{c.pk}"].value())
+
     def scores(self) -> dict[int, tuple[str, str]]:
         data = self.cleaned_data
-        return {c.pk: (data[f"score_{c.pk}"], data.get(f"comment_{c.pk}", "")) for c in self.competencies}
+        return {
+            c.pk: (data[f"score_{c.pk}"], data.get(f"comment_{c.pk}", ""))
+            for c in self.competencies
+            if data.get(f"score_{c.pk}") or data.get(f"comment_{c.pk}", "").strip()
+        }
 
     def review(self) -> RubricReview:
         return RubricReview(self.scores(), self.cleaned_data["recommendation"], self.cleaned_data["summary"])

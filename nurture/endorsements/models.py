@@ -72,6 +72,17 @@ class Application(models.Model):
         return f"Application {self.pk} for {self.level}"
 
     @property
+    def title(self) -> str:
+        """How every staff page names it: assessors and the registrar see whose it is (they must,
+        to spot a conflict of interest), so lists and pages say the same "Amara Okafor: Promotion"."""
+        return f"{self.practitioner}: {self.level.name}"
+
+    @property
+    def moderation_label(self) -> str:
+        """The moderation's recommendation in words ("Defer with required actions")."""
+        return str(dict(Review.Recommendation.choices).get(self.moderation_recommendation, ""))
+
+    @property
     def workflow_state(self) -> workflow.State:
         return workflow.State(self.state)
 
@@ -222,6 +233,34 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"review by {self.assessor}"
+
+
+class ReviewDraft(models.Model):
+    """An assessor's review in progress: kept on the server so it survives a closed tab, seen by
+    nobody else, and gone once the review is submitted. A draft may be partial."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="review_drafts")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_drafts")
+    round = models.PositiveIntegerField()
+    scores = models.JSONField(default=dict, blank=True, help_text="Competency id -> [value, comment].")
+    recommendation = models.CharField(max_length=16, blank=True)
+    summary = models.TextField(max_length=5000, blank=True)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "assessor", "round"], name="endorsements_one_review_draft"),
+        ]
+
+    def __str__(self) -> str:
+        return f"draft review by {self.assessor}"
+
+    def initial(self) -> dict[str, str]:
+        """The rubric form's initial values (`RubricForm`'s field names)."""
+        values = {"recommendation": self.recommendation, "summary": self.summary}
+        for pk, (value, comment) in self.scores.items():
+            values[f"score_{pk}"], values[f"comment_{pk}"] = value, comment
+        return values
 
 
 class Score(models.Model):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -16,24 +17,58 @@ from nurture.accounts.roles import Role
 from nurture.core.outbox import Delivery, deliveries_about
 from nurture.endorsements import workflow
 from nurture.endorsements.agreement import Agreement, cohens_kappa
-from nurture.endorsements.models import Application, Assignment, ConflictDeclaration, ReferenceRequest, Review
-from nurture.framework.models import Competency, Level
-from nurture.portfolios.selectors import PortfolioSnapshot, portfolio_snapshot, readiness_from, supervisor_emails_of
+from nurture.endorsements.models import (
+    Application,
+    Assignment,
+    ConflictDeclaration,
+    ReferenceRequest,
+    Review,
+    ReviewDraft,
+    Score,
+)
+from nurture.framework.models import Competency, Education, Level
+from nurture.portfolios.readiness import Readiness, Requirement
+from nurture.portfolios.selectors import (
+    CompetencyMapped,
+    CPDItem,
+    EducationItem,
+    EvidenceItem,
+    ExperienceItem,
+    PortfolioSnapshot,
+    SupervisionItem,
+    TrainingItem,
+    job_months,
+    portfolio_snapshot,
+    readiness_from,
+    supervisor_emails_of,
+)
+from nurture.register.models import RegisterEntry
+from nurture.register.selectors import register_entries_of
+
+# What `services._snapshot_take` writes. Format 2 keeps what the readiness rules read,
+# so the requirements can be judged from the snapshot alone (`submitted_portfolio`).
+SNAPSHOT_FORMAT = 2
 
 
 @dataclass(frozen=True)
 class Status:
     label: str
-    next_step: str
+    next_step: str  # in the practitioner's words
     expected_on: date | None
+    staff_next_step: str = ""  # in the registrar's and assessors' words
 
 
 def application_status(application: Application) -> Status:
     """Where the application is, what happens next, and roughly when."""
     state = workflow.State(application.state)
     since = timezone.localtime(application.state_changed_at).date()
-    days = getattr(settings, "NURTURE_APPLICATION_EXPECTED_DAYS", None)
-    return Status(workflow.LABELS[state], workflow.NEXT_STEPS[state], workflow.expected_date(state, since, days))
+    days = settings.NURTURE_APPLICATION_EXPECTED_DAYS
+    return Status(
+        workflow.LABELS[state],
+        workflow.NEXT_STEPS[state],
+        workflow.expected_date(state, since, days),
+        workflow.STAFF_NEXT_STEPS[state],
+    )
 
 
 def current_references(application: Application) -> QuerySet[ReferenceRequest]:
@@ -173,22 +208,82 @@ def assessors_without_conflict(application: Application) -> list[User]:
     return [person for person in people if not _conflicts(person, applicant, list(person.conflicts.all()))]
 
 
-def staff_queue() -> dict[str, list[Application]]:
-    """Every application that is not a draft, grouped by state in workflow order."""
-    submitted = [state for state in workflow.State if state != workflow.State.DRAFT]
-    groups: dict[str, list[Application]] = {state.value: [] for state in submitted}
-    for application in (
+@dataclass(frozen=True)
+class QueueRow:
+    """One application in the registrar's queue: where it is, how old it is, when it is due."""
+
+    application: Application
+    state_label: str
+    age_days: int  # since it was first submitted
+    in_state_days: int
+    due_on: date | None  # when the current step is expected to be done (`application_status`)
+    overdue: bool
+    assessors: int
+
+
+QUEUE_SORTS = {
+    "due": "Due date, soonest first",
+    "age": "Age, oldest first",
+    "state": "State, in workflow order",
+    "name": "Practitioner's name",
+}
+
+
+def _queue_key(sort: str) -> Any:
+    order = {state.value: n for n, state in enumerate(workflow.State)}
+    far = date.max
+    keys = {
+        "due": lambda r: (r.due_on or far, -r.age_days),
+        "age": lambda r: (-r.age_days, r.application.pk),
+        "state": lambda r: (order[r.application.state], -r.in_state_days),
+        "name": lambda r: (str(r.application.practitioner).casefold(), r.application.pk),
+    }
+    return keys.get(sort, keys["due"])
+
+
+def staff_queue(*, today: date, state: str = "", sort: str = "due") -> list[QueueRow]:
+    """Every application that is not a draft (or those in `state`), in one query, sorted by
+    `sort` (a key of QUEUE_SORTS; the due date when unknown)."""
+    applications = (
         Application.objects.exclude(state=workflow.State.DRAFT)
         .select_related("practitioner", "level")
         .annotate(assessors=Count("assignments", filter=Q(assignments__kind=Assignment.Kind.ASSESSOR)))
-        .order_by("state_changed_at")
-    ):
-        groups[application.state].append(application)
-    return groups
+    )
+    if state in {s.value for s in workflow.State} - {workflow.State.DRAFT.value}:
+        applications = applications.filter(state=state)
+    rows = []
+    for application in applications:
+        status = application_status(application)
+        submitted = timezone.localtime(application.submitted_at or application.created_at).date()
+        since = timezone.localtime(application.state_changed_at).date()
+        rows.append(
+            QueueRow(
+                application=application,
+                state_label=status.label,
+                age_days=(today - submitted).days,
+                in_state_days=(today - since).days,
+                due_on=status.expected_on,
+                overdue=status.expected_on is not None and status.expected_on < today,
+                assessors=getattr(application, "assessors", 0),
+            )
+        )
+    return sorted(rows, key=_queue_key(sort))
+
+
+def queue_states() -> list[tuple[str, str]]:
+    """The states the queue can be filtered by (every state but draft), in workflow order."""
+    return [(state.value, workflow.LABELS[state]) for state in workflow.State if state != workflow.State.DRAFT]
 
 
 def assigned_applications(assessor: User) -> QuerySet[Application]:
-    return Application.objects.assigned_to(assessor).select_related("level").order_by("state_changed_at")
+    return (
+        Application.objects.assigned_to(assessor).select_related("level", "practitioner").order_by("state_changed_at")
+    )
+
+
+def review_draft_of(application: Application, assessor: User) -> ReviewDraft | None:
+    """The assessor's own draft of this round's review, if they saved one."""
+    return ReviewDraft.objects.filter(application=application, assessor=assessor, round=application.round).first()
 
 
 def reviews_visible_to(application: Application, assessor: User) -> list[Review]:
@@ -238,6 +333,292 @@ def agreement_report() -> tuple[list[PairAgreement], Agreement]:
 def rubric_competencies(application: Application) -> list[Competency]:
     """The competencies of the application's level, in the framework's order (rubric and reference form)."""
     return list(application.level.competencies.select_related("domain").order_by("domain__position", "position"))
+
+
+# The portfolio as submitted ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmittedJob:
+    item: ExperienceItem
+    months: Decimal
+
+
+@dataclass(frozen=True)
+class RequirementRow:
+    """One requirement as the snapshot met it: have / need in words, and met or not."""
+
+    name: str
+    have: str
+    need: str
+    met: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class SubmittedPortfolio:
+    """What the assessors judge: the snapshot frozen at submission, as typed values, with the
+    level's requirements judged from it on the day it was taken (never the live portfolio)."""
+
+    taken_at: datetime
+    taken_on: date
+    framework_version: str
+    education: tuple[EducationItem, ...]
+    training: tuple[TrainingItem, ...]
+    training_hours: Decimal
+    relationship_hours: Decimal
+    experience: tuple[SubmittedJob, ...]
+    supervision: tuple[SupervisionItem, ...]
+    cpd: tuple[CPDItem, ...]
+    evidence: tuple[EvidenceItem, ...]
+    requirements: tuple[RequirementRow, ...] | None  # None: saved before format 2 kept what they need
+    missing_competencies: tuple[str, ...]
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _hours(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return Decimal(0)
+
+
+def _amount(requirement: Requirement, value: Decimal, label: str) -> str:
+    return label or f"{_number(value)} {requirement.unit}"
+
+
+def _third_person(text: str) -> str:
+    """The readiness rules speak to the practitioner ("your supervisor"); the snapshot is read by
+    assessors and the registrar too, so it says "the supervisor"."""
+    return text.replace("your ", "the ").replace("Your ", "The ")
+
+
+def _requirement_rows(readiness: Readiness) -> tuple[RequirementRow, ...]:
+    return tuple(
+        RequirementRow(
+            name=_third_person(r.name),
+            have=_amount(r, r.have, r.have_label),
+            need=_amount(r, r.need, r.need_label),
+            met=r.met,
+            note=_third_person(r.note),
+        )
+        for r in readiness.requirements
+        if not r.after_applying  # references and the exam are judged on their own
+    )
+
+
+def submitted_portfolio(application: Application) -> SubmittedPortfolio | None:
+    """The application's snapshot as typed values, or None before anything is frozen."""
+    s = application.snapshot
+    if not s or not s.get("taken_at"):
+        return None
+    taken_at = datetime.fromisoformat(s["taken_at"])
+    taken_on = timezone.localtime(taken_at).date() if timezone.is_aware(taken_at) else taken_at.date()
+    complete = s.get("format", 1) >= SNAPSHOT_FORMAT
+    labels = {label: value for value, label in Education.choices}
+    education = tuple(
+        EducationItem(
+            level=r.get("level_code") or labels.get(r.get("level", ""), ""),
+            level_label=r.get("level", ""),
+            qualification=r.get("qualification", ""),
+            institution=r.get("institution", ""),
+            awarded_on=_day(r.get("awarded_on")) or taken_on,
+        )
+        for r in s.get("education", [])
+    )
+    training = tuple(
+        TrainingItem(
+            title=r.get("title", ""),
+            provider=r.get("provider", ""),
+            hours=_hours(r.get("hours")),
+            completed_on=_day(r.get("completed_on")) or taken_on,
+            relationship_based=bool(r.get("relationship_based")),
+            certificate=None,
+        )
+        for r in s.get("training", [])
+    )
+    experience = tuple(
+        ExperienceItem(
+            role_title=r.get("role", ""),
+            employer=r.get("employer", ""),
+            setting=r.get("setting", ""),
+            started_on=_day(r.get("started_on")) or taken_on,
+            ended_on=_day(r.get("ended_on")),
+            paid=bool(r.get("paid")),
+            families_served=int(r.get("families_served") or 0),
+        )
+        for r in s.get("experience", [])
+    )
+    supervision = tuple(
+        SupervisionItem(
+            session_on=_day(r.get("session_on")) or taken_on,
+            supervisor_name=r.get("supervisor", ""),
+            supervisor_email=r.get("supervisor_email", ""),
+            hours=_hours(r.get("hours")),
+            kind=r.get("kind_code", ""),
+            kind_label=r.get("kind", ""),
+            status=r.get("status_code", ""),
+            status_label=r.get("status", ""),
+        )
+        for r in s.get("supervision", [])
+    )
+    cpd = tuple(
+        CPDItem(r.get("activity", ""), _day(r.get("done_on")) or taken_on, _hours(r.get("hours")), "")
+        for r in s.get("cpd", [])
+    )
+    version_id = application.level.version_id
+    evidence = tuple(
+        EvidenceItem(
+            title=r.get("title", ""),
+            kind="",
+            kind_label=r.get("kind", ""),
+            text=r.get("text", ""),
+            file=None,
+            competencies=tuple(
+                CompetencyMapped(version_id, code) for code in r.get("level_competencies", r.get("competencies", []))
+            ),
+            unresolved_findings=False,
+        )
+        for r in s.get("evidence", [])
+    )
+    requirements: tuple[RequirementRow, ...] | None = None
+    missing: tuple[str, ...] = ()
+    if complete:
+        frozen = PortfolioSnapshot(education, training, experience, supervision, cpd, evidence)
+        readiness = readiness_from(frozen, application.level, today=taken_on)
+        requirements, missing = _requirement_rows(readiness), readiness.missing_competencies
+    return SubmittedPortfolio(
+        taken_at=taken_at,
+        taken_on=taken_on,
+        framework_version=str(s.get("framework_version", "")),
+        education=education,
+        training=training,
+        training_hours=sum((t.hours for t in training), Decimal(0)),
+        relationship_hours=sum((t.hours for t in training if t.relationship_based), Decimal(0)),
+        experience=tuple(SubmittedJob(j, job_months(j.started_on, j.ended_on, today=taken_on)) for j in experience),
+        supervision=supervision,
+        cpd=cpd,
+        evidence=evidence,
+        requirements=requirements,
+        missing_competencies=missing,
+    )
+
+
+# References and reviews as tables ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One referee's rating or one assessor's score of a competency."""
+
+    column: str  # whose it is: the referee's or the assessor's name
+    value: str  # "met", "partly", "not_met", "unknown"; "" when not given
+    words: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class CompetencyRow:
+    """One competency (a row) and a cell per column."""
+
+    competency: Competency
+    cells: tuple[Cell, ...]
+
+    @property
+    def agreed(self) -> bool:
+        return len({cell.value for cell in self.cells}) <= 1
+
+
+@dataclass(frozen=True)
+class DomainRows:
+    domain: str
+    rows: tuple[CompetencyRow, ...]
+
+
+def _by_domain(rows: list[CompetencyRow]) -> tuple[DomainRows, ...]:
+    grouped: dict[str, list[CompetencyRow]] = {}
+    for row in rows:
+        grouped.setdefault(f"{row.competency.domain.code} {row.competency.domain.name}", []).append(row)
+    return tuple(DomainRows(domain, tuple(items)) for domain, items in grouped.items())
+
+
+RATING_WORDS = {
+    ReferenceRequest.Rating.MET.value: "Met",
+    ReferenceRequest.Rating.PARTLY.value: "Partly met",
+    ReferenceRequest.Rating.NOT_MET.value: "Not met",
+    ReferenceRequest.Rating.UNKNOWN.value: "Not enough information",
+}
+
+
+@dataclass(frozen=True)
+class ReferenceTable:
+    referees: tuple[ReferenceRequest, ...]
+    domains: tuple[DomainRows, ...]
+
+
+def reference_table(application: Application, competencies: list[Competency]) -> ReferenceTable:
+    """The references that count, as competencies (rows) × referees (columns)."""
+    referees = tuple(r for r in current_references(application) if r.counts)
+    rows = []
+    for competency in competencies:
+        cells = []
+        for referee in referees:
+            value = str(referee.ratings.get(competency.code, ""))
+            column = f"{referee.referee_name}, {referee.referee_role}"
+            cells.append(Cell(column, value, RATING_WORDS.get(value, "Not asked")))
+        rows.append(CompetencyRow(competency, tuple(cells)))
+    return ReferenceTable(referees, _by_domain(rows))
+
+
+@dataclass(frozen=True)
+class ReviewTable:
+    """The reviews of a round side by side: a column per assessor, a row per competency,
+    and whether the assessors gave it the same score."""
+
+    reviews: tuple[Review, ...]
+    domains: tuple[DomainRows, ...]
+    disagreements: int
+    recommendations_agree: bool
+
+
+def review_table(reviews: list[Review], competencies: list[Competency]) -> ReviewTable:
+    """`reviews` (with `scores` prefetched) side by side."""
+    scores = [{s.competency_id: s for s in review.scores.all()} for review in reviews]
+    words = {value: str(label) for value, label in Score.Value.choices}
+    rows = []
+    for competency in competencies:
+        cells = []
+        for review, by_competency in zip(reviews, scores, strict=True):
+            score = by_competency.get(competency.pk)
+            value = score.value if score else ""
+            cells.append(
+                Cell(
+                    str(review.assessor or "A former assessor"),
+                    value,
+                    words.get(value, "Not scored"),
+                    score.comment if score else "",
+                )
+            )
+        rows.append(CompetencyRow(competency, tuple(cells)))
+    return ReviewTable(
+        reviews=tuple(reviews),
+        domains=_by_domain(rows),
+        disagreements=sum(1 for row in rows if not row.agreed),
+        recommendations_agree=len({r.recommendation for r in reviews}) <= 1,
+    )
+
+
+def register_entry_of(application: Application) -> RegisterEntry | None:
+    """The Register entry an endorsed (or overturned) application put its practitioner on."""
+    if application.state not in workflow.ENDORSING:
+        return None
+    return register_entries_of(application.practitioner).filter(level_code=application.level.code).first()
 
 
 def open_application_of(practitioner: User, level: Level) -> int | None:

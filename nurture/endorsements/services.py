@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -36,10 +36,12 @@ from nurture.endorsements.models import (
     ConflictDeclaration,
     ReferenceRequest,
     Review,
+    ReviewDraft,
     Score,
     SnapshotFile,
 )
 from nurture.endorsements.selectors import (
+    SNAPSHOT_FORMAT,
     application_status,
     conflicts_of,
     references_missing,
@@ -47,6 +49,9 @@ from nurture.endorsements.selectors import (
 )
 from nurture.endorsements.workflow import Action, State, WorkflowError
 from nurture.framework.models import Level
+
+if TYPE_CHECKING:
+    from nurture.register.models import RegisterEntry
 from nurture.portfolios.selectors import PortfolioFile, PortfolioSnapshot, portfolio_snapshot
 
 # How many "not enough information to say" answers make a reference void.
@@ -252,11 +257,17 @@ def _copy(application: Application, file: PortfolioFile | None, *, label: str) -
 
 
 def _snapshot_take(application: Application, portfolio: PortfolioSnapshot) -> dict[str, Any]:
-    """Freeze the portfolio as it is now: later edits do not change what assessors see."""
+    """Freeze the portfolio as it is now: later edits do not change what assessors see.
+
+    Format 2 keeps what the readiness rules read (the codes beside the labels, the
+    supervisor's address, the evidence's competencies in the level's framework version),
+    so `selectors.submitted_portfolio` can judge the requirements from the snapshot alone."""
+    version_id = application.level.version_id
     rows = {
         "education": [
             {
                 "level": r.level_label,
+                "level_code": r.level,
                 "qualification": r.qualification,
                 "institution": r.institution,
                 "awarded_on": _text(r.awarded_on),
@@ -290,9 +301,12 @@ def _snapshot_take(application: Application, portfolio: PortfolioSnapshot) -> di
             {
                 "session_on": _text(r.session_on),
                 "supervisor": r.supervisor_name,
+                "supervisor_email": r.supervisor_email,
                 "hours": _text(r.hours),
                 "kind": r.kind_label,
+                "kind_code": r.kind,
                 "status": r.status_label,
+                "status_code": r.status,
             }
             for r in portfolio.supervision
         ],
@@ -306,12 +320,14 @@ def _snapshot_take(application: Application, portfolio: PortfolioSnapshot) -> di
                 "kind": r.kind_label,
                 "text": r.text,
                 "competencies": r.competency_codes,
+                "level_competencies": sorted(c.code for c in r.competencies if c.version_id == version_id),
                 "file": _copy(application, r.file, label=r.title),
             }
             for r in portfolio.evidence
         ],
     }
     return {
+        "format": SNAPSHOT_FORMAT,
         "taken_at": timezone.now().isoformat(),
         "round": application.round,
         "level": application.level.code,
@@ -499,6 +515,13 @@ def assessor_assign_check(*, application: Application, actor: User) -> None:
         raise WorkflowError("Assessors are assigned once the application is submitted and before it is reviewed.")
 
 
+def assessor_needed_check(*, application: Application, actor: User) -> None:
+    """`assessor_assign_check`, and a place left: once two are assigned, the page offers no more."""
+    assessor_assign_check(application=application, actor=actor)
+    if application.assignments.filter(kind=Assignment.Kind.ASSESSOR).count() >= 2:
+        raise WorkflowError("This application already has its two assessors.")
+
+
 def moderator_assign_check(*, application: Application, actor: User) -> None:
     """The registrar picks a moderator once both reviews are in."""
     _registrar(actor)
@@ -581,6 +604,48 @@ def review_check(*, application: Application, assessor: User) -> None:
         raise WorkflowError("You have already submitted your review of this application.")
 
 
+def review_draft_save(
+    *,
+    application: Application,
+    assessor: User,
+    scores: Mapping[int, tuple[str, str]],
+    recommendation: str = "",
+    summary: str = "",
+) -> ReviewDraft:
+    """Keep an assessor's review in progress without submitting it: whatever is scored so far.
+
+    Only while they may still submit their review of this round. The draft is theirs alone;
+    its audit entry is about the draft, not the application, so no timeline shows it."""
+    with transaction.atomic():
+        application = _locked(application)
+        review_check(application=application, assessor=assessor)
+        if recommendation and recommendation not in workflow.RECOMMENDATIONS:
+            raise WorkflowError("Choose one of the recommendations listed.")
+        known = set(application.level.competencies.values_list("pk", flat=True))
+        kept: dict[str, list[str]] = {}
+        for pk, (value, comment) in scores.items():
+            if pk not in known or (value and value not in Score.Value.values):
+                raise WorkflowError("Score the competencies of this application's level with the choices given.")
+            kept[str(pk)] = [value, comment.strip()]
+        draft, _ = ReviewDraft.objects.update_or_create(
+            application=application,
+            assessor=assessor,
+            round=application.round,
+            defaults={"scores": kept, "recommendation": recommendation, "summary": summary.strip()},
+        )
+        audit_record(
+            action="endorsements.review.draft_saved",
+            actor=assessor,
+            target=draft,
+            data={
+                "application": application.pk,
+                "round": application.round,
+                "scored": sum(1 for v, _ in kept.values() if v),
+            },
+        )
+    return draft
+
+
 def review_submit(
     *,
     application: Application,
@@ -620,6 +685,7 @@ def review_submit(
             )
             for c in competencies
         )
+        ReviewDraft.objects.filter(application=application, assessor=assessor, round=application.round).delete()
         audit_record(
             action="endorsements.review.submitted",
             actor=assessor,
@@ -685,38 +751,55 @@ def application_moderate(*, application: Application, actor: User, recommendatio
         )
 
 
-def _register(application: Application, actor: User) -> None:
-    """Put the practitioner on the Register (the register app's service)."""
+def _register(application: Application, actor: User) -> RegisterEntry | None:
+    """Put the practitioner on the Register (the register app's service); the entry made."""
     from nurture.register.services import register_entry_create
 
-    register_entry_create(practitioner=application.practitioner, level=application.level, actor=actor)
+    return register_entry_create(practitioner=application.practitioner, level=application.level, actor=actor)
+
+
+def _entry_context(entry: RegisterEntry | None) -> dict[str, str]:
+    """The decision email's registration number and the entry's public verification page."""
+    if entry is None:
+        return {}
+    return {"register_number": entry.number, "verify_url": site_url("register:entry", entry.number)}
+
+
+def decision_check(
+    *, application: Application, actor: User, decision: str, reason: str, required_actions: str = ""
+) -> Action:
+    """The decision may be recorded as it stands: by the registrar, from reviewed or moderated,
+    following the agreed recommendation (or the moderation's), with reasons (and required
+    actions for a deferral). Asked before the confirmation page, and again on the locked row."""
+    if decision not in workflow.DECISIONS:
+        raise WorkflowError("Choose a decision.")
+    action = workflow.DECISIONS[decision]
+    _check(application, action, actor)
+    if application.state == State.REVIEWED:
+        recommended = set(application.reviews.filter(round=application.round).values_list("recommendation", flat=True))
+        if recommended != {decision}:
+            raise WorkflowError(
+                "The decision must follow the assessors' recommendation; when they disagree, "
+                "or you would decide otherwise, the application goes to moderation first. Nothing was changed."
+            )
+    elif application.moderation_recommendation != decision:
+        raise WorkflowError("The decision must follow the moderation's recommendation. Nothing was changed.")
+    if not reason.strip():
+        raise WorkflowError("Give the reasons for the decision.")
+    if action == Action.DEFER and not required_actions.strip():
+        raise WorkflowError("List the actions the practitioner must complete before resubmitting.")
+    return action
 
 
 def application_decide(
     *, application: Application, actor: User, decision: str, reason: str, required_actions: str = ""
 ) -> Application:
     """The registrar's decision: it follows the agreed recommendation, or the moderation."""
-    if decision not in workflow.DECISIONS:
-        raise WorkflowError("Choose a decision.")
-    action = workflow.DECISIONS[decision]
     with transaction.atomic():
         application = _locked(application)
-        _check(application, action, actor)
-        if application.state == State.REVIEWED:
-            recommended = set(
-                application.reviews.filter(round=application.round).values_list("recommendation", flat=True)
-            )
-            if recommended != {decision}:
-                raise WorkflowError(
-                    "The decision must follow the assessors' recommendation; when they disagree, "
-                    "or you would decide otherwise, the application goes to moderation first. Nothing was changed."
-                )
-        elif application.moderation_recommendation != decision:
-            raise WorkflowError("The decision must follow the moderation's recommendation. Nothing was changed.")
-        if not reason.strip():
-            raise WorkflowError("Give the reasons for the decision.")
-        if action == Action.DEFER and not required_actions.strip():
-            raise WorkflowError("List the actions the practitioner must complete before resubmitting.")
+        action = decision_check(
+            application=application, actor=actor, decision=decision, reason=reason, required_actions=required_actions
+        )
         _transition(
             application=application,
             action=action,
@@ -724,9 +807,14 @@ def application_decide(
             reason=reason.strip(),
             changes={"decision_reason": reason.strip(), "required_actions": required_actions.strip()},
         )
-        if action == Action.ENDORSE:
-            _register(application, actor)
-        _notify_practitioner(application, "decision", reason=reason.strip(), required_actions=required_actions.strip())
+        entry = _register(application, actor) if action == Action.ENDORSE else None
+        _notify_practitioner(
+            application,
+            "decision",
+            reason=reason.strip(),
+            required_actions=required_actions.strip(),
+            **_entry_context(entry),
+        )
     return application
 
 
@@ -768,9 +856,10 @@ def appeal_decide(*, application: Application, actor: User, overturn: bool, reas
             reason=reason.strip(),
             changes={"appeal_reason": reason.strip()},
         )
-        if overturn:
-            _register(application, actor)
-        _notify_practitioner(application, "decision", reason=reason.strip(), required_actions="")
+        entry = _register(application, actor) if overturn else None
+        _notify_practitioner(
+            application, "decision", reason=reason.strip(), required_actions="", **_entry_context(entry)
+        )
     return application
 
 

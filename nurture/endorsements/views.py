@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nurture.accounts.http import AuthenticatedHttpRequest
+from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.core.audit import audit_trail
 from nurture.core.permissions import practitioner_required, signed_in_required, staff_required
@@ -28,8 +29,9 @@ from nurture.core.uploads import private_file_response
 from nurture.endorsements import actions, services, workflow
 from nurture.endorsements import forms as f
 from nurture.endorsements.actions import Step
-from nurture.endorsements.models import Application, Assignment, ReferenceRequest
+from nurture.endorsements.models import Application, Assignment, ReferenceRequest, ReviewDraft
 from nurture.endorsements.selectors import (
+    QUEUE_SORTS,
     REFEREES_PROBLEM,
     agreement_report,
     application_status,
@@ -38,13 +40,19 @@ from nurture.endorsements.selectors import (
     current_references,
     practitioner_next_step,
     practitioner_next_steps,
+    queue_states,
     referee_roles_unnamed,
     reference_rows,
+    reference_table,
     references_missing,
+    register_entry_of,
+    review_draft_of,
+    review_table,
     reviews_visible_to,
     rubric_competencies,
     staff_queue,
     submission_problems,
+    submitted_portfolio,
 )
 from nurture.endorsements.workflow import State, WorkflowError
 from nurture.framework.selectors import framework_current, framework_levels, level_for
@@ -119,7 +127,12 @@ def _act(
     form = step.form(application, request.POST)
     if not form.is_valid():
         return page(request, application, bound={name: form}, status=400)
+    if request.POST.get(f"{name}-back"):  # "Go back" from the confirmation page: the form as it was
+        return page(request, application, bound={name: form})
     try:
+        question = None if form.cleaned_data.get("confirmed") else step.confirmation(request.user, application, form)
+        if question is not None:
+            return _confirmation_page(request, application, step, form, question)
         step.execute(actor=request.user, application=application, form=form)
     except services.SubmissionRefused as error:
         return page(request, application, problems=error.problems, status=400)
@@ -133,6 +146,18 @@ def _act(
         return page(request, application, bound={name: form}, status=400)
     messages.success(request, step.done)
     return redirect(after, pk=application.pk)
+
+
+def _confirmation_page(
+    request: AuthenticatedHttpRequest,
+    application: Application,
+    step: Step,
+    form: forms.Form,
+    question: actions.ConfirmationQuestion,
+) -> HttpResponse:
+    """Asks before a step that cannot be undone; the form's values go on as hidden fields."""
+    context = {"application": application, "step": step, "form": form, "question": question, "path": request.path}
+    return render(request, "endorsements/confirm.html", context)
 
 
 # The practitioner ---------------------------------------------------------------------
@@ -201,6 +226,8 @@ def _practitioner_page(
         "references_missing": missing,
         "files": application.files.filter(round=application.round),
         "timeline": _timeline(application),
+        "portfolio": submitted_portfolio(application),
+        "register_entry": register_entry_of(application),
     }
     return render(request, "endorsements/application_detail.html", context, status=status)
 
@@ -283,8 +310,20 @@ def reference_form(request: HttpRequest, token: str) -> HttpResponse:
 
 @staff_required(Role.REGISTRAR)
 def staff_queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    groups = [(workflow.LABELS[State(state)], items) for state, items in staff_queue().items()]
-    return render(request, "endorsements/staff_queue.html", {"groups": groups})
+    state = request.GET.get("state", "")
+    sort = request.GET.get("sort", "due")
+    sort = sort if sort in QUEUE_SORTS else "due"
+    rows = staff_queue(today=date.today(), state=state, sort=sort)
+    overdue = sum(1 for row in rows if row.overdue)
+    context = {
+        "rows": rows,
+        "overdue": overdue,
+        "states": queue_states(),
+        "sorts": QUEUE_SORTS,
+        "state": state,
+        "sort": sort,
+    }
+    return render(request, "endorsements/staff_queue.html", context)
 
 
 def _staff_page(
@@ -296,18 +335,28 @@ def _staff_page(
     status: int = 200,
 ) -> HttpResponse:
     steps = actions.REGISTRAR_STEPS
-    reviews = application.reviews.filter(round=application.round).select_related("assessor")
+    allowed = actions.allowed(request.user, application, steps)
+    reviews = list(
+        application.reviews.filter(round=application.round)
+        .select_related("assessor")
+        .prefetch_related("scores__competency")
+    )
+    competencies = rubric_competencies(application)
     context = {
         "application": application,
         "status": application_status(application),
         "forms": _page_forms(application, steps, bound),
-        "allowed": actions.allowed(request.user, application, steps),
+        "allowed": allowed,
         "assignments": application.assignments.select_related("assessor"),
-        "free_assessors": assessors_without_conflict(application),
+        "free_assessors": assessors_without_conflict(application) if allowed["assign"] else [],
         "references": current_references(application),
         "reference_rows": reference_rows(application),
         "references_missing": references_missing(application),
-        "reviews": reviews.prefetch_related("scores__competency"),
+        "reference_table": reference_table(application, competencies),
+        "reviews": reviews,
+        "review_table": review_table(reviews, competencies) if reviews else None,
+        "portfolio": submitted_portfolio(application),
+        "register_entry": register_entry_of(application),
         "files": application.files.filter(round=application.round),
         "timeline": _timeline(application),
         "staff": True,
@@ -363,6 +412,18 @@ def _assigned(request: AuthenticatedHttpRequest, pk: int) -> tuple[Application, 
     return assignment.application, assignment
 
 
+def _rubric_form(
+    application: Application, assessor: User, bound: dict[str, forms.Form]
+) -> tuple[f.RubricForm, ReviewDraft | None]:
+    """The rubric as sent back (submitted or saved as a draft), else filled in from the draft."""
+    draft = review_draft_of(application, assessor)
+    sent = bound.get("rubric") or bound.get("draft")
+    if isinstance(sent, f.RubricForm):
+        return sent, draft
+    initial = draft.initial() if draft else None
+    return f.RubricForm(competencies=rubric_competencies(application), prefix="rubric", initial=initial), draft
+
+
 def _review_page(
     request: AuthenticatedHttpRequest,
     application: Application,
@@ -372,16 +433,25 @@ def _review_page(
     status: int = 200,
 ) -> HttpResponse:
     steps = actions.ASSESSOR_STEPS
+    page_forms = _page_forms(application, steps, bound)
+    rubric, draft = _rubric_form(application, request.user, bound or {})
+    competencies = rubric.competencies
+    own = application.reviews.filter(assessor=request.user, round=application.round).first()
+    reviews = reviews_visible_to(application, request.user)
     context = {
         "application": application,
         "assignment": application.assignments.get(assessor=request.user),
-        "own_review": application.reviews.filter(assessor=request.user, round=application.round).first(),
-        "reviews": reviews_visible_to(application, request.user),
-        "forms": _page_forms(application, steps, bound),
+        "own_review": own,
+        "own_table": review_table([r for r in reviews if r.pk == own.pk], competencies) if own else None,
+        "reviews": reviews,
+        "review_table": review_table(reviews, competencies) if len(reviews) > 1 else None,
+        "forms": page_forms,
+        "rubric": rubric,
+        "draft": draft,
         "allowed": actions.allowed(request.user, application, steps),
-        "references": [r for r in current_references(application) if r.counts],
+        "reference_table": reference_table(application, competencies),
+        "portfolio": submitted_portfolio(application),
         "files": application.files.filter(round=application.round),
-        "snapshot": application.snapshot,
     }
     return render(request, "endorsements/review.html", context, status=status)
 

@@ -15,6 +15,7 @@ the decision matches the recommendation).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -190,8 +191,26 @@ NEXT_STEPS: dict[State, str] = {
     State.WITHDRAWN: "Nothing more happens. You may start a new application.",
 }
 
-# Working days are not counted: these are calendar days, configurable in settings
-# (NURTURE_APPLICATION_EXPECTED_DAYS, a mapping of state to days).
+# The same, for the registrar's and assessors' pages: who does what next, in staff words.
+STAFF_NEXT_STEPS: dict[State, str] = {
+    State.DRAFT: "The practitioner is preparing the application; it is not submitted yet.",
+    State.SUBMITTED: "Wait for every reference, assign two assessors with no conflict, then start the review.",
+    State.UNDER_REVIEW: "The two assessors score the portfolio against the rubric, each on their own.",
+    State.MORE_INFO_REQUESTED: "An assessor asked the practitioner a question; the review waits for the answer.",
+    State.RESUBMITTED: "The practitioner has answered or resubmitted: start the review again.",
+    State.REVIEWED: "Both reviews are in. Record the decision if they agree; otherwise moderate or pick a moderator.",
+    State.MODERATED: "The moderation is recorded. Record the decision it recommends.",
+    State.ENDORSED: "Nothing more: the practitioner is on the Register and renews yearly.",
+    State.DEFERRED: "The practitioner completes the required actions and resubmits, or appeals.",
+    State.NOT_ENDORSED: "The practitioner may appeal or apply again later.",
+    State.APPEAL: "Consider the grounds of appeal, then uphold or overturn the decision.",
+    State.UPHELD: "Nothing more: the decision stands.",
+    State.OVERTURNED: "Nothing more: the practitioner is on the Register.",
+    State.WITHDRAWN: "Nothing more: the practitioner withdrew the application.",
+}
+
+# Working days are not counted: these are calendar days, each overridable in settings
+# (NURTURE_APPLICATION_EXPECTED_DAYS, a mapping of state to days, None when unset).
 EXPECTED_DAYS: dict[str, int] = {
     State.SUBMITTED: 28,
     State.UNDER_REVIEW: 42,
@@ -202,6 +221,12 @@ EXPECTED_DAYS: dict[str, int] = {
     State.DEFERRED: 180,
     State.APPEAL: 28,
 }
+
+
+def states_unknown(names: Iterable[str]) -> list[str]:
+    """Those of `names` that are not a state (a setting naming states is checked at start-up)."""
+    known = {state.value for state in State}
+    return sorted(name for name in names if name not in known)
 
 
 def expected_date(state: str, since: date, days: dict[str, int] | None = None) -> date | None:

@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from nurture.core.apps import NurtureAppConfig
 
 
-class EventsConfig(AppConfig):
+class EventsConfig(NurtureAppConfig):
     """Awareness Week's events calendar: submission, moderation, the public calendar and its feeds.
 
     Part of the Awareness Week domain, kept as its own app so its tables and

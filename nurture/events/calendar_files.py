@@ -12,14 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from icalendar import Calendar, vDuration, vText
 from icalendar import Event as CalendarEvent
 
-from nurture.core.origins import site_url
+from nurture.core.origins import site_host, site_url
 from nurture.events.models import Event
 
 PRODID = "-//Infant Mental Health Association//Nurture events//EN"
@@ -27,7 +25,7 @@ REFRESH = timedelta(hours=6)
 
 
 def event_uid(pk: int) -> str:
-    return f"event-{pk}@{urlsplit(settings.NURTURE_SITE_URL).hostname or 'nurture'}"
+    return f"event-{pk}@{site_host()}"
 
 
 def event_url(row: dict[str, Any]) -> str:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
+from nurture.core.origins import site_url_for_path
 from nurture.events.models import Event
 
 SCHEMA = "https://schema.org/"
@@ -34,7 +34,7 @@ def _location(event: Event, url: str) -> dict[str, Any]:
 
 
 def event_json_ld(event: Event, *, path: str) -> dict[str, Any]:
-    url = settings.NURTURE_SITE_URL + path
+    url = site_url_for_path(path)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",

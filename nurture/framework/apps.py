@@ -1,6 +1,6 @@
-from django.apps import AppConfig
+from nurture.core.apps import NurtureAppConfig
 
 
-class FrameworkConfig(AppConfig):
+class FrameworkConfig(NurtureAppConfig):
     name = "nurture.framework"
     label = "framework"

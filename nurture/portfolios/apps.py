@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from nurture.core.apps import NurtureAppConfig
 
 
-class PortfoliosConfig(AppConfig):
+class PortfoliosConfig(NurtureAppConfig):
     name = "nurture.portfolios"
     label = "portfolios"
     personal_data = "nurture.portfolios.personal_data"

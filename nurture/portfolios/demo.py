@@ -6,8 +6,10 @@ UK names, professions, regions, employers and portfolios at every stage, from
 a profile only to ready for endorsement. The names, places and portfolio text
 come from `data/demo_seed.json`. Practitioner number n comes from
 `random.Random(f"{seed}:{n}")`, so the same `--seed` gives the same people and
-a larger run extends a smaller one. Three evidence items (one the demo
-practitioner's) hold an identifier the scan flags, so its warning can be shown.
+a larger run extends a smaller one. Two generated practitioners' evidence holds an
+identifier the scan flags, so its warning can be shown; the demo practitioner's comes
+later, from `practitioner_draft_write`, which the endorsements demo calls once their
+application is in (evidence with an unchecked identifier could not have been submitted).
 
 People and portfolios load together because each person and their rows are written in
 one batch; the logins are here for the same reason (the demo practitioner's portfolio
@@ -20,7 +22,8 @@ left exactly as they are. Rows are written with `bulk_create` in batches of
 `--practitioners 100000` takes about two minutes on SQLite.
 
 Nothing is emailed and nothing goes to the audit log: this is seed data, not
-anyone's action.
+anyone's action (except the demo practitioner's later draft, which is saved through
+the portfolio's service like the applications it follows).
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ from django.utils import timezone
 
 from nurture.accounts.models import Profession, Region, User
 from nurture.accounts.roles import Role
-from nurture.core.demo import DemoRun
+from nurture.core.demo import DEMO_DOMAIN, DemoRun
 from nurture.framework.models import Education
 from nurture.framework.selectors import framework_competencies, framework_current
 from nurture.portfolios.models import (
@@ -61,14 +64,17 @@ from nurture.portfolios.models import (
     SupervisionEntry,
     TrainingRecord,
 )
-from nurture.portfolios.services import evidence_scan
+from nurture.portfolios.services import evidence_scan, record_save
 
 PASSWORD: Final = "nurture-demo-2026"  # noqa: S105 - published on purpose: demo data only
-DOMAIN: Final = "demo.nurture.test"
+DOMAIN: Final = DEMO_DOMAIN
 BATCH: Final = 2000
 # Above this many practitioners, portfolios are light (fewer rows each, same stages and readiness).
 LIGHT_ABOVE: Final = 10_000
-STAFF_NOTE: Final = "staff pages need a code from an authenticator app set up with this secret"
+STAFF_NOTE: Final = (
+    "staff pages ask for a two-factor code: `manage.py demo_codes` prints the current one for each "
+    "(debug only), or set up an authenticator app with the secret"
+)
 
 
 # The fixed logins ------------------------------------------------------------------
@@ -84,6 +90,8 @@ class Login:
     employer: str = ""
     totp_secret: str = ""
     admin: bool = False
+    # What the printed list says beside the role ("moderates"), when the role alone does not tell.
+    note: str = ""
 
 
 LOGINS: Final = (
@@ -103,6 +111,36 @@ LOGINS: Final = (
         Region.NORTH_WEST,
         "Mersey Parent–Infant Psychotherapy Service",
         totp_secret="NZ2XE5DVOJSSAZDFNVXSAYLTONSXG43P",  # noqa: S106 - printed on purpose
+    ),
+    # Every application needs two assessors without a conflict, and a third to moderate
+    # when they disagree: three more assessors, so the registrar has someone to choose.
+    Login(
+        f"assessor2@{DOMAIN}",
+        "Nia Rhydderch",
+        Role.ASSESSOR,
+        Profession.MIDWIFE,
+        Region.WALES,
+        "Bro Taf Perinatal Mental Health Service",
+        totp_secret="NZ2XE5DVOJSSAZDFNVXSAYLTONSXG4ZS",  # noqa: S106 - printed on purpose
+    ),
+    Login(
+        f"assessor3@{DOMAIN}",
+        "Dr Farid Haddad",
+        Role.ASSESSOR,
+        Profession.PSYCHOLOGIST,
+        Region.EAST,
+        "Ouse Valley Parent–Infant Relationship Service",
+        totp_secret="NZ2XE5DVOJSSAZDFNVXSAYLTONSXG4ZT",  # noqa: S106 - printed on purpose
+    ),
+    Login(
+        f"moderator@{DOMAIN}",
+        "Professor Ruth Adebayo-Clarke",
+        Role.ASSESSOR,
+        Profession.PSYCHOTHERAPIST,
+        Region.SCOTLAND,
+        "Forth Centre for Infant Mental Health",
+        totp_secret="NZ2XE5DVOJSSAZDFNVXSA3LPMRSXEYLU",  # noqa: S106 - printed on purpose
+        note="moderates",
     ),
     Login(
         f"registrar@{DOMAIN}",
@@ -482,6 +520,22 @@ class PortfolioBuilder:
         person.evidence.append((item, template.competencies))
 
 
+def practitioner_draft_write(*, practitioner: User, seed: int) -> Evidence:
+    """The draft the demo practitioner writes after applying, saved through the portfolio's
+    own service: it holds a baby's NHS number, so their portfolio shows the identifier
+    warning, while their application, whose snapshot was taken before, holds none.
+    The endorsements demo calls it once the application is submitted."""
+    person = Person(practitioner, READY)
+    builder = PortfolioBuilder(
+        demo_random(f"{seed}:{practitioner.email}:draft"), today=timezone.localdate(), now=timezone.now()
+    )
+    builder.add_evidence(person, FLAGGED[0], scan=True)
+    item, codes = person.evidence[0]
+    ids = list(framework_competencies(framework_current()).filter(code__in=codes).values_list("id", flat=True))
+    record_save(owner=practitioner, record=item, competency_ids=ids)
+    return item
+
+
 # Writing -----------------------------------------------------------------------------
 
 
@@ -620,7 +674,7 @@ class People:
         person = Person(user, READY if login.role == Role.PRACTITIONER else PROFILE, totp_secret=login.totp_secret)
         if login.role == Role.PRACTITIONER:
             builder = PortfolioBuilder(demo_random(f"{seed}:{login.email}"), today=self.today, now=self.now)
-            builder.build(person, flagged=FLAGGED[0])
+            builder.build(person)
         return person
 
     def staff_two_factor_ensure(self) -> None:
@@ -685,8 +739,9 @@ class People:
         out(self.style.MIGRATE_HEADING(f"Demo logins (password: {PASSWORD})"))
         width = max(len(login.email) for login in LOGINS)
         for login in LOGINS:
-            line = f"  {Role(login.role).label:<22} {login.email:<{width}}"
+            role = Role(login.role).label + (f" ({login.note})" if login.note else "")
+            line = f"  {role:<22} {login.email:<{width}}"
             if login.totp_secret:
                 line += f"  TOTP secret {login.totp_secret}"
             out(line.rstrip())
-        out(f"  Staff (assessor, registrar, coordinator): {STAFF_NOTE}.")
+        out(f"  Staff (assessors, registrar, coordinator): {STAFF_NOTE}.")

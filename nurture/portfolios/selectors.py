@@ -21,6 +21,7 @@ from django.db.models.fields.files import FieldFile
 from nurture.accounts.models import User
 from nurture.core.outbox import Delivery, deliveries_about
 from nurture.framework.models import Competency, Level
+from nurture.portfolios.identifiers import identifiers_find
 from nurture.portfolios.models import (
     CPDEntry,
     EducationRecord,
@@ -39,6 +40,7 @@ from nurture.portfolios.readiness import (
     Session,
     SupervisionHours,
     cpd_hours,
+    months_between,
     paid_experience_months,
     readiness_for_level,
     supervision_hours,
@@ -212,6 +214,17 @@ class PortfolioSnapshot:
         )
 
 
+def _unchecked_findings(evidence: Evidence) -> bool:
+    """Whether the text, as it is now, holds what may identify a family that the practitioner
+    has not checked. Scanned again here rather than trusted from the stored findings, so a
+    row written without the scan (a bulk load, the admin, a text changed after the check)
+    cannot reach assessors unchecked: the check counts only for the findings it was made on."""
+    if evidence.has_unresolved_findings:
+        return True
+    found = [finding.as_dict() for finding in identifiers_find(evidence.text)]
+    return bool(found) and (evidence.findings_reviewed_at is None or found != evidence.findings)
+
+
 def portfolio_snapshot(owner: User) -> PortfolioSnapshot:
     """The owner's whole portfolio as typed values: each portfolio table read once."""
     return snapshot_of(portfolio_records(owner))
@@ -261,7 +274,7 @@ def snapshot_of(records: PortfolioRecords) -> PortfolioSnapshot:
                 text=r.text,
                 file=_file(r.file, r.file_name, r.file_type),
                 competencies=tuple(CompetencyMapped(c.domain.version_id, c.code) for c in r.competencies.all()),
-                unresolved_findings=r.has_unresolved_findings,
+                unresolved_findings=_unchecked_findings(r),
             )
             for r in records.evidence
         ),
@@ -323,7 +336,7 @@ class SupervisionRow:
 def supervision_with_delivery(entries: list[SupervisionEntry]) -> list[SupervisionRow]:
     """Each entry and, while it awaits the supervisor, the latest email of its request."""
     awaiting = {e.request_id for e in entries if e.status == SupervisionEntry.Status.AWAITING and e.request_id}
-    deliveries = deliveries_about(list(SupervisionRequest.objects.filter(pk__in=awaiting).only("pk")))
+    deliveries = deliveries_about([SupervisionRequest(pk=pk) for pk in sorted(awaiting)])  # by id: no query
     return [
         SupervisionRow(entry, deliveries.get(entry.request_id) if entry.request_id in awaiting else None)
         for entry in entries
@@ -359,6 +372,14 @@ def level_rules(level: Level) -> LevelRules:
 def readiness_from(portfolio: PortfolioSnapshot, level: Level, *, today: date) -> Readiness:
     """The readiness rules applied to a portfolio already read."""
     return readiness_for_level(level_rules(level), portfolio.facts(level.version_id), today=today)
+
+
+def job_months(started_on: date, ended_on: date | None, *, today: date) -> Decimal:
+    """How many months one job lasted up to `today`, counted as the readiness rules count them."""
+    end = min(ended_on or today, today)
+    if end < started_on:
+        return Decimal(0)
+    return months_between(started_on, end).quantize(Decimal("0.1"))
 
 
 def readiness_of(owner: User, level: Level, *, today: date) -> Readiness:

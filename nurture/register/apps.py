@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from nurture.core.apps import NurtureAppConfig
 
 
-class RegisterConfig(AppConfig):
+class RegisterConfig(NurtureAppConfig):
     name = "nurture.register"
     label = "register"
     personal_data = "nurture.register.personal_data"

@@ -30,14 +30,14 @@ from django.utils import timezone
 
 from nurture.accounts.models import Profession, Region, User
 from nurture.accounts.roles import Role
-from nurture.core.demo import DemoRun
+from nurture.core.demo import DEMO_DOMAIN, DemoRun
 from nurture.framework.models import Level
 from nurture.register.models import RegisterEntry, RegisterNameToken
 from nurture.register.names import name_fold, name_tokens
 from nurture.register.numbers import DEMO_SERIAL_BASE, number_for
 from nurture.register.renewal import one_year_after, status_for_dates
 
-DOMAIN: Final = "demo.nurture.test"
+DOMAIN: Final = DEMO_DOMAIN
 BATCH: Final = 5000
 DEMO_PRACTITIONERS: Final = 15
 

@@ -12,7 +12,9 @@
   It runs axe-core on every page it reaches and fails the test on any serious or
   critical WCAG 2.2 AA problem, and on any Content-Security-Policy violation the
   browser reports (an inline script or style, a source the policy refuses), on
-  arrival and again when the test ends.
+  arrival and again when the test ends. Every page is also shown in a 390 px wide
+  tab, where it must not scroll sideways, and a page that shows an error summary
+  (after a failed submit) must have put the focus on it.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, Route, expect, sync_playwright
 
 # Playwright's sync API keeps an asyncio event loop running in the test thread,
 # and Django refuses database calls from such a thread unless told otherwise.
@@ -133,6 +135,73 @@ def _replayed(page: Page, auditor: Page) -> Page:
     return auditor
 
 
+# Whether the page scrolls sideways, and if so the widest elements that reach past its
+# right edge (outside any box that scrolls or clips on its own, such as .table-scroll).
+_SIDEWAYS = """() => {
+  const root = document.documentElement;
+  if (root.scrollWidth <= root.clientWidth) {
+    return null;
+  }
+  const edge = root.clientWidth;
+  const clipped = (element) => {
+    let parent = element.parentElement;
+    while (parent && parent !== document.body && parent !== root) {
+      if (getComputedStyle(parent).overflowX !== 'visible') {
+        return true;
+      }
+      parent = parent.parentElement;
+    }
+    return false;
+  };
+  const describe = (element) => {
+    const classes = [...element.classList].map((name) => `.${name}`).join('');
+    const id = element.id ? `#${element.id}` : '';
+    const text = (element.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 50);
+    const width = Math.round(element.getBoundingClientRect().width);
+    return `<${element.tagName.toLowerCase()}${id}${classes}> ${width} px wide: "${text}"`;
+  };
+  const offenders = [...document.body.querySelectorAll('*')]
+    .filter((element) => element.getBoundingClientRect().right > edge + 1 && !clipped(element))
+    .sort((a, b) => b.getBoundingClientRect().width - a.getBoundingClientRect().width);
+  return {
+    scrollWidth: root.scrollWidth,
+    clientWidth: edge,
+    widest: offenders.slice(0, 3).map(describe),
+  };
+}"""
+
+
+def check_fits_a_phone(page: Page, *, phone: Page) -> None:
+    """Fail when the page, shown 390 px wide, scrolls sideways (WCAG 1.4.10 Reflow).
+
+    The same HTML is served at the same address in `phone`, a 390 px wide tab, so
+    every page is checked at a phone's width whatever size the person's tab is."""
+    sideways: dict[str, Any] | None = _replayed(page, phone).evaluate(_SIDEWAYS)
+    if sideways:
+        widest = "\n".join(f"- {element}" for element in sideways["widest"]) or "- (no single element found)"
+        pytest.fail(
+            f"{path_of(page.url)} scrolls sideways at {PHONE['width']} px: it is {sideways['scrollWidth']} px wide"
+            f" in a {sideways['clientWidth']} px window. Widest elements past the edge:\n{widest}"
+        )
+
+
+def check_focus_on_error_summary(page: Page) -> None:
+    """After a failed submit the focus must be on the error summary (it has `autofocus`)."""
+    summary = page.locator(".error-summary")
+    if summary.count() == 0:
+        return
+    # The browser moves the focus as it renders the page: give it a moment.
+    for _ in range(20):
+        state = focus(page, summary.first)
+        if state["isTarget"]:
+            return
+        page.wait_for_timeout(50)
+    assert state["isTarget"], (
+        f"{path_of(page.url)} shows an error summary, but the focus is on {state['description']}: "
+        "give the summary tabindex=-1 and autofocus (core/error_summary.html)"
+    )
+
+
 def path_of(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
@@ -175,11 +244,20 @@ class Visitor:
     in the order the page shows them. Every page reached is checked with axe.
     """
 
-    def __init__(self, page: Page, base_url: str, *, keyboard: bool = False, auditor: Page | None = None) -> None:
+    def __init__(
+        self,
+        page: Page,
+        base_url: str,
+        *,
+        keyboard: bool = False,
+        auditor: Page | None = None,
+        phone: Page | None = None,
+    ) -> None:
         self.page = page
         self.base_url = base_url
         self.keyboard = keyboard
         self.auditor = auditor
+        self.phone = phone
         self.visited: list[str] = []
         self._date_pattern: str | None = None
         self.csp_violations: list[str] = []
@@ -217,6 +295,9 @@ class Visitor:
         self.page.wait_for_load_state()
         self.assert_no_csp_violation()
         check_accessibility(self.page, auditor=self.auditor)
+        check_focus_on_error_summary(self.page)
+        if self.phone is not None:
+            check_fits_a_phone(self.page, phone=self.phone)
         self.visited.append(path_of(self.page.url))
 
     def type_into(self, field: Locator, text: str) -> None:
@@ -306,6 +387,19 @@ class Visitor:
         state = focus(self.page, "main#main")
         assert state["isTarget"], f"the skip link moved focus to {state['description']}"
 
+    def open_menu(self) -> None:
+        """On a small screen the header's links sit behind "Menu" (a <details>): open it,
+        by a click or by Tab and Enter. On a wide screen the links show and this does nothing."""
+        button = self.page.locator("header summary.menu-button")
+        if not button.is_visible() or self.page.locator("header details.menu[open]").count():
+            return
+        if self.keyboard:
+            tab_to(self.page, button)
+            self.page.keyboard.press("Enter")
+        else:
+            button.click()
+        expect(self.page.locator("header details.menu[open]")).to_have_count(1)
+
     def sign_in_as(self, user: Any) -> None:
         """Give this browser a signed-in session for `user`, for tests that are not about signing in."""
         client = Client()
@@ -377,8 +471,10 @@ def new_visitor(
     ) -> Visitor:
         size = viewport or DESKTOP
         auditor = None if javascript else context(viewport=size).new_page()
+        # Every page is shown again 390 px wide, where it must not scroll sideways.
+        phone = context(viewport=PHONE).new_page()
         page = context(java_script_enabled=javascript, viewport=size).new_page()
-        visitors.append(Visitor(page, site, keyboard=keyboard, auditor=auditor))
+        visitors.append(Visitor(page, site, keyboard=keyboard, auditor=auditor, phone=phone))
         return visitors[-1]
 
     yield open_visitor

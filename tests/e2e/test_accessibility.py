@@ -22,6 +22,10 @@ PUBLIC_PAGES = {
     "sign-in": "/accounts/login/",
     "sign-up": "/accounts/signup/",
     "password-reset": "/accounts/password/reset/",
+    "contact": "/contact/",
+    "privacy": "/privacy/",
+    "accessibility": "/accessibility/",
+    "cookies": "/cookies/",
 }
 PRACTITIONER_PAGES = {
     "portfolio": "/portfolio/",

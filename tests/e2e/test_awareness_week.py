@@ -312,6 +312,7 @@ def open_the_pledge(visitor: Visitor) -> int:
     """From the home page, through Awareness Week: the count shown."""
     page = visitor.page
     visitor.visit("/")
+    visitor.open_menu()
     visitor.follow(page.get_by_role("navigation", name="Main").get_by_role("link", name="Awareness Week"))
     visitor.follow(page.get_by_role("link", name=re.compile(r"^Sign the pledge")))
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^The \d{4} pledge$"))

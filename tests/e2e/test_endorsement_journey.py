@@ -5,8 +5,10 @@ journey itself happens in the browser, each person in a context of their own.
 The practitioner signs in, applies for Prevention and names three referees; the
 referees, with no account, answer from their emailed links; the registrar signs
 in with two-factor authentication and assigns two assessors, who each score the
-rubric on their own (the first does not see the second's scores until theirs
-is in); the registrar records the endorsement; and a visitor finds the entry on
+rubric on their own after checking the portfolio's hours and the referees' ratings
+(the second saves a draft first; the first does not see the second's scores until
+theirs is in); the registrar compares the reviews side by side and confirms the
+endorsement on a page of its own; and a visitor finds the entry on
 the Register by a spelling with neither the accents nor the capitals.
 """
 
@@ -23,7 +25,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time as counters_now
 from django.core.mail import EmailMessage
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from conftest import PASSWORD, TOTP_SECRET, make_person
 from nurture.accounts.models import Profession, Region, User
@@ -113,14 +115,16 @@ def sign_in(me: Visitor, email: str, *, two_factor: bool = False) -> None:
     """Through the sign-in form (and the two-factor step), from wherever the person is."""
     page = me.page
     if "/accounts/login/" not in page.url:
-        me.follow(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in"))
-    me.type_into(page.get_by_label("Email", exact=True), email)
+        me.open_menu()
+        me.follow(page.get_by_role("navigation", name="Account").get_by_role("link", name="Sign in"))
+    me.type_into(page.get_by_label("Email address", exact=True), email)
     me.type_into(page.get_by_label("Password", exact=True), PASSWORD)
-    me.follow(page.get_by_role("button", name="Sign In"))
+    me.follow(page.get_by_role("button", name="Sign in"))
     if two_factor:
-        expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Enter your two-factor code")
         me.type_into(page.get_by_role("textbox"), totp_code())
-        me.follow(page.get_by_role("button", name="Sign In"))
+        me.follow(page.get_by_role("button", name="Sign in"))
+    me.open_menu()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
@@ -193,7 +197,11 @@ def registrar_assigns_and_starts(registrar: Visitor) -> None:
     page = registrar.page
     registrar.visit("/staff/applications/")
     sign_in(registrar, REGISTRAR[0], two_factor=True)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Applications by state")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Applications")
+    queue = page.locator("#queue tbody tr").filter(has_text=NAME)
+    expect(queue).to_contain_text("Submitted")
+    due = timezone.localdate() + timedelta(days=28)
+    expect(queue.locator('td[data-label="Due by"]')).to_have_text(f"{due.day} {due:%B %Y}")
     registrar.follow(page.get_by_role("link", name=NAME))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{NAME}: {LEVEL}")
     expect(page.get_by_role("main")).to_contain_text("Every required reference has arrived.")
@@ -213,23 +221,63 @@ def assessor_signs_in(assessor: Visitor, mailoutbox: Outbox, email: str) -> None
     """From the link in the assignment email: sign in first, then the review."""
     assessor.visit(link_in(mailoutbox, to=email, path=r"/staff/reviews/\d+/"))
     sign_in(assessor, email, two_factor=True)
-    expect(assessor.page.get_by_role("heading", level=1)).to_have_text(re.compile(rf"^Application \d+: {LEVEL}$"))
+    expect(assessor.page.get_by_role("heading", level=1)).to_have_text(f"{NAME}: {LEVEL}")
 
 
 def others_scores_shown(page: Page, other: str) -> bool:
-    return page.get_by_role("region", name=f"Scores by {other}").count() > 0
+    return page.locator("#scores-compared thead").filter(has_text=other).count() > 0
 
 
-def assessor_reviews(assessor: Visitor, name: str) -> None:
+def assessor_checks_the_portfolio(assessor: Visitor) -> None:
+    """What the assessor judges: each requirement met as submitted, with hours and dates, and
+    the references as a table of competencies by referee."""
     page = assessor.page
-    form = page.locator("form", has=page.get_by_role("button", name="Submit my review"))
-    questions = form.locator("fieldset")
-    legends = questions.locator("legend").all_inner_texts()
-    assert [legend.split()[0] for legend in legends[:-1]] == competency_codes()
-    assert legends[-1].startswith("Overall recommendation")
-    for number in range(len(legends) - 1):
-        questions.nth(number).get_by_label("Met", exact=True).check()
-    questions.last.get_by_label("Endorse", exact=True).check()
+    requirements = page.locator("#requirements-table")
+    training = requirements.get_by_role("row").filter(has_text="Relationship-based training")
+    expect(training.locator('td[data-label="Met?"]')).to_have_text("Met")
+    expect(training.locator('td[data-label="Had"]')).to_contain_text("hours")
+    supervision = requirements.get_by_role("row").filter(has_text="Reflective supervision in the last")
+    expect(supervision.locator('td[data-label="Met?"]')).to_have_text("Met")
+    sessions = page.locator("#supervision + table tbody tr")
+    expect(sessions.first.locator('td[data-label="Hours"]')).to_have_text(re.compile(r"^\d+(\.\d+)?$"))
+    expect(sessions.first.locator("th")).to_have_text(re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$"))
+    ratings = page.locator("#reference-ratings")
+    for name, _email in REFEREES.values():
+        expect(ratings.locator("thead")).to_contain_text(name)
+    unsure_role = "other professional"
+    code = UNSURE[unsure_role][0]
+    row = ratings.get_by_role("row").filter(has=page.get_by_role("rowheader", name=re.compile(rf"^{re.escape(code)} ")))
+    expect(row.locator("td").nth(2)).to_have_text("Not enough information")
+    expect(row.locator("td").nth(0)).to_have_text("Met")
+
+
+def rubric_lines(page: Page) -> Locator:
+    return page.locator("#rubric-table tbody tr").filter(has=page.get_by_role("rowheader"))
+
+
+def assessor_reviews(assessor: Visitor, name: str, *, draft_first: bool = False) -> None:
+    page = assessor.page
+    lines = rubric_lines(page)
+    codes = [text.split()[0] for text in lines.get_by_role("rowheader").all_inner_texts()]
+    assert codes == competency_codes()
+    total = len(codes)
+    expect(page.locator("#rubric-progress")).to_contain_text(f"0 of {total} scored")
+    if draft_first:
+        # Half the rubric, one score below met with its comment, then "Save draft": kept, not submitted.
+        for number in range(total // 2):
+            lines.nth(number).get_by_label("Met", exact=True).check()
+        lines.nth(0).get_by_label("Partly met", exact=True).check()
+        assessor.type_into(lines.nth(0).get_by_role("textbox"), "Only one account shows this.")
+        assessor.follow(page.get_by_role("button", name="Save draft"))
+        expect(page.get_by_role("status").first).to_contain_text("Draft saved.")
+        expect(page.locator("#rubric-progress")).to_contain_text(f"{total // 2} of {total} scored")
+        expect(lines.nth(0).get_by_label("Partly met", exact=True)).to_be_checked()
+        expect(lines.nth(0).get_by_role("textbox")).to_have_value("Only one account shows this.")
+        lines.nth(0).get_by_label("Met", exact=True).check()
+        assessor.type_into(lines.nth(0).get_by_role("textbox"), "")
+    for number in range(total):
+        lines.nth(number).get_by_label("Met", exact=True).check()
+    page.get_by_role("group", name="Overall recommendation").get_by_label("Endorse", exact=True).check()
     assessor.type_into(
         page.get_by_label("Summary for the registrar"),
         "Every competency is shown in the evidence and the references agree.",
@@ -237,15 +285,18 @@ def assessor_reviews(assessor: Visitor, name: str) -> None:
     assessor.follow(page.get_by_role("button", name="Submit my review"))
     expect(page.get_by_role("status").first).to_contain_text("Your review is submitted.")
     expect(page.get_by_role("main")).to_contain_text("You submitted your review on")
-    expect(page.get_by_role("heading", name=f"Review by {name}: Endorse")).to_be_visible()
+    expect(page.locator(".review-outcomes")).to_contain_text(f"{name} recommends: Endorse")
 
 
 def registrar_endorses(registrar: Visitor) -> None:
     page = registrar.page
     registrar.reload()
     expect(page.locator("#where")).to_have_text("Reviewed")
+    compared = page.locator("#scores-compared")
     for _email, name, _employer in ASSESSORS:
-        expect(page.get_by_role("heading", name=f"Review by {name}: Endorse")).to_be_visible()
+        expect(compared.locator("thead")).to_contain_text(name)
+        expect(page.locator(".review-outcomes")).to_contain_text(f"{name} recommends: Endorse")
+    expect(page.locator("#agreement-summary")).to_contain_text("They score every competency the same.")
     decision = page.locator("form", has=page.get_by_role("button", name="Record the decision"))
     decision.get_by_role("group", name="Decision").get_by_label("Endorse", exact=True).check()
     registrar.type_into(
@@ -253,8 +304,13 @@ def registrar_endorses(registrar: Visitor) -> None:
         "Both assessors found every competency met; the references agree.",
     )
     registrar.follow(page.get_by_role("button", name="Record the decision"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Endorse {NAME} at {LEVEL}?")
+    expect(page.get_by_role("main")).to_contain_text("public Register")
+    assert Application.objects.get().state == "reviewed", "nothing is recorded before it is confirmed"
+    registrar.follow(page.get_by_role("button", name="Confirm: endorse"))
     expect(page.get_by_role("status").first).to_contain_text("Decision recorded and the practitioner emailed.")
     expect(page.locator("#where")).to_have_text("Endorsed")
+    expect(page.locator("#register-entry")).to_contain_text("On the Infant Mental Health Register as IMH-")
 
 
 def practitioner_sees_endorsement(me: Visitor) -> str:
@@ -316,11 +372,12 @@ def test_a_ready_practitioner_is_endorsed_and_found_on_the_register(
     first, second = new_visitor(), new_visitor()
     assessor_signs_in(first, mailoutbox, first_email)
     assessor_signs_in(second, mailoutbox, second_email)
-    assessor_reviews(second, second_name)
+    assessor_checks_the_portfolio(second)
+    assessor_reviews(second, second_name, draft_first=True)
     # Independence: the first assessor sees neither the second's review nor their scores until theirs is in.
     first.reload()
     expect(first.page.get_by_role("button", name="Submit my review")).to_be_visible()
-    expect(first.page.get_by_role("heading", name=re.compile(f"Review by {second_name}"))).to_have_count(0)
+    expect(first.page.get_by_role("main")).not_to_contain_text(f"{second_name} recommends")
     assert not others_scores_shown(first.page, second_name)
     assessor_reviews(first, first_name)
     assert others_scores_shown(first.page, second_name), "after submitting, both reviews are shown"
@@ -329,4 +386,5 @@ def test_a_ready_practitioner_is_endorsed_and_found_on_the_register(
     assert Application.objects.get().state == "endorsed"
 
     number = practitioner_sees_endorsement(me)
+    assert link_in(mailoutbox, to=EMAIL, path=rf"/register/{number}/"), "the decision email links to the entry"
     visitor_finds_the_entry(new_visitor(), number)

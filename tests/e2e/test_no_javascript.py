@@ -22,7 +22,7 @@ def test_a_practitioner_adds_cpd_and_evidence_with_javascript_turned_off(new_vis
     me.visit("/accounts/login/")
     me.type_into(page.get_by_label("Email"), EMAIL)
     me.type_into(page.get_by_label("Password", exact=True), PASSWORD)
-    me.follow(page.get_by_role("button", name="Sign In"))
+    me.follow(page.get_by_role("button", name="Sign in"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My portfolio")
 
     me.follow(page.get_by_role("link", name="Add CPD"))

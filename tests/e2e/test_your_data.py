@@ -127,7 +127,8 @@ def test_a_practitioner_downloads_their_data_then_deletes_their_account(
     me.type_into(me.page.get_by_label("Password", exact=True), PASSWORD)
     me.follow(me.page.get_by_role("button", name="Confirm"))
     expect(me.page.get_by_text("Your account is deleted.")).to_be_visible()
-    expect(me.page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in")).to_be_visible()
+    me.open_menu()
+    expect(me.page.get_by_role("navigation", name="Account").get_by_role("link", name="Sign in")).to_be_visible()
     assert not User.objects.filter(email=EMAIL).exists()
     certificate = training.certificate
     assert not certificate.storage.exists(certificate.name)

@@ -90,6 +90,21 @@ def test_staff_have_two_factor_with_the_secret_it_prints():
     assert "authenticator app" in output
 
 
+def test_there_are_enough_assessors_for_two_per_application_and_a_moderator():
+    output = run_demo(practitioners=0)
+
+    assessors = User.objects.filter(email__endswith=f"@{DOMAIN}", role=Role.ASSESSOR).order_by("email")
+    assert [u.email for u in assessors] == [
+        f"assessor2@{DOMAIN}",
+        f"assessor3@{DOMAIN}",
+        f"assessor@{DOMAIN}",
+        f"moderator@{DOMAIN}",
+    ]
+    assert all(Authenticator.objects.filter(user=u, type=Authenticator.Type.TOTP).exists() for u in assessors)
+    assert f"Assessor (moderates)   moderator@{DOMAIN}" in output
+    assert "`manage.py demo_codes` prints the current one" in output
+
+
 def test_only_the_registrar_can_use_the_django_admin():
     run_demo(practitioners=0)
 
@@ -106,7 +121,7 @@ def test_running_it_twice_changes_nothing():
 
     assert table_counts() == before
     assert max(User.objects.values_list("date_joined", flat=True)) == last_change
-    assert "demo logins: 0 created, 6 already there" in output
+    assert "demo logins: 0 created, 9 already there" in output
     assert "practitioners: 0 created, 12 already there" in output
 
 
@@ -226,4 +241,4 @@ def test_it_refuses_to_run_without_debug(settings):
     assert not User.objects.exists()
 
     run_demo(practitioners=1, allow_without_debug=True)
-    assert User.objects.filter(email__endswith=f"@{DOMAIN}").count() == 7
+    assert User.objects.filter(email__endswith=f"@{DOMAIN}").count() == 10

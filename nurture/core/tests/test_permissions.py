@@ -101,6 +101,12 @@ TABLE: dict[str, Row] = {
     "core:audit_log":                       (GET , LOGIN,  403,                403,                403,                200,                403,                403),
     "core:outbox":                          (GET , LOGIN,  403,                403,                403,                200,                200,                403),
     "core:outbox_resend":                   (POST, LOGIN,  403,                403,                403,                TO_OUTBOX,          TO_OUTBOX,          403),
+    # The pages about the site, from the footer, and the icon browsers ask for
+    "core:contact":                         (GET , 200,    200,                200,                200,                200,                200,                200),
+    "core:privacy":                         (GET , 200,    200,                200,                200,                200,                200,                200),
+    "core:accessibility":                   (GET , 200,    200,                200,                200,                200,                200,                200),
+    "core:cookies":                         (GET , 200,    200,                200,                200,                200,                200,                200),
+    "core:favicon":                         (GET , 200,    200,                200,                200,                200,                200,                200),
     # Accounts
     "accounts:profile":                     (GET , LOGIN,  200,                200,                200,                200,                200,                200),
     "accounts:people":                      (GET , LOGIN,  403,                403,                403,                200,                403,                403),

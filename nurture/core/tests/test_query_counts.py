@@ -4,6 +4,8 @@ from conftest import client_for, make_person
 from nurture.core.audit import audit_record
 from nurture.core.tests.queries import page_queries
 
+AUDIT_LOG = 5
+
 
 def test_the_audit_log_reads_as_many_queries_for_twelve_entries_as_for_two(registrar):
     client = client_for(registrar)
@@ -17,4 +19,4 @@ def test_the_audit_log_reads_as_many_queries_for_twelve_entries_as_for_two(regis
         audit_record(action="accounts.role_assigned", actor=person, target=person, reason=f"Reason {n}")
     twelve, page = page_queries(client, audit)
     assert "Reason 11" in page
-    assert twelve == two
+    assert (two, twelve) == (AUDIT_LOG, AUDIT_LOG)

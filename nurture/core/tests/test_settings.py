@@ -89,3 +89,25 @@ def test_a_bad_boolean_names_the_variable():
 @pytest.mark.django_db
 def test_no_model_change_is_missing_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_days_by_name_are_read_from_state_days_pairs_and_unset_is_none(monkeypatch):
+    from nurture.settings import envdays
+
+    monkeypatch.delenv("NURTURE_TEST_DAYS", raising=False)
+    assert envdays("NURTURE_TEST_DAYS") is None
+    monkeypatch.setenv("NURTURE_TEST_DAYS", " ")
+    assert envdays("NURTURE_TEST_DAYS") is None
+    monkeypatch.setenv("NURTURE_TEST_DAYS", "submitted:21, appeal : 0")
+    assert envdays("NURTURE_TEST_DAYS") == {"submitted": 21, "appeal": 0}
+
+
+@pytest.mark.parametrize("raw", ["submitted", "submitted:", ":3", "submitted:three", "submitted:-1", "a:1,,b:2"])
+def test_days_not_written_as_name_days_pairs_stop_start_up_naming_the_variable(monkeypatch, raw):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from nurture.settings import envdays
+
+    monkeypatch.setenv("NURTURE_TEST_DAYS", raw)
+    with pytest.raises(ImproperlyConfigured, match="NURTURE_TEST_DAYS must be name:days pairs"):
+        envdays("NURTURE_TEST_DAYS")

@@ -56,15 +56,16 @@ EXPECTED: dict[str, Callable[[State, str], bool]] = {
     "answer": lambda state, persona: _table(Action.RESUBMIT)(state, persona) and state == State.MORE_INFO_REQUESTED,
     "resubmit": lambda state, persona: _table(Action.RESUBMIT)(state, persona) and state == State.DEFERRED,
     "appeal": _table(Action.APPEAL),
-    "assign": lambda state, persona: (
-        persona == "registrar" and state in {State.SUBMITTED, State.RESUBMITTED, State.UNDER_REVIEW}
-    ),
+    # A staged application already has its two assessors, so nobody may assign a third
+    # (the page no longer offers the form); with one, see test_the_registrar_assigns_while_a_place_is_left.
+    "assign": lambda state, persona: False,
     "start_review": _table(Action.START_REVIEW),
     "moderator": lambda state, persona: persona == "registrar" and state == State.REVIEWED,
     "moderate": _table(Action.MODERATE),
     "decide": _table(Action.ENDORSE, Action.DEFER, Action.NOT_ENDORSE),
     "appeal_decide": _table(Action.UPHOLD, Action.OVERTURN),
     "rubric": _table(Action.COMPLETE_REVIEW),  # nobody has reviewed yet in a staged "under review"
+    "draft": _table(Action.COMPLETE_REVIEW),  # a draft is kept while the review may still be submitted
     "question": _table(Action.REQUEST_INFO),
 }
 TABLES = {"practitioner": actions.PRACTITIONER_STEPS, "registrar": actions.REGISTRAR_STEPS}
@@ -141,6 +142,33 @@ def test_the_assessors_list_says_to_do_exactly_when_the_review_step_is_open(peop
     for persona, kind in (("assessor", Assignment.Kind.ASSESSOR), ("moderator", Assignment.Kind.MODERATOR)):
         due = actions.SubmitReview.awaits(state=state, kind=kind, reviewed=False)
         assert due == rubric.may(people[persona], application), persona
+
+
+ASSIGNING = {State.SUBMITTED, State.RESUBMITTED, State.UNDER_REVIEW}
+
+
+@pytest.mark.parametrize("state", list(State), ids=[s.value for s in State])
+def test_the_registrar_assigns_while_a_place_is_left(people, state):
+    application = _staged(state, people)
+    application.assignments.filter(assessor=people["second"]).delete()
+    step = actions.REGISTRAR_STEPS["assign"]
+    for persona in PERSONAS:
+        assert step.may(people[persona], application) == (persona == "registrar" and state in ASSIGNING), persona
+
+
+def test_the_assign_form_goes_once_two_assessors_are_assigned(people):
+    application = _staged(State.SUBMITTED, people)
+    client = client_for(people["registrar"])
+    page = client.get(f"/staff/applications/{application.pk}/").content.decode()
+    assert ">Assign</button>" not in page
+    assert "Without a conflict" not in page
+    with pytest.raises(WorkflowError, match="already has its two assessors"):
+        actions.REGISTRAR_STEPS["assign"].check(people["registrar"], application)
+
+    application.assignments.filter(assessor=people["second"]).delete()
+    page = client.get(f"/staff/applications/{application.pk}/").content.decode()
+    assert ">Assign</button>" in page
+    assert "Without a conflict: " in page
 
 
 def test_an_assessor_who_has_reviewed_this_round_may_not_review_again(people):
@@ -291,6 +319,15 @@ EXECUTIONS: list[tuple[str, str, State, str, Callable[..., dict[str, object]], S
     ),
     (
         "assessor",
+        "draft",
+        State.UNDER_REVIEW,
+        "assessor",
+        lambda a, p: {},
+        State.UNDER_REVIEW,
+        "review.draft_saved",
+    ),
+    (
+        "assessor",
         "question",
         State.UNDER_REVIEW,
         "assessor",
@@ -390,6 +427,7 @@ BUTTONS = {
     },
     "assessor": {
         "rubric": "Submit my review</button>",
+        "draft": ">Save draft</button>",
         "question": "Send the question</button>",
         "moderate": "Record my moderation</button>",
     },

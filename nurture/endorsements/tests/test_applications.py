@@ -55,6 +55,42 @@ def test_evidence_that_may_identify_a_family_stops_submission_until_checked(prac
     assert Application.objects.get(pk=application.pk).state == State.SUBMITTED
 
 
+NHS_NUMBER_TEXT = "I copied the baby's NHS number, 943 476 5919, from the referral."
+
+
+def test_an_nhs_number_written_without_the_scan_still_stops_submission(practitioner, level):
+    """Demo application 1 reached the assessors with an NHS number in its evidence: rows
+    written without the scan (a bulk load) had no stored findings to stop it. The rule
+    scans the text itself when it is asked."""
+    ready_portfolio(practitioner, level)
+    unscanned = Evidence.objects.create(
+        owner=practitioner, title="Case study", kind=Evidence.Kind.CASE_STUDY, text=NHS_NUMBER_TEXT
+    )
+    assert unscanned.findings == []
+    application = services.application_start(practitioner=practitioner, level=level)
+    name_referees(application)
+    with pytest.raises(services.SubmissionRefused) as refused:
+        services.application_submit(application=application, actor=practitioner, today=TODAY)
+    assert refused.value.problems == ["Evidence that may identify a family, not yet checked: “Case study”"]
+    assert Application.objects.get(pk=application.pk).state == State.DRAFT
+
+
+def test_a_check_made_on_other_findings_does_not_let_a_new_nhs_number_through(practitioner, level):
+    ready_portfolio(practitioner, level)
+    checked = record_save(
+        owner=practitioner,
+        record=Evidence(title="Case study", kind=Evidence.Kind.CASE_STUDY, text="Seen at LS1 4AP on Monday."),
+        competency_ids=[level.competencies.first().pk],
+    )
+    checked.findings_reviewed_at = timezone.now()
+    checked.save()
+    Evidence.objects.filter(pk=checked.pk).update(text=f"Seen at LS1 4AP on Monday. {NHS_NUMBER_TEXT}")
+    application = services.application_start(practitioner=practitioner, level=level)
+    name_referees(application)
+    with pytest.raises(services.SubmissionRefused):
+        services.application_submit(application=application, actor=practitioner, today=TODAY)
+
+
 def test_the_page_lists_what_is_missing(practitioner, level):
     application = services.application_start(practitioner=practitioner, level=level)
     page = client_for(practitioner).get(f"/applications/{application.pk}/").content.decode()
@@ -184,6 +220,28 @@ def test_the_expected_days_come_from_settings(submitted, practitioner, settings)
 
     since = timezone.localtime(submitted.state_changed_at).date()
     assert application_status(submitted).expected_on == since + timedelta(days=1)
+
+
+def test_without_the_setting_the_expected_days_are_the_workflows_own(submitted, settings):
+    from nurture.endorsements.selectors import application_status
+
+    assert settings.NURTURE_APPLICATION_EXPECTED_DAYS is None
+    since = timezone.localtime(submitted.state_changed_at).date()
+    assert application_status(submitted).expected_on == since + timedelta(days=28)
+
+
+def test_a_state_misspelt_in_the_expected_days_stops_start_up(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from nurture.endorsements.apps import expected_days_check
+
+    settings.NURTURE_APPLICATION_EXPECTED_DAYS = {"submitted": 1, "submited": 2, "apeal": 3}
+    with pytest.raises(
+        ImproperlyConfigured, match="NURTURE_APPLICATION_EXPECTED_DAYS names no such state: apeal, submited"
+    ):
+        expected_days_check()
+    settings.NURTURE_APPLICATION_EXPECTED_DAYS = {"submitted": 1, "appeal": 3}
+    expected_days_check()
 
 
 def test_a_resubmission_after_deferral_takes_a_new_snapshot(submitted, practitioner, registrar):

@@ -156,12 +156,19 @@ def test_the_snapshot_freezes_every_record_as_the_assessors_read_it(whole_portfo
     assert (account.name, account.label) == ("account.pdf", "Reflective account: a first home visit")
     codes = sorted(level.competencies.values_list("code", flat=True))
     assert snapshot == {
+        "format": 2,
         "taken_at": snapshot["taken_at"],
         "round": 1,
         "level": "promotion",
         "framework_version": level.version.number,
         "education": [
-            {"level": "Master's degree", "qualification": "MSc", "institution": "UCL", "awarded_on": "2012-09-30"}
+            {
+                "level": "Master's degree",
+                "level_code": "masters",
+                "qualification": "MSc",
+                "institution": "UCL",
+                "awarded_on": "2012-09-30",
+            }
         ],
         "training": [
             {
@@ -188,16 +195,22 @@ def test_the_snapshot_freezes_every_record_as_the_assessors_read_it(whole_portfo
             {
                 "session_on": "2025-06-01",
                 "supervisor": "Dr Rose Clark",
+                "supervisor_email": "rose@example.org",
                 "hours": "1.50",
                 "kind": "Individual",
+                "kind_code": "individual",
                 "status": "Confirmed by supervisor",
+                "status_code": "confirmed",
             },
             {
                 "session_on": "2025-05-01",
                 "supervisor": "Dr Rose Clark",
+                "supervisor_email": "rose@example.org",
                 "hours": "1.50",
                 "kind": "Peer (does not count towards requirements)",
+                "kind_code": "peer",
                 "status": "Awaiting supervisor",
+                "status_code": "awaiting",
             },
         ],
         "cpd": [{"activity": "Study day", "done_on": "2025-11-01", "hours": "2.0", "reflection": "Sleep."}],
@@ -207,6 +220,7 @@ def test_the_snapshot_freezes_every_record_as_the_assessors_read_it(whole_portfo
                 "kind": "Reflective account",
                 "text": "Watching a mother soothe her baby during a first home visit.",
                 "competencies": codes,
+                "level_competencies": codes,
                 "file": account.pk,
             }
         ],

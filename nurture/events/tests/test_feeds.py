@@ -134,6 +134,14 @@ def test_one_events_ics_file_opens_in_calendars(approved):
     assert len(ics.Calendar(response.content.decode()).events) == 1
 
 
+def test_a_uid_ends_in_the_site_host_that_emails_message_ids_end_in_too(settings):
+    from nurture.core.origins import site_host
+    from nurture.events.calendar_files import event_uid
+
+    settings.NURTURE_SITE_URL = "https://Nurture.Example.org:8443"
+    assert event_uid(7) == "event-7@nurture.example.org" == f"event-7@{site_host()}"
+
+
 @pytest.mark.parametrize("state", ["submitted", "rejected"])
 def test_an_unpublished_events_ics_file_is_not_found(submit, coordinator, state):
     event = submit()

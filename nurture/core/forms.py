@@ -10,7 +10,11 @@ next to the field.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.forms.renderers import TemplatesSetting
 
@@ -75,3 +79,154 @@ class PlainTextMixin(forms.BaseForm):
                 kept = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
                 field.validators = kept if validate in kept else [*kept, validate]
         super().full_clean()
+
+
+# Dates typed as day, month and year ----------------------------------------------------
+
+MONTH_NAMES = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+DATE_PARTS = ("day", "month", "year")
+
+
+def date_parts_of(value: Any) -> list[Any]:
+    """[day, month, year] of a date (or of an ISO date's text, or of what was typed)."""
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return [None, None, None]
+    if isinstance(value, date):
+        return [value.day, value.month, value.year]
+    return [None, None, None]
+
+
+class DatePartsWidget(forms.MultiWidget):
+    """Three text boxes, day, month and year, each with its own label, in the fieldset the
+    field's template draws around a widget that `use_fieldset` (GOV.UK's date input).
+
+    Text boxes with a numeric keyboard, not `type=number` (which turns "08" into 8, takes
+    "1e3" and changes the value under a scrolling mouse) nor `type=date` (whose order of
+    day and month follows the browser's language, so a British date becomes another date)."""
+
+    template_name = "core/forms/date_parts.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
+            part: forms.TextInput(
+                attrs={"inputmode": "numeric", "class": f"date-parts__{part}", "maxlength": 4 if part == "year" else 2}
+            )
+            for part in DATE_PARTS
+        }
+        widgets["month"] = forms.TextInput(  # a month may be typed as its name, "March"
+            attrs={"inputmode": "numeric", "class": "date-parts__month", "maxlength": 9}
+        )
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        return date_parts_of(value)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        for part, subwidget in zip(DATE_PARTS, context["widget"]["subwidgets"], strict=True):
+            subwidget["label"] = part.capitalize()
+            if subwidget["attrs"].get("id"):
+                subwidget["attrs"]["id"] = self.part_id(context["widget"]["attrs"]["id"], part)
+        return context
+
+    @staticmethod
+    def part_id(id_: str, part: str) -> str:
+        return f"{id_}_{part}"
+
+    def id_for_label(self, id_: str) -> str:
+        """The day's box: where the error summary's link takes the cursor."""
+        return self.part_id(id_, "day") if id_ else ""
+
+
+class DateParts(forms.MultiValueField):
+    """A date typed as day, month and year, in that order whatever the browser's language.
+
+    The month may be a number or a name ("3", "March", "mar"). The messages say what is
+    wrong in GOV.UK's words: "Date must include a month", "Enter a real date" (31 2 2026),
+    "Year must include 4 numbers", a year outside `earliest_year`…`latest_year`.
+    The form still decides whether a date may be in the future."""
+
+    widget = DatePartsWidget
+    default_error_messages = {
+        "required": "Enter the date.",
+        "invalid": "Enter a real date, for example 27 3 2026.",
+        "year_digits": "Year must include 4 numbers.",
+    }
+
+    def __init__(self, *, earliest_year: int = 1900, latest_year: int = 2100, **kwargs: Any) -> None:
+        kwargs.pop("max_length", None)  # what a model field's formfield() may pass a text field
+        hint = f"{kwargs.get('help_text') or ''}"
+        if "example" not in hint.lower():  # the model's help text, then how to type the date
+            kwargs["help_text"] = f"{hint} For example, 27 3 2026".strip()
+        self.earliest_year, self.latest_year = earliest_year, latest_year
+        parts = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(parts, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[Any]) -> date | None:
+        return self._date(data_list)
+
+    def clean(self, value: Any) -> date | None:
+        result = self._date(date_parts_of(value))
+        self.validate(result)
+        self.run_validators(result)
+        return result
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        if self.disabled:
+            return False
+        try:
+            typed = self._date(date_parts_of(data))
+        except ValidationError:
+            return True
+        before = self._date(date_parts_of(initial))
+        return typed != before
+
+    def validate(self, value: Any) -> None:
+        if value is None and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+    def _date(self, parts: list[Any]) -> date | None:
+        day, month, year = (" ".join(f"{p or ''}".split()) for p in [*parts, None, None, None][:3])
+        if not (day or month or year):
+            return None
+        missing = [name for name, typed in zip(DATE_PARTS, (day, month, year), strict=True) if not typed]
+        if missing:
+            raise ValidationError(f"Date must include a {' and '.join(missing)}.", code="incomplete")
+        month_number = MONTH_NAMES.get(month.lower()) or (int(month) if month.isdigit() else 0)
+        if not (day.isdigit() and year.isdigit() and month_number):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if len(year) != 4:
+            raise ValidationError(self.error_messages["year_digits"], code="year_digits")
+        if not (self.earliest_year <= int(year) <= self.latest_year):
+            raise ValidationError(
+                f"Year must be between {self.earliest_year} and {self.latest_year}.", code="year_range"
+            )
+        try:
+            return date(int(year), month_number, int(day))
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None

@@ -26,7 +26,7 @@ from nurture.endorsements.models import (
     ReviewDraft,
     Score,
 )
-from nurture.framework.models import Competency, Education
+from nurture.framework.models import Competency, Education, Level
 from nurture.portfolios.readiness import Readiness, Requirement
 from nurture.portfolios.selectors import (
     CompetencyMapped,
@@ -94,10 +94,11 @@ def referee_roles_unnamed(application: Application) -> list[str]:
     return [role for role in application.level.reference_roles if role not in named]
 
 
-def references_missing(application: Application) -> list[str]:
-    """The references still to arrive before the review can start, as sentences."""
+def references_missing(application: Application, references: list[ReferenceRequest] | None = None) -> list[str]:
+    """The references still to arrive before the review can start, as sentences
+    (`references`: the application's current ones, when the caller has read them)."""
     arrived: dict[str, int] = defaultdict(int)
-    for reference in current_references(application):
+    for reference in current_references(application) if references is None else references:
         if reference.counts:
             arrived[reference.referee_role] += 1
     missing = [f"a reference from your {role}" for role in application.level.reference_roles if not arrived[role]]
@@ -105,6 +106,9 @@ def references_missing(application: Application) -> list[str]:
     if not missing and total < application.level.references:
         missing.append(f"{application.level.references - total} more reference(s)")
     return missing
+
+
+REFEREES_PROBLEM = "Name a referee for each role"
 
 
 def submission_problems(
@@ -132,7 +136,7 @@ def submission_problems(
     if references:
         unnamed = referee_roles_unnamed(application)
         if unnamed:
-            problems.append("Name a referee for each role: still needed, " + ", ".join(unnamed))
+            problems.append(f"{REFEREES_PROBLEM}: still needed, " + ", ".join(unnamed))
     return problems
 
 
@@ -615,3 +619,51 @@ def register_entry_of(application: Application) -> RegisterEntry | None:
     if application.state not in workflow.ENDORSING:
         return None
     return register_entries_of(application.practitioner).filter(level_code=application.level.code).first()
+
+
+def open_application_of(practitioner: User, level: Level) -> int | None:
+    """The id of the practitioner's open application for `level` (a draft, or one under way), if any."""
+    return (
+        Application.objects.owned_by(practitioner)
+        .filter(level=level, state__in=workflow.OPEN)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def practitioner_next_step(
+    application: Application, *, missing_references: list[str], problems: list[str] | None = None
+) -> str:
+    """What happens next, in the practitioner's words, true to where the application is: the
+    state's sentence, made exact where the state alone cannot tell. A draft says whether it
+    can go (`problems`: what stops submission, when known); a submitted application says
+    which references it still waits for, or that they are all in."""
+    state = workflow.State(application.state)
+    if state == workflow.State.DRAFT and problems is not None:
+        if problems:
+            count = len(problems)
+            return f"Before you can submit, {count} thing{'s' if count != 1 else ''} still to do, listed on this page."
+        return "Everything the application needs is in place: submit it when you are ready."
+    if state == workflow.State.SUBMITTED:
+        if missing_references:
+            return (
+                f"Waiting for {'; '.join(missing_references)}. Once the references are in, the registrar "
+                "assigns two assessors and starts the review."
+            )
+        return "All your references are in. The registrar assigns two assessors and starts the review."
+    return workflow.NEXT_STEPS[state]
+
+
+def practitioner_next_steps(applications: list[Application]) -> dict[int, str]:
+    """`practitioner_next_step` for each of a practitioner's applications, by id, in one query
+    for the references of those that wait for them."""
+    waiting = [a for a in applications if a.state == workflow.State.SUBMITTED]
+    references: dict[int, list[ReferenceRequest]] = defaultdict(list)
+    for reference in ReferenceRequest.objects.filter(application__in=waiting, replaced_at__isnull=True):
+        references[reference.application_id].append(reference)
+    return {
+        a.pk: practitioner_next_step(
+            a, missing_references=references_missing(a, references[a.pk]) if a in waiting else []
+        )
+        for a in applications
+    }

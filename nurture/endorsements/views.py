@@ -32,12 +32,16 @@ from nurture.endorsements.actions import Step
 from nurture.endorsements.models import Application, Assignment, ReferenceRequest, ReviewDraft
 from nurture.endorsements.selectors import (
     QUEUE_SORTS,
+    REFEREES_PROBLEM,
     agreement_report,
     application_status,
     assessors_without_conflict,
     assigned_applications,
     current_references,
+    practitioner_next_step,
+    practitioner_next_steps,
     queue_states,
+    referee_roles_unnamed,
     reference_rows,
     reference_table,
     references_missing,
@@ -167,8 +171,9 @@ def _own(request: AuthenticatedHttpRequest, pk: int) -> Application:
 
 @practitioner_required
 def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    applications = Application.objects.owned_by(request.user).select_related("level")
-    rows = [(a, application_status(a)) for a in applications]
+    applications = list(Application.objects.owned_by(request.user).select_related("level"))
+    next_steps = practitioner_next_steps(applications)
+    rows = [(a, application_status(a), next_steps[a.pk]) for a in applications]
     open_levels = {a.level_id for a in applications if a.state in workflow.OPEN}
     levels = framework_levels(framework_current())
     return render(
@@ -198,19 +203,27 @@ def _practitioner_page(
 ) -> HttpResponse:
     steps = actions.PRACTITIONER_STEPS
     allowed = actions.allowed(request.user, application, {**steps, "resend": actions.RESEND_REFERENCE})
+    refused = problems is not None  # a submission just refused: said as an error
     if problems is None and allowed["submit"]:
         problems = submission_problems(application, today=date.today())
     submitted = application.state != State.DRAFT
+    missing = references_missing(application) if submitted else []
     context = {
         "application": application,
         "status": application_status(application),
+        "next_step": practitioner_next_step(
+            application, missing_references=missing, problems=problems if allowed["submit"] else None
+        ),
+        "refused": refused,
+        "referees_unnamed": bool(allowed["referee"] and referee_roles_unnamed(application)),
+        "portfolio_problems": any(not p.startswith(REFEREES_PROBLEM) for p in problems or []),
         "forms": _page_forms(application, steps, bound),
         "allowed": allowed,
         "problems": problems or [],
         "references": current_references(application),
         "reference_rows": reference_rows(application),
         "earlier_references": application.references.filter(replaced_at__isnull=False),
-        "references_missing": references_missing(application) if submitted else [],
+        "references_missing": missing,
         "files": application.files.filter(round=application.round),
         "timeline": _timeline(application),
         "portfolio": submitted_portfolio(application),

@@ -404,7 +404,11 @@ class PortfolioBuilder:
             total += Decimal(hours)
             person.records.append(
                 TrainingRecord(
-                    title=title, provider=provider, hours=Decimal(hours), completed_on=self.days_ago(30, 4 * 365)
+                    title=title,
+                    provider=provider,
+                    hours=Decimal(hours),
+                    completed_on=self.days_ago(30, 4 * 365),
+                    relationship_based=True,
                 )
             )
         if not self.light and self.rng.random() < 0.5:

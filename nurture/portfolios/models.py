@@ -43,7 +43,7 @@ class TrainingRecord(Owned):
     completed_on = models.DateField("date completed")
     relationship_based = models.BooleanField(
         "relationship-based training",
-        default=True,
+        default=False,
         help_text="Training about the relationships between infants, their parents and caregivers.",
     )
     certificate = models.FileField(upload_to=private_upload_path, blank=True)
@@ -80,6 +80,22 @@ class ExperienceRecord(Owned):
         return f"{self.role_title}, {self.employer}"
 
 
+class SupervisionRequest(Owned):
+    """One supervisor asked, in one email, to confirm one or more of the practitioner's sessions.
+
+    The sessions entered together for the same address share a request; its links are
+    the tokens sent (a resend makes a new link for the same request, so the older email
+    is superseded). A session whose address changes moves to a new request."""
+
+    supervisor_email = models.EmailField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"request to {self.supervisor_email}"
+
+
 class SupervisionEntry(Owned):
     """Reflective supervision or consultation (RS/C), confirmed by the supervisor."""
 
@@ -103,6 +119,9 @@ class SupervisionEntry(Owned):
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.AWAITING)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    request = models.ForeignKey(
+        SupervisionRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
+    )
 
     class Meta:
         ordering = ["-session_on"]
@@ -116,7 +135,7 @@ class SupervisionEntry(Owned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.session_on} with {self.supervisor_name}"
+        return f"{self.session_on:%-d %B %Y} with {self.supervisor_name}"
 
     @property
     def is_locked(self) -> bool:
@@ -124,9 +143,9 @@ class SupervisionEntry(Owned):
 
 
 class SupervisionLink(models.Model):
-    """A single-use, expiring link emailed to a supervisor. Only a hash is stored."""
+    """A single-use, expiring link emailed to a supervisor for a request's sessions. Only a hash is stored."""
 
-    entry = models.ForeignKey(SupervisionEntry, on_delete=models.CASCADE, related_name="links")
+    request = models.ForeignKey(SupervisionRequest, on_delete=models.CASCADE, related_name="links")
     token_hash = models.CharField(max_length=64, unique=True)
     sent_to = models.EmailField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -138,7 +157,7 @@ class SupervisionLink(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"link for {self.entry} sent to {self.sent_to}"
+        return f"link sent to {self.sent_to}"
 
 
 class CPDEntry(Owned):

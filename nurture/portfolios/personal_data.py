@@ -16,13 +16,22 @@ from nurture.portfolios.models import (
     ExperienceRecord,
     SupervisionEntry,
     SupervisionLink,
+    SupervisionRequest,
     TrainingRecord,
 )
 
 # A supervision confirmation holds the supervisor's single-use link.
 EMAILS_WITH_SECRETS = frozenset({"portfolios/email/supervision_confirm"})
 
-OWNED: tuple[Any, ...] = (EducationRecord, TrainingRecord, ExperienceRecord, SupervisionEntry, CPDEntry, Evidence)
+OWNED: tuple[Any, ...] = (
+    EducationRecord,
+    TrainingRecord,
+    ExperienceRecord,
+    SupervisionEntry,
+    SupervisionRequest,
+    CPDEntry,
+    Evidence,
+)
 
 
 def _file_path(kind: str, pk: int, original: str, stored: str) -> str:
@@ -71,8 +80,8 @@ def personal_data_of(subject: DataSubject) -> list[ExportSection]:
         "families_served",
     )
     entries = list(SupervisionEntry.objects.owned_by(owner))
-    delivered = deliveries_about(entries)
-    links = SupervisionLink.objects.filter(entry__owner=owner).order_by("created_at")
+    delivered = deliveries_about(list(SupervisionRequest.objects.owned_by(owner)))
+    links = SupervisionLink.objects.filter(request__owner=owner).order_by("created_at")
     supervision = rows(
         entries,
         *stamps,
@@ -86,10 +95,10 @@ def personal_data_of(subject: DataSubject) -> list[ExportSection]:
         "confirmed_at",
     )
     for row, entry in zip(supervision, entries, strict=True):
-        delivery = delivered.get(entry.pk)
+        delivery = delivered.get(entry.request_id)
         row["latest_link_email"] = {"state": delivery.label, "detail": delivery.detail} if delivery else None
         row["links"] = rows(
-            [link for link in links if link.entry_id == entry.pk],
+            [link for link in links if entry.request_id and link.request_id == entry.request_id],
             "sent_to",
             "created_at",
             "expires_at",

@@ -28,6 +28,7 @@ from nurture.portfolios.models import (
     Evidence,
     ExperienceRecord,
     SupervisionEntry,
+    SupervisionRequest,
     TrainingRecord,
 )
 from nurture.portfolios.readiness import (
@@ -40,6 +41,7 @@ from nurture.portfolios.readiness import (
     SupervisionHours,
     cpd_hours,
     months_between,
+    paid_experience_months,
     readiness_for_level,
     supervision_hours,
 )
@@ -225,7 +227,11 @@ def _unchecked_findings(evidence: Evidence) -> bool:
 
 def portfolio_snapshot(owner: User) -> PortfolioSnapshot:
     """The owner's whole portfolio as typed values: each portfolio table read once."""
-    records = portfolio_records(owner)
+    return snapshot_of(portfolio_records(owner))
+
+
+def snapshot_of(records: PortfolioRecords) -> PortfolioSnapshot:
+    """Records already read, as the typed values (no query)."""
     return PortfolioSnapshot(
         education=tuple(
             EducationItem(r.level, r.get_level_display(), r.qualification, r.institution, r.awarded_on)
@@ -275,6 +281,31 @@ def portfolio_snapshot(owner: User) -> PortfolioSnapshot:
     )
 
 
+@dataclass(frozen=True)
+class PortfolioTotals:
+    """The portfolio's sums, counted by the readiness rules, for the top of the portfolio page."""
+
+    training_hours: Decimal
+    relationship_based_hours: Decimal
+    paid_months: Decimal
+    families: int
+    supervision: SupervisionHours
+    evidence_items: int
+
+
+def portfolio_totals(portfolio: PortfolioSnapshot, *, today: date, supervision_months: int) -> PortfolioTotals:
+    """What the portfolio adds up to today; supervision over the last `supervision_months`."""
+    facts = portfolio.facts(version_id=0)
+    return PortfolioTotals(
+        training_hours=sum((hours for hours, _ in facts.training), Decimal(0)),
+        relationship_based_hours=sum((hours for hours, relational in facts.training if relational), Decimal(0)),
+        paid_months=paid_experience_months(facts.jobs, today=today),
+        families=sum(job.families_served for job in facts.jobs),
+        supervision=supervision_hours(facts.sessions, today=today, window_months=supervision_months),
+        evidence_items=len(portfolio.evidence),
+    )
+
+
 def supervision_hours_of(owner: User, *, today: date, months: int) -> SupervisionHours:
     """The owner's supervision hours over the last `months` months, counted by the readiness rules."""
     rows = SupervisionEntry.objects.owned_by(owner).values_list(
@@ -303,9 +334,25 @@ class SupervisionRow:
 
 
 def supervision_with_delivery(entries: list[SupervisionEntry]) -> list[SupervisionRow]:
-    awaiting = [e for e in entries if e.status == SupervisionEntry.Status.AWAITING]
-    deliveries = deliveries_about(awaiting)
-    return [SupervisionRow(entry, deliveries.get(entry.pk)) for entry in entries]
+    """Each entry and, while it awaits the supervisor, the latest email of its request."""
+    awaiting = {e.request_id for e in entries if e.status == SupervisionEntry.Status.AWAITING and e.request_id}
+    deliveries = deliveries_about([SupervisionRequest(pk=pk) for pk in sorted(awaiting)])  # by id: no query
+    return [
+        SupervisionRow(entry, deliveries.get(entry.request_id) if entry.request_id in awaiting else None)
+        for entry in entries
+    ]
+
+
+def supervision_asked_with(entry: SupervisionEntry) -> list[SupervisionEntry]:
+    """The sessions a new link for `entry` asks its supervisor about: those of its request
+    not yet confirmed (the entry alone when it has no request)."""
+    if entry.request_id is None:
+        return [entry]
+    return list(
+        SupervisionEntry.objects.filter(request_id=entry.request_id)
+        .exclude(status=SupervisionEntry.Status.CONFIRMED)
+        .order_by("session_on", "pk")
+    )
 
 
 def level_rules(level: Level) -> LevelRules:

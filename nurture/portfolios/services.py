@@ -7,6 +7,7 @@ change is allowed, and records it in the audit log.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,7 +22,7 @@ from nurture.core.link_tokens import token_digest
 from nurture.core.origins import site_url
 from nurture.core.uploads import atomic_with_files
 from nurture.portfolios.identifiers import identifiers_find
-from nurture.portfolios.models import Evidence, SupervisionEntry, SupervisionLink, TrainingRecord
+from nurture.portfolios.models import Evidence, SupervisionEntry, SupervisionLink, SupervisionRequest, TrainingRecord
 
 
 class PortfolioError(Exception):
@@ -65,7 +66,7 @@ def record_save(
             record.competencies.set(competency_ids)
         audit_record(action=f"{_audit_name(record)}.{'created' if created else 'updated'}", actor=owner, target=record)
         if isinstance(record, SupervisionEntry) and (created or email_changed):
-            supervision_link_send(entry=record, actor=owner)
+            supervision_requests_make(entries=[record], actor=owner)
     return record
 
 
@@ -105,43 +106,121 @@ def evidence_findings_review(*, owner: User, evidence: Evidence) -> Evidence:
     return evidence
 
 
-# Supervision links -----------------------------------------------------------------
+# Supervision: requests and their links ---------------------------------------------
 
 
-def supervision_link_send(*, entry: SupervisionEntry, actor: User) -> SupervisionLink:
-    """Email the supervisor a new single-use link; any earlier link stops working."""
-    if entry.is_locked:
-        raise PortfolioError("This entry is already confirmed.")
+def _same_session(a: SupervisionEntry, b: SupervisionEntry) -> bool:
+    return (a.session_on, a.supervisor_email.strip().lower(), a.kind, a.hours) == (
+        b.session_on,
+        b.supervisor_email.strip().lower(),
+        b.kind,
+        b.hours,
+    )
+
+
+@dataclass(frozen=True)
+class SessionsAdded:
+    """What `supervision_sessions_add` did: the sessions it added, those already in the
+    log (a second click, or typed twice), and the supervisors it emailed."""
+
+    added: list[SupervisionEntry]
+    already: list[SupervisionEntry]
+    emailed: list[str]
+
+
+def supervision_sessions_add(*, owner: User, sessions: list[SupervisionEntry]) -> SessionsAdded:
+    """Add several supervision sessions at once; each supervisor gets one email, with one
+    link, for all of their sessions among them.
+
+    A session already in the log (same date, supervisor's address, kind and hours) is not
+    added again: the owner's row is locked first, so a form sent twice (a double click)
+    adds its sessions once, and the second request finds what the first made."""
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=owner.pk).first()
+        existing = list(SupervisionEntry.objects.owned_by(owner))
+        added: list[SupervisionEntry] = []
+        already: list[SupervisionEntry] = []
+        for session in sessions:
+            found = next((e for e in [*existing, *added] if _same_session(e, session)), None)
+            if found is not None:
+                already.append(found)
+                continue
+            session.owner = owner
+            session.save()
+            audit_record(action="portfolios.supervisionentry.created", actor=owner, target=session)
+            added.append(session)
+        requests = supervision_requests_make(entries=added, actor=owner)
+    return SessionsAdded(added, already, [r.supervisor_email for r in requests])
+
+
+def supervision_requests_make(*, entries: list[SupervisionEntry], actor: User) -> list[SupervisionRequest]:
+    """Ask each supervisor once about `entries`: grouped by address, one request (with its
+    link and email) per supervisor. An entry leaves the request it was in; a request left
+    with no entry awaiting an answer has its links revoked."""
+    groups: dict[str, list[SupervisionEntry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.supervisor_email.strip().lower(), []).append(entry)
+    made = []
+    with transaction.atomic():
+        earlier = {e.request_id for e in entries if e.request_id is not None}
+        for group in groups.values():
+            request = SupervisionRequest.objects.create(owner=actor, supervisor_email=group[0].supervisor_email)
+            SupervisionEntry.objects.filter(pk__in=[e.pk for e in group]).update(request=request)
+            for entry in group:
+                entry.request = request
+            supervision_link_send(request=request, actor=actor)
+            made.append(request)
+        left = SupervisionRequest.objects.filter(pk__in=earlier).exclude(
+            entries__status=SupervisionEntry.Status.AWAITING
+        )
+        SupervisionLink.objects.filter(request__in=left, used_at__isnull=True, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    return made
+
+
+def _asked(request: SupervisionRequest) -> list[SupervisionEntry]:
+    """The request's sessions the supervisor is asked about: those not yet confirmed."""
+    return list(request.entries.exclude(status=SupervisionEntry.Status.CONFIRMED).order_by("session_on", "pk"))
+
+
+def supervision_link_send(*, request: SupervisionRequest, actor: User) -> SupervisionLink:
+    """Email the supervisor a new single-use link for the request's sessions not yet
+    confirmed (a declined one is asked again); any earlier link stops working."""
     now = timezone.now()
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        entry.links.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+        asked = _asked(request)
+        if not asked:
+            raise PortfolioError("Your supervisor has already confirmed these sessions.")
+        request.links.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
         link = SupervisionLink.objects.create(
-            entry=entry,
+            request=request,
             token_hash=token_digest(token),
-            sent_to=entry.supervisor_email,
+            sent_to=request.supervisor_email,
             expires_at=now + timedelta(days=settings.NURTURE_SUPERVISION_LINK_DAYS),
         )
-        if entry.status == SupervisionEntry.Status.DECLINED:
-            entry.status = SupervisionEntry.Status.AWAITING
-            entry.save(update_fields=["status"])
-        audit_record(action="portfolios.supervision.link_sent", actor=actor, target=entry)
-        url = site_url("portfolios:supervision_confirm", token)
+        declined = [e.pk for e in asked if e.status == SupervisionEntry.Status.DECLINED]
+        if declined:
+            SupervisionEntry.objects.filter(pk__in=declined).update(status=SupervisionEntry.Status.AWAITING)
+        for entry in asked:
+            audit_record(action="portfolios.supervision.link_sent", actor=actor, target=entry)
         context = {
-            "supervisor_name": entry.supervisor_name,
-            "practitioner_name": str(entry.owner),
-            "session_on": entry.session_on.strftime("%-d %B %Y"),
-            "hours": str(entry.hours),
-            "kind": entry.get_kind_display(),
-            "url": url,
-            "expires_on": link.expires_at.strftime("%-d %B %Y"),
+            "supervisor_name": asked[0].supervisor_name,
+            "practitioner_name": str(actor),
+            "sessions": [
+                {"session_on": f"{e.session_on:%-d %B %Y}", "hours": e.hours, "kind": e.get_kind_display()}
+                for e in asked
+            ],
+            "url": site_url("portfolios:supervision_confirm", token),
+            "expires_on": f"{link.expires_at:%-d %B %Y}",
         }
         try:
             email_send(
-                to=entry.supervisor_email,
+                to=request.supervisor_email,
                 template="portfolios/email/supervision_confirm",
                 context=context,
-                about=entry,
+                about=request,
                 sender=Sender.account(actor),
             )
         except EmailLimitReached as refused:
@@ -150,16 +229,23 @@ def supervision_link_send(*, entry: SupervisionEntry, actor: User) -> Supervisio
 
 
 def supervision_link_resend(*, entry: SupervisionEntry, actor: User, email: str) -> SupervisionLink:
-    """Send the supervisor a new link, at a corrected address if one is given."""
+    """Send the supervisor a new link for the entry's request (every session of it not yet
+    confirmed), at a corrected address if one is given. The request's row is locked, so a
+    second click waits, then replaces the first click's link: one link stays usable."""
     with transaction.atomic():
         stored = SupervisionEntry.objects.select_for_update().get(pk=entry.pk, owner=actor)
         if stored.is_locked:
             raise PortfolioError("Your supervisor has already confirmed this entry.")
-        if stored.supervisor_email != email:
-            stored.supervisor_email = email
-            stored.save(update_fields=["supervisor_email"])
-        link = supervision_link_send(entry=stored, actor=actor)
-    entry.supervisor_email = stored.supervisor_email
+        if stored.request_id is None:
+            (request,) = supervision_requests_make(entries=[stored], actor=actor)
+            request.links.update(revoked_at=timezone.now())  # the new link below replaces it
+        request = SupervisionRequest.objects.select_for_update().get(pk=stored.request_id)
+        if request.supervisor_email != email:
+            request.supervisor_email = email
+            request.save(update_fields=["supervisor_email", "updated_at"])
+            request.entries.exclude(status=SupervisionEntry.Status.CONFIRMED).update(supervisor_email=email)
+        link = supervision_link_send(request=request, actor=actor)
+    entry.supervisor_email = email
     return link
 
 
@@ -170,11 +256,14 @@ class LinkState:
     link: SupervisionLink | None
     usable: bool
     message: str
+    sessions: tuple[SupervisionEntry, ...] = ()
 
 
 def supervision_link_state(token: str) -> LinkState:
     link = (
-        SupervisionLink.objects.select_related("entry", "entry__owner").filter(token_hash=token_digest(token)).first()
+        SupervisionLink.objects.select_related("request", "request__owner")
+        .filter(token_hash=token_digest(token))
+        .first()
     )
     if link is None:
         return LinkState(None, False, "This link is not valid. Check that you copied the whole address from the email.")
@@ -194,28 +283,52 @@ def supervision_link_state(token: str) -> LinkState:
             f"This link expired on {timezone.localtime(link.expires_at):%-d %B %Y}. "
             "Ask the practitioner to send you a new one.",
         )
-    return LinkState(link, True, "")
+    sessions = tuple(link.request.entries.filter(status=SupervisionEntry.Status.AWAITING).order_by("session_on", "pk"))
+    if not sessions:
+        return LinkState(link, False, "There is nothing left to confirm on this link. Nothing more is needed.")
+    return LinkState(link, True, "", sessions)
 
 
-def supervision_confirm(*, token: str, confirmed: bool) -> LinkState:
-    """The supervisor confirms (or declines) the entry; the link is used up either way."""
+def supervision_answer(*, token: str, decisions: Mapping[int, bool]) -> LinkState:
+    """The supervisor confirms or declines each session of the link (by entry id: True
+    confirms); the link is used up. Every session awaiting an answer needs one."""
     with transaction.atomic():
         state = supervision_link_state(token)
         if not state.usable or state.link is None:
             return state
+        if {s.pk for s in state.sessions} - set(decisions):
+            raise PortfolioError("Confirm or decline each session.")
         # Claim the link atomically so two clicks cannot both use it.
-        claimed = SupervisionLink.objects.filter(pk=state.link.pk, used_at__isnull=True).update(used_at=timezone.now())
+        now = timezone.now()
+        claimed = SupervisionLink.objects.filter(pk=state.link.pk, used_at__isnull=True).update(used_at=now)
         if not claimed:
             return supervision_link_state(token)
-        entry = state.link.entry
-        entry.status = SupervisionEntry.Status.CONFIRMED if confirmed else SupervisionEntry.Status.DECLINED
-        entry.confirmed_at = timezone.now() if confirmed else None
-        entry.save(update_fields=["status", "confirmed_at"])
-        audit_record(
-            action=f"portfolios.supervision.{'confirmed' if confirmed else 'declined'}",
-            actor_label=f"supervisor {state.link.sent_to}",
-            target=entry,
+        for entry in state.sessions:
+            confirmed = decisions[entry.pk]
+            entry.status = SupervisionEntry.Status.CONFIRMED if confirmed else SupervisionEntry.Status.DECLINED
+            entry.confirmed_at = now if confirmed else None
+            entry.save(update_fields=["status", "confirmed_at"])
+            audit_record(
+                action=f"portfolios.supervision.{'confirmed' if confirmed else 'declined'}",
+                actor_label=f"supervisor {state.link.sent_to}",
+                target=entry,
+            )
+    yes = sum(decisions[e.pk] for e in state.sessions)
+    no = len(state.sessions) - yes
+    if not no:
+        message = "Confirmed. Thank you." if yes == 1 else f"All {yes} sessions confirmed. Thank you."
+    elif not yes:
+        message = (
+            "Declined. The practitioner will see this."
+            if no == 1
+            else (f"All {no} sessions declined. The practitioner will see this.")
         )
-    return LinkState(
-        state.link, False, "Confirmed. Thank you." if confirmed else "Declined. The practitioner will see this."
-    )
+    else:
+        message = f"{yes} confirmed and {no} declined. Thank you; the practitioner will see which."
+    return LinkState(state.link, False, message, state.sessions)
+
+
+def supervision_confirm(*, token: str, confirmed: bool) -> LinkState:
+    """The supervisor confirms (or declines) every session of the link at once."""
+    state = supervision_link_state(token)
+    return supervision_answer(token=token, decisions={s.pk: confirmed for s in state.sessions})

@@ -10,6 +10,7 @@ urlpatterns = [
     path("portfolio/evidence/check/", views.evidence_check, name="evidence_check"),
     path("portfolio/evidence/<int:pk>/", views.evidence_detail, name="evidence"),
     path("portfolio/evidence/<int:pk>/checked/", views.evidence_review, name="evidence_review"),
+    path("portfolio/supervision/sessions/", views.supervision_sessions, name="supervision_sessions"),
     path("portfolio/supervision/<int:pk>/resend/", views.supervision_resend, name="supervision_resend"),
     path("portfolio/<slug:kind>/new/", views.record_edit, name="record_new"),
     path("portfolio/<slug:kind>/<int:pk>/edit/", views.record_edit, name="record_edit"),

@@ -17,6 +17,7 @@ from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.core.forms import PlainTextMixin
 from nurture.core.permissions import get_owned_or_404, practitioner_required
 from nurture.core.uploads import private_file_response
+from nurture.endorsements.selectors import open_application_of
 from nurture.framework.selectors import framework_competencies, framework_current, framework_levels, level_for
 from nurture.portfolios import forms as portfolio_forms
 from nurture.portfolios.identifiers import identifiers_find
@@ -28,15 +29,27 @@ from nurture.portfolios.models import (
     SupervisionEntry,
     TrainingRecord,
 )
-from nurture.portfolios.selectors import coverage_matrix, portfolio_records, readiness_of, supervision_with_delivery
+from nurture.portfolios.readiness import Requirement
+from nurture.portfolios.selectors import (
+    coverage_matrix,
+    portfolio_records,
+    portfolio_totals,
+    readiness_of,
+    snapshot_of,
+    supervision_asked_with,
+    supervision_with_delivery,
+)
 from nurture.portfolios.services import (
+    LinkState,
     PortfolioError,
     evidence_findings_review,
     record_delete,
     record_save,
+    supervision_answer,
     supervision_confirm,
     supervision_link_resend,
     supervision_link_state,
+    supervision_sessions_add,
 )
 
 
@@ -70,24 +83,47 @@ def _kind(name: str) -> RecordKind:
 def _form(kind: RecordKind, request: HttpRequest, instance: models.Model | None) -> forms.ModelForm:  # type: ignore[type-arg]
     extra: dict[str, Any] = {}
     if kind.model is Evidence:
-        extra["competencies"] = framework_competencies(framework_current())
+        competencies = framework_competencies(framework_current())
+        extra["competencies"] = competencies
+        if request.method == "POST" and "narrow" in request.POST:
+            return portfolio_forms.EvidenceForm(instance=instance, initial=_typed_evidence(request), **extra)
+        if request.method == "GET":  # from readiness: ?competency=D1.2 ticks it; ?q= narrows the list
+            codes = request.GET.getlist("competency")[:50]
+            ticked = list(competencies.filter(code__in=codes).values_list("pk", flat=True)) if codes else None
+            initial: dict[str, Any] = {"competency_filter": request.GET.get("q", "")[:100]}
+            if ticked:
+                initial["competencies"] = ticked
+            return kind.form(instance=instance, initial=initial, **extra)
     if request.method == "POST":
         return kind.form(request.POST, request.FILES, instance=instance, **extra)
     return kind.form(instance=instance, **extra)
 
 
+def _typed_evidence(request: HttpRequest) -> dict[str, Any]:
+    """The evidence form as typed, to draw it again (after a check or a filter)."""
+    return {
+        "title": request.POST.get("title", "")[:200],
+        "kind": request.POST.get("kind", ""),
+        "text": request.POST.get("text", "")[:100_000],
+        "competency_filter": request.POST.get("competency_filter", "")[:100],
+        "competencies": [v for v in request.POST.getlist("competencies") if v.isdigit()],
+    }
+
+
 @practitioner_required
 def portfolio_home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    version = framework_current()
+    levels = framework_levels(framework_current())
     records = portfolio_records(request.user)
+    months = max((level.supervision_window_months for level in levels), default=24)
     return render(
         request,
         "portfolios/home.html",
         {
             "records": records,
             "supervision": supervision_with_delivery(records.supervision),
+            "totals": portfolio_totals(snapshot_of(records), today=date.today(), supervision_months=months),
             "kinds": KINDS,
-            "levels": framework_levels(version),
+            "levels": levels,
         },
     )
 
@@ -101,6 +137,12 @@ def record_edit(request: AuthenticatedHttpRequest, kind: str, pk: int | None = N
         messages.info(request, "Your supervisor has confirmed this entry, so it can no longer be changed.")
         return redirect("portfolios:home")
     form = _form(record_kind, request, instance)
+    if not form.is_bound:  # drawn again after "Filter the list", or a first visit
+        return render(
+            request,
+            "portfolios/record_form.html",
+            {"form": form, "kind": record_kind, "kind_name": kind, "instance": instance},
+        )
     if request.method == "POST" and form.is_valid():
         evidence = record_kind.model is Evidence
         try:
@@ -182,17 +224,11 @@ def _marked(evidence: Evidence) -> list[tuple[str, dict[str, Any] | None]]:
 def evidence_check(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Scan evidence text before saving. With htmx, answers the findings alone;
     without JavaScript, the whole form again with what was typed and the findings."""
-    text = request.POST.get("text", "")[:100_000]
-    findings = [f.as_dict() for f in identifiers_find(text)]
+    initial = _typed_evidence(request)
+    findings = [f.as_dict() for f in identifiers_find(initial["text"])]
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "portfolios/scan_result.html", {"findings": findings, "checked": True})
     record_kind = KINDS["evidence"]
-    initial = {
-        "title": request.POST.get("title", "")[:200],
-        "kind": request.POST.get("kind", ""),
-        "text": text,
-        "competencies": [v for v in request.POST.getlist("competencies") if v.isdigit()],
-    }
     form = portfolio_forms.EvidenceForm(initial=initial, competencies=framework_competencies(framework_current()))
     return render(
         request,
@@ -242,7 +278,7 @@ def supervision_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     return render(
         request,
         "portfolios/supervision_resend.html",
-        {"entry": entry, "form": form},
+        {"entry": entry, "form": form, "sessions": supervision_asked_with(entry)},
         status=400 if form.errors else 200,
     )
 
@@ -254,18 +290,49 @@ class ResendForm(PlainTextMixin, forms.Form):
     )
 
 
+FIXED_BY = {
+    "education": ("portfolios:record_new", "education", "Add education"),
+    "training": ("portfolios:record_new", "training", "Add training"),
+    "experience": ("portfolios:record_new", "experience", "Add work experience"),
+    "families": ("portfolios:record_new", "experience", "Add work experience"),
+    "supervision": ("portfolios:supervision_sessions", None, "Add supervision sessions"),
+    "main-supervisor": ("portfolios:supervision_sessions", None, "Add supervision sessions"),
+    "evidence": ("portfolios:record_new", "evidence", "Add evidence"),
+}
+"""Each requirement the portfolio can meet: the form that adds what it lacks, and the link's words."""
+
+
+@dataclass(frozen=True)
+class RequirementRow:
+    requirement: Requirement
+    fix_url: str
+    fix_text: str
+
+
+def _with_fixes(requirements: tuple[Requirement, ...]) -> list[RequirementRow]:
+    rows = []
+    for requirement in requirements:
+        name, kind, text = FIXED_BY.get(requirement.key, ("", None, ""))
+        url = reverse(name, args=[kind] if kind else []) if name and not requirement.met else ""
+        rows.append(RequirementRow(requirement, url, text if url else ""))
+    return rows
+
+
 @practitioner_required
 def readiness(request: AuthenticatedHttpRequest, level: str) -> HttpResponse:
     version = framework_current()
     chosen = level_for(version, level)
     evidence, rows = coverage_matrix(request.user, chosen)
+    result = readiness_of(request.user, chosen, today=date.today())
     return render(
         request,
         "portfolios/readiness.html",
         {
             "level": chosen,
             "levels": framework_levels(version),
-            "readiness": readiness_of(request.user, chosen, today=date.today()),
+            "readiness": result,
+            "requirements": _with_fixes(result.requirements),
+            "open_application": open_application_of(request.user, chosen),
             "evidence": evidence,
             "rows": rows,
         },
@@ -274,20 +341,112 @@ def readiness(request: AuthenticatedHttpRequest, level: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def supervision_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
-    """The supervisor's page, reached from the emailed link, with no account.
+    """The supervisor's page, reached from the emailed link, with no account: every
+    session the link asks about, to confirm all at once or answer for each.
 
-    Opening the link changes nothing (mail scanners open links); only the
-    button does.
+    Opening the link changes nothing (mail scanners open links); only a button does.
     """
     state = supervision_link_state(token)
-    done = False
     decision = request.POST.get("decision")
-    if request.method == "POST" and state.usable and decision in ("confirm", "decline"):
-        state = supervision_confirm(token=token, confirmed=decision == "confirm")
-        done = True
+    each = request.method == "POST" and decision == "each"
+    form = portfolio_forms.SessionDecisionsForm(request.POST if each else None, sessions=list(state.sessions))
+    done = False
+    if request.method == "POST" and state.usable:
+        try:
+            if decision in ("confirm", "decline"):
+                state, done = supervision_confirm(token=token, confirmed=decision == "confirm"), True
+            elif each and form.is_valid():
+                state, done = supervision_answer(token=token, decisions=form.decisions()), True
+        except PortfolioError as error:
+            form.add_error(None, str(error))
     return render(
         request,
         "portfolios/supervision_confirm.html",
-        {"state": state, "entry": state.link.entry if state.link else None, "done": done, "token": token},
-        status=200 if state.usable or done else 410 if state.link else 404,
+        {"state": state, "owner": _owner(state), "done": done, "token": token, "form": form},
+        status=(400 if form.errors else 200) if state.usable or done else 410 if state.link else 404,
     )
+
+
+def _owner(state: LinkState) -> object:
+    return state.link.request.owner if state.link else None
+
+
+SESSIONS = "sessions"
+"""The prefix of the sessions form's rows."""
+
+
+@practitioner_required
+@require_http_methods(["GET", "POST"])
+def supervision_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Several supervision sessions in one form; "Add another session" draws the rows
+    again with one more (no JavaScript needed). Each supervisor gets one email."""
+    if request.method == "GET":
+        return _sessions_page(request, portfolio_forms.SessionRows(prefix=SESSIONS))
+    formset = portfolio_forms.SessionRows(request.POST, prefix=SESSIONS)
+    if "add" in request.POST:
+        return _sessions_page(request, portfolio_forms.session_rows_with_another(formset.typed(), prefix=SESSIONS))
+    problem = ""
+    if formset.is_valid():
+        try:
+            result = supervision_sessions_add(owner=request.user, sessions=formset.sessions())
+        except PortfolioError as error:
+            problem = str(error)  # nothing was saved; the rows keep what was typed
+        else:
+            messages.success(request, _sessions_added(len(result.added), len(result.already), result.emailed))
+            return redirect(reverse("portfolios:home") + "#supervision")
+    return _sessions_page(request, formset, problem=problem, status=400)
+
+
+def _sessions_added(added: int, already: int, emailed: list[str]) -> str:
+    if not added:
+        return "These sessions are already in your log: nothing was added twice."
+    told = f" Each supervisor gets one email with one link to confirm theirs: {', '.join(emailed)}." if emailed else ""
+    kept = f" {already} were already in your log and were not added again." if already else ""
+    return f"Added {added} supervision session{'s' if added != 1 else ''}.{told}{kept}"
+
+
+def _sessions_page(
+    request: AuthenticatedHttpRequest, formset: Any, *, problem: str = "", status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "portfolios/supervision_sessions.html",
+        {"formset": formset, "summary": _FormsetSummary.of(formset, problem), "problem": problem},
+        status=status,
+    )
+
+
+@dataclass(frozen=True)
+class _SummaryField:
+    id_for_label: str
+    auto_id: str
+    label: str
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class _FormsetSummary:
+    """The rows' errors in the shape `core/error_summary.html` reads from a form, so a
+    form of many rows has the same one summary, each error naming its row."""
+
+    fields: list[_SummaryField]
+    non_field_errors: list[str]
+
+    @property
+    def errors(self) -> bool:
+        return bool(self.fields or self.non_field_errors)
+
+    def __iter__(self) -> Any:
+        return iter(self.fields)
+
+    @classmethod
+    def of(cls, formset: Any, problem: str) -> _FormsetSummary:
+        if not formset.is_bound:
+            return cls([], [problem] if problem else [])
+        fields = [
+            _SummaryField(field.id_for_label, field.auto_id, f"Session {number}, {field.label}", list(field.errors))
+            for number, form in enumerate(formset.forms, 1)
+            for field in form
+            if field.errors
+        ]
+        return cls(fields, [*formset.non_form_errors(), *([problem] if problem else [])])

@@ -308,6 +308,14 @@ class Visitor:
             field.fill(text)
 
     def enter_date(self, field: Locator, day: date) -> None:
+        """Type a date: into day, month and year boxes when `field` is their group
+        (`core.forms.DateParts`, found by `get_by_role("group", name=...)`), else into a date field."""
+        if field.get_by_label("Day", exact=True).count():
+            for part, value in (("Day", day.day), ("Month", day.month), ("Year", day.year)):
+                box = field.get_by_label(part, exact=True)
+                self.type_into(box, str(value))
+                assert box.input_value() == str(value), f"the {part.lower()} box holds {box.input_value()!r}"
+            return
         if self.keyboard:
             tab_to(self.page, field)
             self.page.keyboard.type(day.strftime(self._date_order()))

@@ -163,8 +163,10 @@ def apply_for_prevention(me: Visitor) -> None:
     assert where_it_is(page) == "Where it is: Submitted"
     status = page.locator("#status")
     expect(status).to_contain_text(
-        "What happens next: Your referees answer their requests; the registrar then assigns two assessors "
-        "and starts the review."
+        re.compile(
+            r"What happens next: Waiting for a reference from your current supervisor; .*"
+            r"Once the references are in, the registrar assigns two assessors and starts the review\."
+        )
     )
     expected_by = timezone.localdate() + timedelta(days=28)
     expect(status).to_contain_text(f"Expected by: {expected_by.day} {expected_by:%B %Y}")

@@ -8,6 +8,7 @@ the email was sent; the supervisor gets it once. On a desktop and on a phone.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -30,14 +31,15 @@ SCREENSHOTS = Path(tempfile.gettempdir())
 def name_a_supervisor(me: Visitor) -> None:
     page = me.page
     me.visit("/portfolio/")
-    me.follow(page.get_by_role("link", name="Add a supervision session"))
-    me.enter_date(page.get_by_label("Date of session"), date.today() - timedelta(days=3))
-    me.type_into(page.get_by_label("Supervisor name"), "Dr Elena Rivera")
-    me.type_into(page.get_by_label("Supervisor email"), SUPERVISOR_EMAIL)
-    me.type_into(page.get_by_label("Hours"), "1.5")
-    me.choose(page.get_by_label("Kind"), "Individual")
-    me.follow(page.get_by_role("button", name="Save"))
-    expect(page.get_by_role("status")).to_contain_text("Saved your supervision entry.")
+    me.follow(page.get_by_role("link", name="Add supervision sessions"))
+    session = page.get_by_role("group", name="Session 1")
+    me.enter_date(session.get_by_role("group", name="Date of session"), date.today() - timedelta(days=3))
+    me.type_into(session.get_by_label("Supervisor name"), "Dr Elena Rivera")
+    me.type_into(session.get_by_label("Supervisor email"), SUPERVISOR_EMAIL)
+    me.type_into(session.get_by_label("Hours"), "1.5")
+    me.choose(session.get_by_label("Kind"), "Individual")
+    me.follow(page.get_by_role("button", name=re.compile("^Save this session")))
+    expect(page.get_by_role("status")).to_contain_text("Added 1 supervision session.")
 
 
 # What sticks out past the screen's right edge, outside boxes that scroll on their own.

@@ -29,7 +29,7 @@ def test_a_practitioner_adds_cpd_and_evidence_with_javascript_turned_off(new_vis
     webinar_on = date.today() - timedelta(days=14)
     reflection = "I now ask parents what they think their baby is feeling before I offer my own view."
     me.type_into(page.get_by_label("Activity"), "Perinatal mental health webinar")
-    me.enter_date(page.get_by_label("Date", exact=True), webinar_on)
+    me.enter_date(page.get_by_role("group", name="Date", exact=True), webinar_on)
     me.type_into(page.get_by_label("Hours"), "-3")
     me.type_into(page.get_by_label("Reflection"), reflection)
     me.follow(page.get_by_role("button", name="Save"))
@@ -43,7 +43,9 @@ def test_a_practitioner_adds_cpd_and_evidence_with_javascript_turned_off(new_vis
     expect(hours).to_have_attribute("aria-describedby", re.compile(r"\bid_hours_error\b"))
     expect(hours).to_have_value("-3")
     expect(page.get_by_label("Activity")).to_have_value("Perinatal mental health webinar")
-    expect(page.get_by_label("Date", exact=True)).to_have_value(webinar_on.isoformat())
+    typed = page.get_by_role("group", name="Date", exact=True)
+    for part, value in (("Day", webinar_on.day), ("Month", webinar_on.month), ("Year", webinar_on.year)):
+        expect(typed.get_by_label(part, exact=True)).to_have_value(str(value))
     expect(page.get_by_label("Reflection")).to_have_value(reflection)
 
     me.type_into(hours, "1.5")

@@ -74,7 +74,7 @@ def gaps(page: Page) -> set[str]:
     return set(
         page.evaluate(
             """() => [...document.querySelectorAll('table.matrix tbody tr')]
-              .filter((row) => row.lastElementChild.textContent.trim() === 'Gap')
+              .filter((row) => row.lastElementChild.classList.contains('gap'))
               .map((row) => row.querySelector('th a').textContent.trim())"""
         )
     )
@@ -117,7 +117,7 @@ def add_training(me: Visitor, *, completed_on: date) -> None:
     me.type_into(page.get_by_label("Title"), "Attachment and attunement in the first year")
     me.type_into(page.get_by_label("Provider"), "Northern Infant Mental Health Network")
     me.type_into(page.get_by_label("Hours"), "30")
-    me.enter_date(page.get_by_label("Date completed"), completed_on)
+    me.enter_date(page.get_by_role("group", name="Date completed"), completed_on)
     me.tick(page.get_by_role("checkbox", name="Relationship-based training"))
     me.follow(page.get_by_role("button", name="Save"))
     expect(page.get_by_role("status")).to_contain_text("Saved your training.")
@@ -126,15 +126,15 @@ def add_training(me: Visitor, *, completed_on: date) -> None:
 
 def add_supervision(me: Visitor, *, session_on: date) -> None:
     page = me.page
-    me.follow(page.get_by_role("link", name="Add a supervision session"))
-    me.enter_date(page.get_by_label("Date of session"), session_on)
-    me.type_into(page.get_by_label("Supervisor name"), SUPERVISOR)
-    me.type_into(page.get_by_label("Supervisor email"), SUPERVISOR_EMAIL)
-    me.type_into(page.get_by_label("Hours"), "2")
-    me.choose(page.get_by_label("Kind"), "Individual")
-    me.type_into(page.get_by_label("Notes"), "Themes: holding a parent's worry while staying curious about the baby.")
-    me.follow(page.get_by_role("button", name="Save"))
-    expect(page.get_by_role("status")).to_contain_text("Saved your supervision entry.")
+    me.follow(page.get_by_role("link", name="Add supervision sessions"))
+    session = page.get_by_role("group", name="Session 1")
+    me.enter_date(session.get_by_role("group", name="Date of session"), session_on)
+    me.type_into(session.get_by_label("Supervisor name"), SUPERVISOR)
+    me.type_into(session.get_by_label("Supervisor email"), SUPERVISOR_EMAIL)
+    me.type_into(session.get_by_label("Hours"), "2")
+    me.choose(session.get_by_label("Kind"), "Individual")
+    me.follow(page.get_by_role("button", name=re.compile("^Save this session")))
+    expect(page.get_by_role("status")).to_contain_text("Added 1 supervision session.")
     expect(page.locator("#supervision")).to_contain_text("Awaiting supervisor")
 
 

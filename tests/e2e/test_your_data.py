@@ -48,6 +48,7 @@ def endorsed_practitioner() -> tuple[User, RegisterEntry]:
         provider="Anna Freud Centre",
         hours=Decimal(30),
         completed_on=date(2024, 3, 1),
+        relationship_based=True,
         certificate_name="certificate.pdf",
         certificate_type="application/pdf",
     )

@@ -33,7 +33,7 @@ from nurture.portfolios.models import (
     SupervisionEntry,
     TrainingRecord,
 )
-from nurture.portfolios.services import supervision_link_send
+from nurture.portfolios.services import supervision_requests_make
 from nurture.register.models import RegisterEntry, Renewal, Subscription
 from nurture.register.services import register_entry_create
 
@@ -93,6 +93,7 @@ def life_of(person: Any, word: str, capture: Any) -> Life:
         provider="Anna Freud Centre",
         hours=Decimal(30),
         completed_on=date(2024, 3, 1),
+        relationship_based=True,
         certificate_name=f"certificate-{word}.pdf",
         certificate_type="application/pdf",
     )
@@ -115,7 +116,7 @@ def life_of(person: Any, word: str, capture: Any) -> Life:
         hours=Decimal("1.5"),
     )
     with capture(execute=True):
-        supervision_link_send(entry=supervision, actor=person)
+        supervision_requests_make(entries=[supervision], actor=person)
     application = Application.objects.create(
         practitioner=person,
         level=level,

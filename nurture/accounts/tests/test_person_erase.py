@@ -27,6 +27,7 @@ from nurture.portfolios.models import (
     ExperienceRecord,
     SupervisionEntry,
     SupervisionLink,
+    SupervisionRequest,
     TrainingRecord,
 )
 from nurture.register.models import RegisterEntry, Subscription
@@ -94,11 +95,19 @@ def test_their_sessions_end_everywhere(amara, ben, django_capture_on_commit_call
 
 
 def test_every_kind_of_portfolio_record_is_erased(erased, ben):
-    for model in (EducationRecord, TrainingRecord, ExperienceRecord, SupervisionEntry, CPDEntry, Evidence):
+    for model in (
+        EducationRecord,
+        TrainingRecord,
+        ExperienceRecord,
+        SupervisionEntry,
+        SupervisionRequest,
+        CPDEntry,
+        Evidence,
+    ):
         assert not model.objects.filter(owner_id=erased.person.pk).exists(), model
         assert model.objects.filter(owner=ben.person).count() == 1, model
-    assert not SupervisionLink.objects.filter(entry_id=erased.supervision.pk).exists()
-    assert SupervisionLink.objects.filter(entry=ben.supervision).exists()
+    assert not SupervisionLink.objects.filter(request__owner_id=erased.person.pk).exists()
+    assert SupervisionLink.objects.filter(request__entries=ben.supervision).exists()
 
 
 def test_applications_their_files_and_references_are_erased(erased, ben):

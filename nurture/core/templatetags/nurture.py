@@ -16,7 +16,7 @@ def accessible(field: BoundField) -> SafeString:
     if field.errors:
         described.append(f"{field.auto_id}_error")
     attrs: dict[str, str | bool] = {}
-    if described and field.widget_type not in ("checkboxselectmultiple", "radioselect"):
+    if described and not field.use_fieldset:  # a fieldset's legend, hint and error describe it, not each box
         attrs["aria-describedby"] = " ".join(described)
     if field.errors:
         attrs["aria-invalid"] = "true"

@@ -21,6 +21,7 @@ from nurture.accounts.tests.test_signup_and_login import SIGNUP
 from nurture.campaigns.models import Campaign, PledgeSignature
 from nurture.campaigns.tests.test_pledge import form_data as pledge_form_data
 from nurture.core.forms import PlainTextMixin, validate_multi_line, validate_single_line
+from nurture.core.tests.dates import date_typed
 from nurture.portfolios.models import SupervisionEntry
 
 ONE_LINE = "Enter this on one line, without line breaks or control characters."
@@ -143,7 +144,7 @@ def test_sign_up_with_a_nul_in_a_field_is_refused_at_the_door_and_creates_nothin
 @pytest.mark.django_db
 def test_a_supervision_entry_with_a_control_character_is_refused_and_nothing_is_saved(practitioner, mailoutbox):
     data = {
-        "session_on": "2026-03-02",
+        **date_typed("session_on", "2026-03-02"),
         "supervisor_name": "Dr Ruth\nBcc: everyone@example.org",
         "supervisor_email": "ruth@example.org",
         "hours": "1.5",
@@ -165,7 +166,7 @@ def test_a_supervision_entry_with_a_control_character_is_refused_and_nothing_is_
 @pytest.mark.django_db
 def test_a_supervision_entry_keeps_line_breaks_in_its_notes(practitioner):
     data = {
-        "session_on": "2026-03-02",
+        **date_typed("session_on", "2026-03-02"),
         "supervisor_name": "Dr Ruth Adeyemi",
         "supervisor_email": "ruth@example.org",
         "hours": "1.5",

@@ -21,6 +21,7 @@ from nurture.core import outbox
 from nurture.core.emails import email_send
 from nurture.core.models import AuditEntry, OutboundEmail
 from nurture.core.outbox import message_attempt, outbox_send_due, retry_wait
+from nurture.core.tests.dates import date_typed
 from nurture.portfolios.models import SupervisionEntry
 from nurture.portfolios.services import record_save
 
@@ -67,7 +68,7 @@ def test_a_message_is_recorded_with_the_change_and_sent_after_the_commit(practit
         assert mail_server.received == [], "nothing goes before the change is committed"
     message.refresh_from_db()
     assert message.state == State.SENT
-    assert (message.about_type, message.about_id) == ("portfolios.supervisionentry", str(entry.pk))
+    assert (message.about_type, message.about_id) == ("portfolios.supervisionrequest", str(entry.request_id))
     (received,) = mail_server.delivered_to("rose.clark@example.org")
     assert received["Message-ID"] == message.message_id
     assert "/supervision/confirm/" in received.get_body(("plain",)).get_content()
@@ -233,7 +234,7 @@ def test_a_queue_that_cannot_take_the_task_loses_nothing(practitioner, mail_serv
         response = client_for(practitioner).post(
             "/portfolio/supervision/new/",
             {
-                "session_on": "2026-11-02",
+                **date_typed("session_on", "2026-11-02"),
                 "supervisor_name": "Dr Rose Clark",
                 "supervisor_email": "rose.clark@example.org",
                 "hours": "1.5",

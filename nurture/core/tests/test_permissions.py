@@ -41,7 +41,7 @@ from nurture.portfolios.models import (
     SupervisionEntry,
     TrainingRecord,
 )
-from nurture.portfolios.services import supervision_confirm, supervision_link_send
+from nurture.portfolios.services import supervision_confirm, supervision_requests_make
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,7 @@ TABLE: dict[str, Row] = {
     "portfolios:evidence":                  (GET , LOGIN,  200,                404,                403,                403,                403,                403),
     "portfolios:evidence_review":           (POST, LOGIN,  TO_EVIDENCE,        404,                403,                403,                403,                403),
     "portfolios:supervision_resend":        (GET , LOGIN,  200,                404,                403,                403,                403,                403),
+    "portfolios:supervision_sessions":      (GET , LOGIN,  200,                200,                403,                403,                403,                403),
     "portfolios:record_new":                (GET , LOGIN,  200,                200,                403,                403,                403,                403),
     "portfolios:record_edit":               (GET , LOGIN,  200,                404,                403,                403,                403,                403),
     "portfolios:record_delete":             (GET , LOGIN,  200,                404,                403,                403,                403,                403),
@@ -246,6 +247,7 @@ def site(practitioner, private_media, django_capture_on_commit_callbacks) -> Sit
         provider="Anna Freud Centre",
         hours=Decimal("30"),
         completed_on=date(2024, 3, 1),
+        relationship_based=True,
         certificate_name="certificate.pdf",
         certificate_type="application/pdf",
     )
@@ -259,7 +261,7 @@ def site(practitioner, private_media, django_capture_on_commit_callbacks) -> Sit
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        supervision_link_send(entry=supervision, actor=practitioner)
+        supervision_requests_make(entries=[supervision], actor=practitioner)
     evidence = Evidence.objects.create(
         owner=practitioner,
         title="Reflective account: a first home visit",

@@ -30,6 +30,7 @@ from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.campaigns.models import Campaign, PledgeSignature
 from nurture.campaigns.tests.conftest import make_campaign
+from nurture.core.tests.dates import date_typed
 from nurture.events.models import Event
 from nurture.events.tests.conftest import form_data as event_form_data
 from nurture.events.tests.conftest import make_organiser
@@ -191,9 +192,14 @@ SIGNUP = {
     "password2": "slow mornings with the baby 7",
 }
 PROFILE = {"full_name": "Amara Okafor", "profession": "health-visitor", "region": "london", "employer": "Leeds"}
-CPD = {"activity": "Webinar on perinatal anxiety", "done_on": "2026-01-10", "hours": "1.5", "reflection": ""}
+CPD = {
+    "activity": "Webinar on perinatal anxiety",
+    **date_typed("done_on", "2026-01-10"),
+    "hours": "1.5",
+    "reflection": "",
+}
 SUPERVISION = {
-    "session_on": "2026-01-10",
+    **date_typed("session_on", "2026-01-10"),
     "supervisor_name": "Dr Ruth Adeyemi",
     "supervisor_email": "ruth@example.org",
     "hours": "1",

@@ -37,6 +37,7 @@ def ready_portfolio(owner: Any, level: Level) -> Evidence:
         provider="Anna Freud Centre",
         hours=Decimal(30),
         completed_on=date(2024, 3, 1),
+        relationship_based=True,
     )
     ExperienceRecord.objects.create(
         owner=owner,

@@ -208,7 +208,8 @@ def test_submitting_emails_a_receipt_and_each_referee(submitted, practitioner):
 def test_the_page_says_where_it_is_what_next_and_when(submitted, practitioner):
     page = client_for(practitioner).get(f"/applications/{submitted.pk}/").content.decode()
     assert "Where it is: Submitted" in page
-    assert "the registrar then assigns two assessors" in page
+    assert "Waiting for a reference from your current supervisor" in page
+    assert "Once the references are in, the registrar assigns two assessors" in page
     assert "Expected by:" in page
     assert "Timeline" in page and "Submitted" in page
 

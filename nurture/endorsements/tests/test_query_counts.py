@@ -16,7 +16,7 @@ from nurture.endorsements.models import ReferenceRequest
 from nurture.endorsements.tests.conftest import stage
 from nurture.endorsements.workflow import State
 
-APPLICATIONS = 6
+APPLICATIONS = 7  # one of them: the references of those waiting for them (the next step names what is missing)
 STAFF_QUEUE = 4
 REVIEWS = 6
 AGREEMENT = 6

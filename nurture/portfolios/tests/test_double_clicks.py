@@ -29,6 +29,6 @@ def test_resending_twice_leaves_one_usable_link(db, at_once):
     )
     record_save(owner=person, record=entry)
     twice(at_once, lambda: supervision_link_resend(entry=entry, actor=person, email="maria@example.org"))
-    links = SupervisionLink.objects.filter(entry=entry)
+    links = SupervisionLink.objects.filter(request__entries=entry)
     assert links.count() == 3
     assert links.filter(revoked_at__isnull=True, used_at__isnull=True).count() == 1

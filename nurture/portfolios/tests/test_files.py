@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from conftest import client_for
+from nurture.core.tests.dates import date_typed
 from nurture.portfolios import services
 from nurture.portfolios.models import Evidence, TrainingRecord
 
@@ -85,7 +86,7 @@ def test_uploading_a_new_certificate_removes_the_old_one(practitioner, private_m
                 "title": training.title,
                 "provider": training.provider,
                 "hours": "12",
-                "completed_on": "2025-05-01",
+                **date_typed("completed_on", "2025-05-01"),
                 "certificate": SimpleUploadedFile("scan.png", PNG),
             },
         )

@@ -84,6 +84,7 @@ def portfolio(practitioner, private_media):
         provider="Anna Freud Centre",
         hours=Decimal("30.5"),
         completed_on=date(2024, 3, 1),
+        relationship_based=True,
         certificate_name="certificate.pdf",
         certificate_type="application/pdf",
     )

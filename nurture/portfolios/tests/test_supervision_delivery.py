@@ -14,10 +14,11 @@ from django.utils import timezone
 from conftest import client_for
 from nurture.core.models import OutboundEmail
 from nurture.core.outbox import outbox_send_due
+from nurture.core.tests.dates import date_typed
 from nurture.portfolios.models import SupervisionEntry
 
 FORM = {
-    "session_on": "2026-11-02",
+    **date_typed("session_on", "2026-11-02"),
     "supervisor_name": "Dr Rose Clark",
     "supervisor_email": "rose.clark@example.org",
     "hours": "1.5",
@@ -112,14 +113,14 @@ def test_over_the_address_limit_nothing_is_saved_or_sent_and_the_form_keeps_what
 ):
     settings.NURTURE_EMAIL_LIMIT_PER_ADDRESS_HOUR = 2
     name_supervisor(client_for(other_practitioner), send_now)
-    name_supervisor(client_for(practitioner), send_now, session_on="2026-11-09")
+    name_supervisor(client_for(practitioner), send_now, **date_typed("session_on", "2026-11-09"))
     assert len(mail_server.received) == 2, "the last allowed message goes"
 
-    response = name_supervisor(client_for(practitioner), send_now, session_on="2026-11-16")
+    response = name_supervisor(client_for(practitioner), send_now, **date_typed("session_on", "2026-11-16"))
     page = response.content.decode()
     assert response.status_code == 400
     assert "as many emails to this address in the last hour as we allow (2)" in page
-    assert 'value="2026-11-16"' in page and 'value="rose.clark@example.org"' in page
+    assert 'name="session_on_day" value="16"' in page and 'value="rose.clark@example.org"' in page
     assert SupervisionEntry.objects.count() == 2
     assert OutboundEmail.objects.count() == 2
     assert len(mail_server.received) == 2

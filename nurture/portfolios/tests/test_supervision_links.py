@@ -93,7 +93,7 @@ def test_recording_an_entry_emails_the_supervisor_a_link(entry):
 
 
 def test_the_link_is_stored_only_as_a_hash(entry, token):
-    link = SupervisionLink.objects.get(entry=entry)
+    link = SupervisionLink.objects.get(request__entries=entry)
     assert token not in link.token_hash
     assert link.sent_to == SUPERVISOR
     lifetime = link.expires_at - link.created_at
@@ -124,7 +124,8 @@ def test_a_fresh_link_is_usable(entry, token):
     state = supervision_link_state(token)
     assert state.usable
     assert state.link is not None
-    assert state.link.entry == entry
+    assert list(state.link.request.entries.all()) == [entry]
+    assert state.sessions == (entry,)
     assert state.message == ""
 
 
@@ -172,7 +173,7 @@ def test_declining_marks_the_entry_declined(entry, token):
 
 
 def test_an_expired_link_says_so_and_confirming_it_changes_nothing(entry, token):
-    SupervisionLink.objects.filter(entry=entry).update(expires_at=timezone.now() - timedelta(minutes=1))
+    SupervisionLink.objects.filter(request__entries=entry).update(expires_at=timezone.now() - timedelta(minutes=1))
 
     state = supervision_link_state(token)
     assert not state.usable
@@ -182,11 +183,11 @@ def test_an_expired_link_says_so_and_confirming_it_changes_nothing(entry, token)
     assert not result.usable
     assert "expired" in result.message
     assert fresh(entry).status == SupervisionEntry.Status.AWAITING
-    assert SupervisionLink.objects.get(entry=entry).used_at is None
+    assert SupervisionLink.objects.get(request__entries=entry).used_at is None
 
 
 def test_a_link_works_until_its_last_day_and_not_after(entry, token):
-    expires_at = SupervisionLink.objects.get(entry=entry).expires_at
+    expires_at = SupervisionLink.objects.get(request__entries=entry).expires_at
     with mock.patch("django.utils.timezone.now", return_value=expires_at - timedelta(minutes=1)):
         assert supervision_link_state(token).usable
     with mock.patch("django.utils.timezone.now", return_value=expires_at + timedelta(minutes=1)):
@@ -197,7 +198,7 @@ def test_a_link_works_until_its_last_day_and_not_after(entry, token):
 
 def test_resending_replaces_the_earlier_link(practitioner, entry, token, send_now):
     with send_now():
-        supervision_link_send(entry=entry, actor=practitioner)
+        supervision_link_send(request=fresh(entry).request, actor=practitioner)
     newer = latest_token()
     assert newer != token
     assert len(mail.outbox) == 2
@@ -215,7 +216,7 @@ def test_resending_replaces_the_earlier_link(practitioner, entry, token, send_no
 def test_resending_after_a_decline_asks_the_supervisor_again(practitioner, entry, token, send_now):
     supervision_confirm(token=token, confirmed=False)
     with send_now():
-        supervision_link_send(entry=fresh(entry), actor=practitioner)
+        supervision_link_send(request=fresh(entry).request, actor=practitioner)
     assert fresh(entry).status == SupervisionEntry.Status.AWAITING
     assert supervision_link_state(latest_token()).usable
 
@@ -223,8 +224,8 @@ def test_resending_after_a_decline_asks_the_supervisor_again(practitioner, entry
 def test_no_new_link_is_sent_for_a_confirmed_entry(practitioner, entry, token):
     entry = confirmed(entry, token)
     with pytest.raises(PortfolioError):
-        supervision_link_send(entry=entry, actor=practitioner)
-    assert SupervisionLink.objects.filter(entry=entry).count() == 1
+        supervision_link_send(request=fresh(entry).request, actor=practitioner)
+    assert SupervisionLink.objects.filter(request__entries=entry).count() == 1
 
 
 # A confirmed entry is locked ------------------------------------------------------
@@ -327,7 +328,7 @@ def test_a_second_post_says_the_link_was_already_used(entry, token):
 
 
 def test_an_expired_link_page_says_it_expired(entry, token):
-    SupervisionLink.objects.filter(entry=entry).update(expires_at=timezone.now() - timedelta(days=1))
+    SupervisionLink.objects.filter(request__entries=entry).update(expires_at=timezone.now() - timedelta(days=1))
     response = client_for(None).post(confirm_url(token), {"decision": "confirm"})
     assert response.status_code == 410
     assert "expired" in response.content.decode()

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import client_for
 from nurture.core.models import AuditEntry
+from nurture.core.tests.dates import date_typed
 from nurture.framework.models import Competency
 from nurture.portfolios.models import CPDEntry, Evidence, SupervisionEntry, TrainingRecord
 
@@ -20,7 +21,12 @@ pytestmark = pytest.mark.django_db
 
 
 def training_for(owner, **extra):
-    values = {"title": "Circle of Security", "provider": "Infant Mental Health Academy", "hours": Decimal("12")}
+    values = {
+        "title": "Circle of Security",
+        "provider": "Infant Mental Health Academy",
+        "hours": Decimal("12"),
+        "relationship_based": True,
+    }
     values.update(extra)
     return TrainingRecord.objects.create(owner=owner, completed_on="2025-05-01", **values)
 
@@ -28,7 +34,12 @@ def training_for(owner, **extra):
 def test_it_adds_a_cpd_entry(practitioner):
     response = client_for(practitioner).post(
         "/portfolio/cpd/new/",
-        {"activity": "Webinar on perinatal anxiety", "done_on": "2026-01-10", "hours": "1.5", "reflection": ""},
+        {
+            "activity": "Webinar on perinatal anxiety",
+            **date_typed("done_on", "2026-01-10"),
+            "hours": "1.5",
+            "reflection": "",
+        },
     )
     assert response.status_code == 302
     entry = CPDEntry.objects.get(owner=practitioner)
@@ -43,7 +54,7 @@ def test_bad_input_is_shown_next_to_the_field_and_what_was_typed_is_kept(practit
             "title": "Video interaction guidance",
             "provider": "Family Links",
             "hours": "-3",
-            "completed_on": "2099-01-01",
+            **date_typed("completed_on", "2099-01-01"),
         },
     )
     assert response.status_code == 400
@@ -61,7 +72,7 @@ def test_nonsense_numbers_never_break_the_page(practitioner, garbage):
     response = client_for(practitioner).post(
         "/portfolio/supervision/new/",
         {
-            "session_on": "not a date",
+            **date_typed("session_on", "not a date"),
             "supervisor_name": "Dr Ruth Adeyemi",
             "supervisor_email": "ruth@",
             "hours": garbage,
@@ -101,7 +112,7 @@ def test_an_uploaded_certificate_is_served_only_to_its_owner(practitioner, other
             "title": "Newborn Behavioural Observation",
             "provider": "Brazelton Centre",
             "hours": "14",
-            "completed_on": "2025-09-12",
+            **date_typed("completed_on", "2025-09-12"),
             "relationship_based": "on",
             "certificate": SimpleUploadedFile("my certificate.pdf", PDF),
         },
@@ -128,7 +139,7 @@ def test_a_file_that_is_not_what_it_claims_is_refused(practitioner, private_medi
             "title": "Attachment theory",
             "provider": "Local authority",
             "hours": "6",
-            "completed_on": "2025-09-12",
+            **date_typed("completed_on", "2025-09-12"),
             "certificate": SimpleUploadedFile("certificate.pdf", b"<html><script>alert(1)</script></html>"),
         },
     )
@@ -147,7 +158,7 @@ def test_a_pdf_uploaded_as_html_is_stored_and_served_as_a_pdf(practitioner, priv
             "title": "Newborn Behavioural Observation",
             "provider": "Brazelton Centre",
             "hours": "14",
-            "completed_on": "2025-09-12",
+            **date_typed("completed_on", "2025-09-12"),
             "certificate": SimpleUploadedFile("report.html", PDF, content_type="text/html"),
         },
     )
@@ -191,7 +202,7 @@ def test_a_word_file_with_macros_is_refused_next_to_its_field_and_the_form_is_ke
             "title": "Attachment theory",
             "provider": "Local authority",
             "hours": "6",
-            "completed_on": "2025-09-12",
+            **date_typed("completed_on", "2025-09-12"),
             "certificate": SimpleUploadedFile("certificate.docx", docm.getvalue()),
         },
     )
@@ -300,7 +311,7 @@ def test_a_confirmed_supervision_entry_cannot_be_edited(practitioner):
     response = client.post(
         f"/portfolio/supervision/{entry.pk}/edit/",
         {
-            "session_on": "2026-03-02",
+            **date_typed("session_on", "2026-03-02"),
             "supervisor_name": "X",
             "supervisor_email": "x@example.org",
             "hours": "9",
@@ -322,7 +333,7 @@ def test_the_supervision_link_can_be_sent_to_another_address(
         client.post(
             "/portfolio/supervision/new/",
             {
-                "session_on": "2026-03-02",
+                **date_typed("session_on", "2026-03-02"),
                 "supervisor_name": "Dr Ruth Adeyemi",
                 "supervisor_email": "ruth@blocked-trust.nhs.example",
                 "hours": "1.5",
@@ -345,8 +356,8 @@ def test_the_readiness_page_shows_have_and_need_and_the_gaps(practitioner):
     page = response.content.decode()
     assert response.status_code == 200
     assert re.search(
-        r'data-requirement="training">.*?'
-        r'<td data-label="You have">30 hours</td>\s*<td data-label="Needed">30 hours</td>',
+        r'data-requirement="training">.*?<td data-label="You have">30 hours</td>\s*'
+        r'<td data-label="Needed">30 hours</td>',
         page,
         re.S,
     )
@@ -355,6 +366,21 @@ def test_the_readiness_page_shows_have_and_need_and_the_gaps(practitioner):
     assert "<progress" in rows["supervision"] and 'tag--no">Not yet<' in rows["supervision"]
     assert "<progress" not in rows["references"] and 'tag--later">After you apply<' in rows["references"]
     assert "Gap" in page
+
+
+def test_each_unmet_requirement_links_to_the_form_that_fixes_it(practitioner):
+    training_for(practitioner, hours=Decimal("30"))
+    page = client_for(practitioner).get("/portfolio/readiness/prevention/").content.decode()
+    rows = dict(re.findall(r'data-requirement="([\w-]+)">(.*?)</tr>', page, re.S))
+    assert "Add training" not in rows["training"], "a met requirement needs nothing"
+    assert 'href="/portfolio/education/new/">Add education' in rows["education"]
+    assert 'href="/portfolio/experience/new/">Add work experience' in rows["experience"]
+    assert 'href="/portfolio/experience/new/">Add work experience' in rows["families"]
+    assert 'href="/portfolio/supervision/sessions/">Add supervision sessions' in rows["supervision"]
+    assert 'href="/portfolio/evidence/new/">Add evidence' in rows["evidence"]
+    assert 'href="/portfolio/evidence/new/?competency=D1.1">Add evidence' in page
+    assert "Start your application" not in page
+    assert 'class="table-stack"' in page and 'data-label="Status"' in page
 
 
 def test_the_readiness_page_of_an_unknown_level_is_404(practitioner):
@@ -369,3 +395,38 @@ def test_a_stored_file_is_removed_with_its_record(practitioner, private_media, d
     with django_capture_on_commit_callbacks(execute=True):
         client_for(practitioner).post(f"/portfolio/training/{record.pk}/delete/")
     assert not stored.exists()
+
+
+def test_the_portfolio_shows_its_totals_and_dates_one_way(practitioner):
+    from datetime import date as day
+
+    from nurture.portfolios.models import ExperienceRecord
+
+    training_for(practitioner, hours=Decimal("30"))
+    training_for(practitioner, hours=Decimal("6"), relationship_based=False, title="Safeguarding")
+    ExperienceRecord.objects.create(
+        owner=practitioner,
+        role_title="Health visitor",
+        employer="Leeds",
+        started_on=day(2015, 7, 1),
+        families_served=12,
+    )
+    SupervisionEntry.objects.create(
+        owner=practitioner,
+        session_on=day(2026, 11, 2),
+        supervisor_name="Dr Rose Clark",
+        supervisor_email="rose@example.org",
+        hours=Decimal("1.5"),
+        status=SupervisionEntry.Status.CONFIRMED,
+        confirmed_at="2026-11-03T10:00:00Z",
+    )
+    page = client_for(practitioner).get("/portfolio/").content.decode()
+    totals = page[page.index('id="totals"') : page.index("</section>", page.index('id="totals"'))]
+    assert "<dt>Training</dt><dd>36 hours</dd>" in totals
+    assert "<dt>Relationship-based training</dt><dd>30 hours</dd>" in totals
+    assert "<dt>Families served</dt><dd>12</dd>" in totals
+    assert "<dt>Supervision that counts</dt><dd>1.5 hours" in totals
+    assert "<dt>Evidence</dt><dd>0 items</dd>" in totals
+    assert "1 July 2015 to now" in page
+    assert "2 November 2026" in page
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", page[page.index("<main") :]), "no ISO date is shown"

@@ -216,6 +216,9 @@ def _practitioner_page(
         ),
         "refused": refused,
         "referees_unnamed": bool(allowed["referee"] and referee_roles_unnamed(application)),
+        # Naming a referee is offered while one is still needed: always in a draft, and after
+        # submission only while a reference is missing (one bounced or void, say).
+        "offer_referee": allowed["referee"] and (not submitted or bool(missing)),
         "portfolio_problems": any(not p.startswith(REFEREES_PROBLEM) for p in problems or []),
         "forms": _page_forms(application, steps, bound),
         "allowed": allowed,

@@ -99,3 +99,21 @@ def test_every_later_state_says_its_own_next_step(state, practitioner, assessor,
     application = stage(state, practitioner=practitioner, assessors=(assessor, second_assessor), registrar=registrar)
     assert practitioner_next_step(application, missing_references=references_missing(application)) == NEXT_STEPS[state]
     assert next_step_on(page_of(practitioner, application)) == NEXT_STEPS[state].replace("'", "&#x27;")
+
+
+def test_naming_a_referee_is_offered_only_while_a_reference_is_still_needed(
+    practitioner, assessor, second_assessor, registrar
+):
+    application = stage(
+        State.UNDER_REVIEW, practitioner=practitioner, assessors=(assessor, second_assessor), registrar=registrar
+    )
+    assert "Name a referee" not in page_of(practitioner, application)  # every reference is in
+    reference = application.references.filter(replaced_at__isnull=True).first()
+    ReferenceRequest.objects.filter(pk=reference.pk).update(answered_at=None, bounced_at=reference.sent_at)
+    assert '<details id="name-referee"' in page_of(practitioner, application)  # one bounced: ask someone else
+
+
+def test_a_draft_always_offers_naming_a_referee(practitioner, level):
+    application = services.application_start(practitioner=practitioner, level=level)
+    name_referees(application)
+    assert '<details id="name-referee"' in page_of(practitioner, application)

@@ -319,7 +319,8 @@ def test_one_message_that_cannot_be_attempted_does_not_stop_the_sweep(
         first = name_supervisor(practitioner, "first@example.org")
         name_supervisor(practitioner, "second@example.org")
     real_attempt = outbox.message_attempt
-    broken = OutboundEmail.objects.get(about_id=str(first.pk)).pk
+    first.refresh_from_db()  # the email is about the supervisor's request, made when the entry was saved
+    broken = OutboundEmail.objects.get(about_type="portfolios.supervisionrequest", about_id=str(first.request_id)).pk
 
     def attempt(message_id, *, now=None):
         if message_id == broken:

@@ -123,28 +123,33 @@ class FormStep(Step, Generic[F]):
         """Call the service with the form's values (after `check`)."""
 
 
+class TransitionStep(FormStep[F]):
+    """A step that is one transition of `workflow.TRANSITIONS`: the table says who may take it, from where."""
+
+    transition: ClassVar[Action]
+
+    def check(self, actor: User, application: Application) -> None:
+        _transition_check(actor, application, self.transition)
+
+
 # The practitioner ---------------------------------------------------------------------
 
 
-class Submit(FormStep[f.Confirmation]):
+class Submit(TransitionStep[f.Confirmation]):
     name = "submit"
     done = "Submitted. We have emailed your referees and sent you a receipt."
     form_class = f.Confirmation
-
-    def check(self, actor: User, application: Application) -> None:
-        _transition_check(actor, application, Action.SUBMIT)
+    transition = Action.SUBMIT
 
     def perform(self, *, actor: User, application: Application, form: f.Confirmation) -> Application:
         return services.application_submit(application=application, actor=actor, today=date.today())
 
 
-class Withdraw(FormStep[f.WithdrawForm]):
+class Withdraw(TransitionStep[f.WithdrawForm]):
     name = "withdraw"
     done = "Your application is withdrawn."
     form_class = f.WithdrawForm
-
-    def check(self, actor: User, application: Application) -> None:
-        _transition_check(actor, application, Action.WITHDRAW)
+    transition = Action.WITHDRAW
 
     def perform(self, *, actor: User, application: Application, form: f.WithdrawForm) -> Application:
         return services.application_withdraw(application=application, actor=actor, reason=form.text())
@@ -168,15 +173,16 @@ class NameReferee(FormStep[f.RefereeForm]):
         )
 
 
-class AnswerQuestion(FormStep[f.AnswerForm]):
+class AnswerQuestion(TransitionStep[f.AnswerForm]):
     """Answering an assessor's question resubmits the application (the same transition as below)."""
 
     name = "answer"
     done = "Thank you. Your answer is with the association and the review will continue."
     form_class = f.AnswerForm
+    transition = Action.RESUBMIT
 
     def check(self, actor: User, application: Application) -> None:
-        _transition_check(actor, application, Action.RESUBMIT)
+        super().check(actor, application)
         if application.state != State.MORE_INFO_REQUESTED:
             raise WorkflowError("There is no question to answer on this application.")
 
@@ -186,15 +192,16 @@ class AnswerQuestion(FormStep[f.AnswerForm]):
         )
 
 
-class Resubmit(FormStep[f.Confirmation]):
+class Resubmit(TransitionStep[f.Confirmation]):
     """After a deferral, with the required actions completed: the portfolio is saved again."""
 
     name = "resubmit"
     done = "Resubmitted with your completed actions."
     form_class = f.Confirmation
+    transition = Action.RESUBMIT
 
     def check(self, actor: User, application: Application) -> None:
-        _transition_check(actor, application, Action.RESUBMIT)
+        super().check(actor, application)
         if application.state != State.DEFERRED:
             raise WorkflowError("Answer the assessor's question to send the application back.")
 
@@ -202,14 +209,13 @@ class Resubmit(FormStep[f.Confirmation]):
         return services.application_resubmit(application=application, actor=actor, today=date.today())
 
 
-class Appeal(FormStep[f.AppealForm]):
+class Appeal(TransitionStep[f.AppealForm]):
     name = "appeal"
     done = "Your appeal is lodged."
     form_class = f.AppealForm
     repeatable = True
 
-    def check(self, actor: User, application: Application) -> None:
-        _transition_check(actor, application, Action.APPEAL)
+    transition = Action.APPEAL
 
     def perform(self, *, actor: User, application: Application, form: f.AppealForm) -> Application:
         return services.appeal_lodge(application=application, actor=actor, grounds=form.text())
@@ -258,13 +264,11 @@ class AssignAssessor(FormStep[f.AssignForm]):
         return services.assessor_assign(application=application, actor=actor, assessor=form.person())
 
 
-class StartReview(FormStep[f.Confirmation]):
+class StartReview(TransitionStep[f.Confirmation]):
     name = "start_review"
     done = "The review has started."
     form_class = f.Confirmation
-
-    def check(self, actor: User, application: Application) -> None:
-        _transition_check(actor, application, Action.START_REVIEW)
+    transition = Action.START_REVIEW
 
     def perform(self, *, actor: User, application: Application, form: f.Confirmation) -> Application:
         return services.review_start(application=application, actor=actor)
@@ -282,15 +286,13 @@ class ChooseModerator(FormStep[f.ModeratorForm]):
         return services.moderator_assign(application=application, actor=actor, moderator=form.person())
 
 
-class Moderate(FormStep[f.ModerationForm]):
+class Moderate(TransitionStep[f.ModerationForm]):
     """The registrar, or the third assessor picked as moderator, settles a disagreement."""
 
     name = "moderate"
     done = "Moderation recorded."
     form_class = f.ModerationForm
-
-    def check(self, actor: User, application: Application) -> None:
-        _transition_check(actor, application, Action.MODERATE)
+    transition = Action.MODERATE
 
     def perform(self, *, actor: User, application: Application, form: f.ModerationForm) -> Application:
         moderation = form.moderation()
@@ -457,13 +459,11 @@ class SaveDraft(FormStep[f.RubricForm]):
         )
 
 
-class RequestInformation(FormStep[f.InfoRequestForm]):
+class RequestInformation(TransitionStep[f.InfoRequestForm]):
     name = "question"
     done = "Your question has gone to the practitioner."
     form_class = f.InfoRequestForm
-
-    def check(self, actor: User, application: Application) -> None:
-        _transition_check(actor, application, Action.REQUEST_INFO)
+    transition = Action.REQUEST_INFO
 
     def perform(self, *, actor: User, application: Application, form: f.InfoRequestForm) -> Application:
         return services.info_request(application=application, actor=actor, question=form.text())

@@ -63,7 +63,7 @@ def test_a_visitor_checks_a_practitioner_from_a_search_result_and_prints_the_che
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.locator(".site-footer")).to_be_hidden()
     expect(page.get_by_role("link", name="Search the Register")).to_be_hidden()
-    expect(page.get_by_text(re.compile(rf"^This page: https?://.+/register/{number}/$"))).to_be_visible()
+    expect(page.get_by_text(re.compile(rf"^This page: https?://.+/register/{re.escape(number)}/$"))).to_be_visible()
     expect(page.locator(".checked-on")).to_be_visible()
     page.emulate_media(media="screen")
     expect(page.locator(".site-header")).to_be_visible()

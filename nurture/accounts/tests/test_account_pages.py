@@ -146,3 +146,39 @@ def test_the_password_change_page_speaks_in_sentence_case(practitioner):
     assert "<h1>Change your password</h1>" in page
     assert "Current password" in page and "Type the new password again" in page
     assert not [words for words in (*TITLE_CASE, "Change Password") if words in page]
+
+
+def test_the_email_addresses_page_speaks_in_sentence_case_and_says_which_address_counts(practitioner):
+    page = _signed_in(practitioner).get(reverse("account_email")).content.decode()
+
+    assert "<h1>Your email addresses</h1>" in page
+    assert "<title>Your email addresses – Nurture</title>" in page
+    assert practitioner.email in page and "Main address" in page
+    assert "Make it my main address" in page and "<h2>Add an email address</h2>" in page
+    assert not [words for words in (*TITLE_CASE, "Email Addresses", "Make Primary", "Add Email") if words in page]
+
+
+def test_a_closed_account_is_told_so_in_plain_words_with_a_way_to_ask():
+    page = Client().get(reverse("account_inactive")).content.decode()
+
+    assert "<h1>This account is closed</h1>" in page
+    assert reverse("core:contact") in page
+    assert "Account Inactive" not in page
+
+
+def test_confirming_it_is_you_by_an_emailed_code_speaks_in_sentence_case(practitioner, mailoutbox):
+    client = _signed_in(practitioner)
+
+    asked = client.get(reverse("account_request_reauthentication_code")).content.decode()
+    assert "confirm it is you with a code we email to you" in asked and "Request Code" not in asked
+    assert f"We will send it to {practitioner.email}." in asked
+
+    page = client.post(
+        reverse("account_request_reauthentication_code"), {"recipient": practitioner.email}, follow=True
+    )
+
+    assert page.redirect_chain[-1][0] == reverse("account_confirm_reauthentication_code")
+    html = page.content.decode()
+    assert "<h1>Enter the code we emailed you</h1>" in html
+    assert f"We have sent a code to {practitioner.email}." in html
+    assert not [words for words in (*TITLE_CASE, "Confirm Access", "Enter Sign-In Code") if words in html]

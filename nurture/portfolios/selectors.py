@@ -404,7 +404,9 @@ def coverage_matrix(owner: User, level: Level) -> tuple[list[Evidence], list[Cov
     evidence = list(Evidence.objects.owned_by(owner).prefetch_related("competencies").order_by("created_at"))
     mapped = [{c.pk for c in item.competencies.all()} for item in evidence]
     rows = [
-        CoverageRow(competency, [item if competency.pk in ids else None for item, ids in zip(evidence, mapped, strict=True)])
+        CoverageRow(
+            competency, [item if competency.pk in ids else None for item, ids in zip(evidence, mapped, strict=True)]
+        )
         for competency in level.competencies.select_related("domain").order_by("domain__position", "position")
     ]
     return evidence, rows

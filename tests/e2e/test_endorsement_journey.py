@@ -389,5 +389,6 @@ def test_a_ready_practitioner_is_endorsed_and_found_on_the_register(
     assert Application.objects.get().state == "endorsed"
 
     number = practitioner_sees_endorsement(me)
-    assert link_in(mailoutbox, to=EMAIL, path=rf"/register/{re.escape(number)}/"), "the decision email links to the entry"
+    entry_path = rf"/register/{re.escape(number)}/"
+    assert link_in(mailoutbox, to=EMAIL, path=entry_path), "the decision email links to the entry"
     visitor_finds_the_entry(new_visitor(), number)

@@ -173,9 +173,7 @@ def test_confirming_it_is_you_by_an_emailed_code_speaks_in_sentence_case(practit
     assert "confirm it is you with a code we email to you" in asked and "Request Code" not in asked
     assert f"We will send it to {practitioner.email}." in asked
 
-    page = client.post(
-        reverse("account_request_reauthentication_code"), {"recipient": practitioner.email}, follow=True
-    )
+    page = client.post(reverse("account_request_reauthentication_code"), {"recipient": practitioner.email}, follow=True)
 
     assert page.redirect_chain[-1][0] == reverse("account_confirm_reauthentication_code")
     html = page.content.decode()

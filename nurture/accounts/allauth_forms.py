@@ -59,8 +59,8 @@ class SignupForm(OurWords, account_forms.SignupForm):
     }
 
 
-class AddEmailForm(PlainTextMixin, account_forms.AddEmailForm):
-    pass
+class AddEmailForm(OurWords, PlainTextMixin, account_forms.AddEmailForm):
+    labels: ClassVar[dict[str, str]] = {"email": "Email address"}
 
 
 class ChangePasswordForm(OurWords, PlainTextMixin, account_forms.ChangePasswordForm):

@@ -153,9 +153,25 @@ def test_the_email_addresses_page_speaks_in_sentence_case_and_says_which_address
 
     assert "<h1>Your email addresses</h1>" in page
     assert "<title>Your email addresses – Nurture</title>" in page
-    assert practitioner.email in page and "Main address" in page
-    assert "Make it my main address" in page and "<h2>Add an email address</h2>" in page
+    assert f"You sign in with {practitioner.email}" in page
+    assert "Make it my main address" not in page, "one confirmed address: nothing to choose between"
+    assert "<h2>Add an email address</h2>" in page and "placeholder=" not in page
     assert not [words for words in (*TITLE_CASE, "Email Addresses", "Make Primary", "Add Email") if words in page]
+
+
+def test_with_a_second_address_the_person_chooses_which_one_is_main(practitioner, django_capture_on_commit_callbacks):
+    client = _signed_in(practitioner)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_email"), {"action_add": "", "email": "amara.work@example.org"})
+
+    page = client.get(reverse("account_email")).content.decode()
+
+    assert "<legend>Choose an address</legend>" in page
+    assert 'amara.work@example.org <span class="tag tag--later">Not confirmed yet</span>' in page
+    assert (
+        f'{practitioner.email} <span class="tag tag--ok">Confirmed</span> <span class="tag">Main address</span>' in page
+    )
+    assert "Make it my main address" in page and "Send the confirmation link again" in page
 
 
 def test_a_closed_account_is_told_so_in_plain_words_with_a_way_to_ask():

@@ -314,3 +314,21 @@ def test_the_references_on_the_staff_page_say_what_the_applicant_must_do(
 
     own_page = _page(client_for(practitioner), f"/applications/{application.pk}/")
     assert "Try another address." in own_page and ": ask someone else." in own_page
+
+
+def test_start_the_review_is_offered_only_once_the_references_and_two_assessors_are_in(
+    practitioner, assessor, second_assessor, registrar
+):
+    application = stage(
+        State.SUBMITTED, practitioner=practitioner, assessors=(assessor, second_assessor), registrar=registrar
+    )
+    client = client_for(registrar)
+    first = ReferenceRequest.objects.filter(application=application).order_by("pk").first()
+    ReferenceRequest.objects.filter(pk=first.pk).update(answered_at=None, void=False)
+
+    waiting = _page(client, f"/staff/applications/{application.pk}/")
+    assert f"Still to arrive: a reference from their {first.referee_role}." in waiting
+    assert "Start the review" not in waiting
+
+    ReferenceRequest.objects.filter(pk=first.pk).update(answered_at=timezone.now())
+    assert "Start the review" in _page(client, f"/staff/applications/{application.pk}/")

@@ -196,3 +196,18 @@ def test_confirming_it_is_you_by_an_emailed_code_speaks_in_sentence_case(practit
     assert "<h1>Enter the code we emailed you</h1>" in html
     assert f"We have sent a code to {practitioner.email}." in html
     assert not [words for words in (*TITLE_CASE, "Confirm Access", "Enter Sign-In Code") if words in html]
+
+
+def test_the_password_rules_are_one_sentence_before_typing_not_a_list_of_five(settings):
+    page = Client().get("/accounts/signup/").content.decode()
+
+    assert "At least 12 characters. Three or four words you will remember work well." in page
+    assert "can’t be entirely numeric" not in page and "<ul" not in page.split("Create a password")[1][:400]
+    minimum = next(v for v in settings.AUTH_PASSWORD_VALIDATORS if v["NAME"].endswith("MinimumLengthValidator"))
+    assert minimum["OPTIONS"]["min_length"] == 12, "the hint says 12: change both together"
+
+
+def test_changing_the_password_says_the_rules_the_same_way(practitioner):
+    page = _signed_in(practitioner).get(reverse("account_change_password")).content.decode()
+
+    assert "At least 12 characters. Three or four words you will remember work well." in page

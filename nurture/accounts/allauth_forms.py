@@ -20,6 +20,13 @@ from django.utils.html import format_html
 
 from nurture.core.forms import PlainTextMixin
 
+# What the password validators (settings.AUTH_PASSWORD_VALIDATORS) ask, said once before
+# typing instead of as Django's list of five rules.
+STRENGTH_HINT = (
+    "At least 12 characters. Three or four words you will remember work well. We refuse a common "
+    "password, one of only numbers, and one like your name or email address."
+)
+
 
 class OurWords(forms.Form):
     """Labels and hints in the site's voice. allauth's placeholders repeat the label in
@@ -56,11 +63,12 @@ class SignupForm(OurWords, account_forms.SignupForm):
     }
     hints: ClassVar[dict[str, str]] = {
         "email": "You sign in with it, and we send your confirmation link to it.",
+        "password1": STRENGTH_HINT,
     }
 
 
-class AddEmailForm(PlainTextMixin, account_forms.AddEmailForm):
-    pass
+class AddEmailForm(OurWords, PlainTextMixin, account_forms.AddEmailForm):
+    labels: ClassVar[dict[str, str]] = {"email": "Email address"}
 
 
 class ChangePasswordForm(OurWords, PlainTextMixin, account_forms.ChangePasswordForm):
@@ -69,10 +77,12 @@ class ChangePasswordForm(OurWords, PlainTextMixin, account_forms.ChangePasswordF
         "password1": "New password",
         "password2": "Type the new password again",
     }
+    hints: ClassVar[dict[str, str]] = {"password1": STRENGTH_HINT}
 
 
-class SetPasswordForm(PlainTextMixin, account_forms.SetPasswordForm):
-    pass
+class SetPasswordForm(OurWords, PlainTextMixin, account_forms.SetPasswordForm):
+    labels: ClassVar[dict[str, str]] = {"password1": "Create a password", "password2": "Type the password again"}
+    hints: ClassVar[dict[str, str]] = {"password1": STRENGTH_HINT}
 
 
 class ResetPasswordForm(OurWords, PlainTextMixin, account_forms.ResetPasswordForm):
@@ -81,6 +91,7 @@ class ResetPasswordForm(OurWords, PlainTextMixin, account_forms.ResetPasswordFor
 
 class ResetPasswordKeyForm(OurWords, PlainTextMixin, account_forms.ResetPasswordKeyForm):
     labels: ClassVar[dict[str, str]] = {"password1": "New password", "password2": "Type the new password again"}
+    hints: ClassVar[dict[str, str]] = {"password1": STRENGTH_HINT}
 
 
 class ReauthenticateForm(OurWords, PlainTextMixin, account_forms.ReauthenticateForm):

@@ -55,6 +55,16 @@ def page_number(raw: str | None, *, most: int) -> int:
         return 1
 
 
+class NarrowingField(forms.CharField):
+    """A box that narrows what a form lists (a filter), not an answer: never required, and
+    its label is not marked "(optional)" as answers one may leave out are."""
+
+    narrows = True
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+
 class NurtureFormRenderer(TemplatesSetting):
     """Every form renders its fields with labels, hints and errors tied together."""
 

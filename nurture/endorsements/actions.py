@@ -270,6 +270,10 @@ class StartReview(TransitionStep[f.Confirmation]):
     form_class = f.Confirmation
     transition = Action.START_REVIEW
 
+    def check(self, actor: User, application: Application) -> None:
+        super().check(actor, application)
+        services.review_start_ready(application)
+
     def perform(self, *, actor: User, application: Application, form: f.Confirmation) -> Application:
         return services.review_start(application=application, actor=actor)
 

@@ -94,14 +94,17 @@ def referee_roles_unnamed(application: Application) -> list[str]:
     return [role for role in application.level.reference_roles if role not in named]
 
 
-def references_missing(application: Application, references: list[ReferenceRequest] | None = None) -> list[str]:
+def references_missing(
+    application: Application, references: list[ReferenceRequest] | None = None, *, whose: str = "your"
+) -> list[str]:
     """The references still to arrive before the review can start, as sentences
-    (`references`: the application's current ones, when the caller has read them)."""
+    (`references`: the application's current ones, when the caller has read them), said to
+    the practitioner ("your current supervisor") or, with `whose="their"`, to staff."""
     arrived: dict[str, int] = defaultdict(int)
     for reference in current_references(application) if references is None else references:
         if reference.counts:
             arrived[reference.referee_role] += 1
-    missing = [f"a reference from your {role}" for role in application.level.reference_roles if not arrived[role]]
+    missing = [f"a reference from {whose} {role}" for role in application.level.reference_roles if not arrived[role]]
     total = sum(arrived.values())
     if not missing and total < application.level.references:
         missing.append(f"{application.level.references - total} more reference(s)")

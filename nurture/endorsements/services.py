@@ -573,12 +573,18 @@ def review_start(*, application: Application, actor: User) -> Application:
     with transaction.atomic():
         application = _locked(application)
         _check(application, Action.START_REVIEW, actor)
-        missing = references_missing(application)
-        if missing:
-            raise WorkflowError("The review cannot start until the references have arrived: " + "; ".join(missing))
-        if application.assignments.filter(kind=Assignment.Kind.ASSESSOR).count() < 2:
-            raise WorkflowError("Assign two assessors before the review starts.")
+        review_start_ready(application)
         return _transition(application=application, action=Action.START_REVIEW, actor=actor)
+
+
+def review_start_ready(application: Application) -> None:
+    """Raise WorkflowError, saying what is missing, unless every reference is in and two
+    assessors are assigned (the page asks this before it offers "Start the review")."""
+    missing = references_missing(application, whose="their")
+    if missing:
+        raise WorkflowError("The review cannot start until the references have arrived: " + "; ".join(missing))
+    if application.assignments.filter(kind=Assignment.Kind.ASSESSOR).count() < 2:
+        raise WorkflowError("Assign two assessors before the review starts.")
 
 
 def info_request(*, application: Application, actor: User, question: str) -> Application:

@@ -354,7 +354,7 @@ def _staff_page(
         "free_assessors": assessors_without_conflict(application) if allowed["assign"] else [],
         "references": current_references(application),
         "reference_rows": reference_rows(application),
-        "references_missing": references_missing(application),
+        "references_missing": references_missing(application, whose="their"),
         "reference_table": reference_table(application, competencies),
         "reviews": reviews,
         "review_table": review_table(reviews, competencies) if reviews else None,

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
-from nurture.core.forms import DateParts, PlainTextMixin
+from nurture.core.forms import DateParts, NarrowingField, PlainTextMixin
 from nurture.core.uploads import validate_upload
 from nurture.framework.models import Competency
 from nurture.portfolios.models import (
@@ -135,9 +135,8 @@ class CompetenciesByDomain(forms.CheckboxSelectMultiple):
 
 
 class EvidenceForm(PlainTextMixin, UploadMixin, forms.ModelForm):  # type: ignore[type-arg]
-    competency_filter = forms.CharField(
+    competency_filter = NarrowingField(
         label="Show only competencies that mention",
-        required=False,
         max_length=100,
         help_text="For example: attachment, assessment or D3. Competencies you have ticked stay in the list.",
     )

@@ -388,12 +388,15 @@ def readiness_of(owner: User, level: Level, *, today: date) -> Readiness:
 
 @dataclass(frozen=True)
 class CoverageRow:
+    """One competency across the evidence: each cell is the evidence item if it shows the
+    competency, None if it does not (the page names the item in the cell on a phone)."""
+
     competency: Competency
-    cells: list[bool]
+    cells: list[Evidence | None]
 
     @property
     def covered(self) -> bool:
-        return any(self.cells)
+        return any(cell is not None for cell in self.cells)
 
 
 def coverage_matrix(owner: User, level: Level) -> tuple[list[Evidence], list[CoverageRow]]:
@@ -401,7 +404,9 @@ def coverage_matrix(owner: User, level: Level) -> tuple[list[Evidence], list[Cov
     evidence = list(Evidence.objects.owned_by(owner).prefetch_related("competencies").order_by("created_at"))
     mapped = [{c.pk for c in item.competencies.all()} for item in evidence]
     rows = [
-        CoverageRow(competency, [competency.pk in ids for ids in mapped])
+        CoverageRow(
+            competency, [item if competency.pk in ids else None for item, ids in zip(evidence, mapped, strict=True)]
+        )
         for competency in level.competencies.select_related("domain").order_by("domain__position", "position")
     ]
     return evidence, rows

@@ -267,6 +267,8 @@ def assessor_reviews(assessor: Visitor, name: str, *, draft_first: bool = False)
         for number in range(total // 2):
             lines.nth(number).get_by_label("Met", exact=True).check()
         lines.nth(0).get_by_label("Partly met", exact=True).check()
+        # With JavaScript the count follows the choices before anything is saved.
+        expect(page.locator("#rubric-progress")).to_contain_text(f"{total // 2} of {total} scored")
         assessor.type_into(lines.nth(0).get_by_role("textbox"), "Only one account shows this.")
         assessor.follow(page.get_by_role("button", name="Save draft"))
         expect(page.get_by_role("status").first).to_contain_text("Draft saved.")
@@ -277,6 +279,7 @@ def assessor_reviews(assessor: Visitor, name: str, *, draft_first: bool = False)
         assessor.type_into(lines.nth(0).get_by_role("textbox"), "")
     for number in range(total):
         lines.nth(number).get_by_label("Met", exact=True).check()
+    expect(page.locator("#rubric-progress")).to_contain_text(f"{total} of {total} scored")
     page.get_by_role("group", name="Overall recommendation").get_by_label("Endorse", exact=True).check()
     assessor.type_into(
         page.get_by_label("Summary for the registrar"),
@@ -386,5 +389,6 @@ def test_a_ready_practitioner_is_endorsed_and_found_on_the_register(
     assert Application.objects.get().state == "endorsed"
 
     number = practitioner_sees_endorsement(me)
-    assert link_in(mailoutbox, to=EMAIL, path=rf"/register/{re.escape(number)}/"), "the decision email links to the entry"
+    entry_path = rf"/register/{re.escape(number)}/"
+    assert link_in(mailoutbox, to=EMAIL, path=entry_path), "the decision email links to the entry"
     visitor_finds_the_entry(new_visitor(), number)

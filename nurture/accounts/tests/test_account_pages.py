@@ -146,3 +146,68 @@ def test_the_password_change_page_speaks_in_sentence_case(practitioner):
     assert "<h1>Change your password</h1>" in page
     assert "Current password" in page and "Type the new password again" in page
     assert not [words for words in (*TITLE_CASE, "Change Password") if words in page]
+
+
+def test_the_email_addresses_page_speaks_in_sentence_case_and_says_which_address_counts(practitioner):
+    page = _signed_in(practitioner).get(reverse("account_email")).content.decode()
+
+    assert "<h1>Your email addresses</h1>" in page
+    assert "<title>Your email addresses – Nurture</title>" in page
+    assert f"You sign in with {practitioner.email}" in page
+    assert "Make it my main address" not in page, "one confirmed address: nothing to choose between"
+    assert "<h2>Add an email address</h2>" in page and "placeholder=" not in page
+    assert not [words for words in (*TITLE_CASE, "Email Addresses", "Make Primary", "Add Email") if words in page]
+
+
+def test_with_a_second_address_the_person_chooses_which_one_is_main(practitioner, django_capture_on_commit_callbacks):
+    client = _signed_in(practitioner)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_email"), {"action_add": "", "email": "amara.work@example.org"})
+
+    page = client.get(reverse("account_email")).content.decode()
+
+    assert "<legend>Choose an address</legend>" in page
+    assert 'amara.work@example.org <span class="tag tag--later">Not confirmed yet</span>' in page
+    assert (
+        f'{practitioner.email} <span class="tag tag--ok">Confirmed</span> <span class="tag">Main address</span>' in page
+    )
+    assert "Make it my main address" in page and "Send the confirmation link again" in page
+
+
+def test_a_closed_account_is_told_so_in_plain_words_with_a_way_to_ask():
+    page = Client().get(reverse("account_inactive")).content.decode()
+
+    assert "<h1>This account is closed</h1>" in page
+    assert reverse("core:contact") in page
+    assert "Account Inactive" not in page
+
+
+def test_confirming_it_is_you_by_an_emailed_code_speaks_in_sentence_case(practitioner, mailoutbox):
+    client = _signed_in(practitioner)
+
+    asked = client.get(reverse("account_request_reauthentication_code")).content.decode()
+    assert "confirm it is you with a code we email to you" in asked and "Request Code" not in asked
+    assert f"We will send it to {practitioner.email}." in asked
+
+    page = client.post(reverse("account_request_reauthentication_code"), {"recipient": practitioner.email}, follow=True)
+
+    assert page.redirect_chain[-1][0] == reverse("account_confirm_reauthentication_code")
+    html = page.content.decode()
+    assert "<h1>Enter the code we emailed you</h1>" in html
+    assert f"We have sent a code to {practitioner.email}." in html
+    assert not [words for words in (*TITLE_CASE, "Confirm Access", "Enter Sign-In Code") if words in html]
+
+
+def test_the_password_rules_are_one_sentence_before_typing_not_a_list_of_five(settings):
+    page = Client().get("/accounts/signup/").content.decode()
+
+    assert "At least 12 characters. Three or four words you will remember work well." in page
+    assert "can’t be entirely numeric" not in page and "<ul" not in page.split("Create a password")[1][:400]
+    minimum = next(v for v in settings.AUTH_PASSWORD_VALIDATORS if v["NAME"].endswith("MinimumLengthValidator"))
+    assert minimum["OPTIONS"]["min_length"] == 12, "the hint says 12: change both together"
+
+
+def test_changing_the_password_says_the_rules_the_same_way(practitioner):
+    page = _signed_in(practitioner).get(reverse("account_change_password")).content.decode()
+
+    assert "At least 12 characters. Three or four words you will remember work well." in page

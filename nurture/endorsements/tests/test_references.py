@@ -261,3 +261,12 @@ def test_the_referees_table_says_where_each_request_is_and_offers_what_can_be_do
     assert "Ask someone else for a reference" in resend.content.decode()
     resend = client_for(practitioner).get(f"/applications/{application.pk}/references/{sent.pk}/resend/")
     assert "Send the reference request again" in resend.content.decode()
+
+
+def test_the_request_and_the_form_name_the_association_as_it_is_configured(application, settings):
+    settings.NURTURE_ASSOCIATION_NAME = "the Association for Infant Mental Health (UK)"
+    email = next(m for m in mail.outbox if "asks you for a reference" in m.subject)
+    assert "is applying to the Infant Mental Health Association for endorsement" in email.body
+
+    page = client_for(None).get(f"/references/{tokens_in_outbox()[0]}/").content.decode()
+    assert "has applied to the Association for Infant Mental Health (UK) for endorsement" in page

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from conftest import client_for, make_person
 from nurture.endorsements import services, workflow
-from nurture.endorsements.models import Application, Review, ReviewDraft
+from nurture.endorsements.models import Application, ReferenceRequest, Review, ReviewDraft
 from nurture.endorsements.tests.conftest import TODAY, _review, name_referees, ready_portfolio, stage
 from nurture.endorsements.workflow import State, WorkflowError
 from nurture.portfolios.models import SupervisionEntry, TrainingRecord
@@ -294,3 +294,41 @@ def test_staff_pages_speak_to_staff(practitioner, assessor, second_assessor, reg
     assert workflow.STAFF_NEXT_STEPS[state] in page
     assert workflow.NEXT_STEPS[state] not in page
     assert "your portfolio" not in page.lower()
+
+
+def test_the_references_on_the_staff_page_say_what_the_applicant_must_do(
+    practitioner, assessor, second_assessor, registrar
+):
+    application = stage(
+        State.SUBMITTED, practitioner=practitioner, assessors=(assessor, second_assessor), registrar=registrar
+    )
+    first, second, *_ = ReferenceRequest.objects.filter(application=application).order_by("pk")
+    now = timezone.now()
+    ReferenceRequest.objects.filter(pk=first.pk).update(answered_at=None, void=False, bounced_at=now)
+    ReferenceRequest.objects.filter(pk=second.pk).update(answered_at=now, void=True)
+
+    staff_page = _page(client_for(registrar), f"/staff/applications/{application.pk}/")
+    assert "The applicant can give another address." in staff_page
+    assert "the applicant must ask someone else." in staff_page
+    assert "Try another address." not in staff_page and ": ask someone else." not in staff_page
+
+    own_page = _page(client_for(practitioner), f"/applications/{application.pk}/")
+    assert "Try another address." in own_page and ": ask someone else." in own_page
+
+
+def test_start_the_review_is_offered_only_once_the_references_and_two_assessors_are_in(
+    practitioner, assessor, second_assessor, registrar
+):
+    application = stage(
+        State.SUBMITTED, practitioner=practitioner, assessors=(assessor, second_assessor), registrar=registrar
+    )
+    client = client_for(registrar)
+    first = ReferenceRequest.objects.filter(application=application).order_by("pk").first()
+    ReferenceRequest.objects.filter(pk=first.pk).update(answered_at=None, void=False)
+
+    waiting = _page(client, f"/staff/applications/{application.pk}/")
+    assert f"Still to arrive: a reference from their {first.referee_role}." in waiting
+    assert "Start the review" not in waiting
+
+    ReferenceRequest.objects.filter(pk=first.pk).update(answered_at=timezone.now())
+    assert "Start the review" in _page(client, f"/staff/applications/{application.pk}/")

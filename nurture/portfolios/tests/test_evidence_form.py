@@ -75,3 +75,11 @@ def test_relationship_based_training_is_not_ticked_by_default(practitioner):
     page = client_for(practitioner).get("/portfolio/training/new/").content.decode()
     box = re.search(r'<input type="checkbox" name="relationship_based"[^>]*>', page).group(0)
     assert "checked" not in box
+
+
+def test_the_filter_is_not_marked_optional_as_an_answer_would_be(practitioner):
+    page = client_for(practitioner).get(URL).content.decode()
+
+    label = re.search(r'<label for="id_competency_filter">(.*?)</label>', page, re.S)
+    assert label and label.group(1) == "Show only competencies that mention"
+    assert '<label for="id_file">File <span class="optional">(optional)</span>' in page, "answers keep the mark"

@@ -259,7 +259,7 @@ def test_attendance_is_recorded_through_the_page_after_the_event(approved, organ
 
 def _row(html: str, title: str) -> str:
     """The organiser's table row of the event called `title`."""
-    found = re.search(rf"<tr>\s*<th scope=\"row\">(?:<a [^>]*>)?{re.escape(title)}.*?</tr>", html, re.S)
+    found = re.search(rf"<tr>\s*<th scope=\"row\"[^>]*>(?:<a [^>]*>)?{re.escape(title)}.*?</tr>", html, re.S)
     assert found, title
     return found.group(0)
 
@@ -310,7 +310,7 @@ def test_the_coordinator_decides_only_what_waits_for_moderation(submit, approved
 def test_attendance_waits_until_an_approved_event_has_ended(submit, approved, organiser):
     client = client_for(organiser)
     page = client.get(reverse("events:attendance", args=[approved.pk])).content.decode()
-    assert "once an approved event has ended, after 12 May 2031 12:00." in page and "Save attendance" not in page
+    assert "once an approved event has ended, after 12 May 2031, 12:00." in page and "Save attendance" not in page
     page = client.get(reverse("events:attendance", args=[submit(title="Waiting").pk])).content.decode()
     assert "once an approved event has ended." in page
 

@@ -183,7 +183,7 @@ def organiser_submits(me: Visitor, day: date) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Your organisation’s events")
     expect(page.get_by_role("status").first).to_contain_text(f"Submitted “{TITLE}”.")
     row = page.get_by_role("row").filter(has_text=TITLE)
-    expect(row.get_by_role("cell").nth(0)).to_have_text(f"{day.day} {day:%b %Y} 10:00")
+    expect(row.get_by_role("cell").nth(0)).to_have_text(f"{day.day} {day:%B %Y}, 10:00")
     expect(row.get_by_role("cell").nth(1)).to_have_text("Waiting for moderation")
 
 

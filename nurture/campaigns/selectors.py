@@ -119,8 +119,8 @@ def campaign_version(slug: str | None = None) -> str | None:
     "campaign:<id>", read in the same query), or None if there is none."""
     found = Campaign.objects.filter(published=True).with_content_version()
     found = found.order_by("-year") if slug is None else found.filter(slug=slug[:50])
-    row = found.values_list("pk", "content_version").first()
-    return f"{row[0]}:{row[1]}" if row else None
+    campaign = found.only("pk").first()
+    return f"{campaign.pk}:{getattr(campaign, 'content_version')}" if campaign else None  # noqa: B009 - an annotation
 
 
 def campaign_public(slug: str) -> Campaign | None:

@@ -135,13 +135,13 @@ def cached_for_visitors(version_of: Callable[..., str | None]) -> Callable[[View
             hit = _memory.get(key)
             if hit is not None:
                 body, headers = hit
-                response = HttpResponse(body)
+                page = HttpResponse(body)
                 for name, value in headers:
-                    response[name] = value
+                    page[name] = value
                 # As the page rendered for a visitor would: a shared cache must not give
                 # it to someone who is signed in.
-                patch_vary_headers(response, ("Cookie",))
-                return response
+                patch_vary_headers(page, ("Cookie",))
+                return page
             response = view(request, *args, **kwargs)
             if _storable(request, response):
                 assert isinstance(response, HttpResponse)

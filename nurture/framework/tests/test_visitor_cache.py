@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 PAGES = ["/framework/", "/framework/search/?q=early+development", "/framework/competencies/D1.1/"]
 
 
-def _second_edition() -> dict:
+def _second_edition() -> dict[str, Any]:
     edition = copy.deepcopy(framework_data_read(1))
     edition["version"] = 2
     edition["domains"][0]["competencies"][0]["name"] = "Early development, revised"

@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from nurture.core.data_versions import data_version_bump, data_versions, data_versions_label
+from nurture.core.tests.concurrency import RACE, meeting_before, twice
 from nurture.core.visitor_cache import cached_for_visitors, data_sets, page_address
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +140,20 @@ def _with_cookie(response: HttpResponse) -> HttpResponse:
 def _with_vary(response: HttpResponse) -> HttpResponse:
     response["Vary"] = "Accept-Language"
     return response
+
+
+@pytest.mark.parametrize("at_once", RACE)
+def test_two_changes_bumping_a_new_set_at_once_count_twice(at_once):
+    """Both find no row and insert; the second's INSERT fails and it updates instead."""
+    from django.db import transaction
+
+    from nurture.core.models import DataVersion
+
+    def change() -> None:
+        with transaction.atomic():
+            data_version_bump("register")
+
+    with meeting_before(DataVersion.objects, "create"):
+        results = twice(at_once, change)
+    assert results == [None, None]
+    assert data_versions("register") == {"register": 2}

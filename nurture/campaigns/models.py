@@ -3,14 +3,30 @@ from __future__ import annotations
 from uuid import uuid4
 
 from django.db import models
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from nurture.accounts.models import Profession, Region
+from nurture.core.models import DataVersion
 from nurture.core.uploads import stored_suffix
+
+CAMPAIGNS_DATA_SET = "campaigns"  # the campaigns themselves (names, dates), as other apps' pages show them
+
+
+def campaign_data_set(campaign_id: int) -> str:
+    """The name of a campaign's public pages' version (`core.DataVersion`)."""
+    return f"campaign:{campaign_id}"
 
 
 class CampaignQuerySet(models.QuerySet["Campaign"]):
     def for_public_display(self) -> CampaignQuerySet:
-        return self.filter(published=True)
+        return self.filter(published=True).with_content_version()
+
+    def with_content_version(self) -> CampaignQuerySet:
+        """Each campaign with `content_version`, the version of what its public pages show
+        (the `campaign:<id>` row of `core.DataVersion`), read in the same query."""
+        name = Concat(models.Value("campaign:"), Cast(models.OuterRef("pk"), models.CharField()))
+        version = DataVersion.objects.filter(name=name).values("version")[:1]
+        return self.annotate(content_version=Coalesce(models.Subquery(version), models.Value(0)))
 
 
 class Campaign(models.Model):
@@ -32,9 +48,6 @@ class Campaign(models.Model):
         max_length=1000, blank=True, help_text="What signers pledge. Leave blank for no pledge this year."
     )
     pledge_open = models.BooleanField(default=True, help_text="Whether people can sign the pledge now.")
-    # Bumped on every change the public pages show (a confirmed signature, an edit,
-    # a published resource), so cached fragments keyed by it are never stale.
-    content_version = models.PositiveBigIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CampaignQuerySet.as_manager()

@@ -14,12 +14,20 @@ from typing import Any, Protocol, runtime_checkable
 from django.apps import apps
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.module_loading import import_string
 
 from nurture.accounts.models import Profession, Region
-from nurture.campaigns.models import Campaign, PledgeSignature, PledgeTally, Resource, ResourceVersion
+from nurture.campaigns.models import CAMPAIGNS_DATA_SET as CAMPAIGNS_DATA_SET  # for other apps' pages
+from nurture.campaigns.models import (
+    Campaign,
+    PledgeSignature,
+    PledgeTally,
+    Resource,
+    ResourceVersion,
+    campaign_data_set,
+)
+from nurture.core.data_versions import data_versions
 from nurture.core.share import ShareCard, shortened, static_url
 from nurture.core.visitor_cache import code_release
 
@@ -32,14 +40,14 @@ Status = PledgeSignature.Status
 
 
 def cached_fragment(campaign: Campaign | None, name: str, render: Callable[[], str]) -> str:
-    """A rendered public fragment from the cache, keyed by the campaign's content version
-    (bumped on every change those pages show) and the code release, so it is never stale."""
+    """A rendered public fragment from the cache, keyed by the campaign's data version
+    (bumped on every change those pages show) and the code release, so it is never stale.
+    A campaign read by `for_public_display` carries its version; another costs one query."""
     release = code_release()
-    key = (
-        f"campaigns:{release}:{campaign.pk}:{campaign.content_version}:{name}"
-        if campaign
-        else f"campaigns:{release}:none:{name}"
-    )
+    version = None if campaign is None else getattr(campaign, "content_version", None)
+    if campaign is not None and version is None:
+        version = data_versions(campaign_data_set(campaign.pk))[campaign_data_set(campaign.pk)]
+    key = f"campaigns:{release}:{campaign.pk}:{version}:{name}" if campaign else f"campaigns:{release}:none:{name}"
     html = cache.get(key)
     if html is None:
         html = render()
@@ -107,18 +115,12 @@ def campaign_current() -> Campaign | None:
 
 def campaign_version(slug: str | None = None) -> str | None:
     """The version of what a campaign's public pages show (one small query), for the
-    visitor page cache: the campaign and its content version, or None if there is none."""
-    with connection.cursor() as cursor:
-        if slug is None:
-            cursor.execute(
-                "SELECT id, content_version FROM campaigns_campaign WHERE published ORDER BY year DESC LIMIT 1"
-            )
-        else:
-            cursor.execute(
-                "SELECT id, content_version FROM campaigns_campaign WHERE published AND slug = %s", [slug[:50]]
-            )
-        row = cursor.fetchone()
-    return f"{row[0]}:{row[1]}" if row else None
+    visitor page cache: the campaign and its data version (`core.DataVersion`
+    "campaign:<id>", read in the same query), or None if there is none."""
+    found = Campaign.objects.filter(published=True).with_content_version()
+    found = found.order_by("-year") if slug is None else found.filter(slug=slug[:50])
+    campaign = found.only("pk").first()
+    return f"{campaign.pk}:{getattr(campaign, 'content_version')}" if campaign else None  # noqa: B009 - an annotation
 
 
 def campaign_public(slug: str) -> Campaign | None:

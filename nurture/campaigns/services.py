@@ -7,8 +7,10 @@ log (without signers' personal details: no names or emails in the log).
 A signature's status changes with one atomic `UPDATE … WHERE status = <old>`, and
 every move into or out of `confirmed` changes the campaign's `PledgeTally` in the
 same transaction, so a signature is counted exactly once however many workers or
-clicks race. Every change the public pages show bumps `Campaign.content_version`,
-which keys their cached fragments.
+clicks race. Every change the public pages show bumps the campaign's data version
+(`campaign_touch`: `core.DataVersion` "campaign:<id>"), which keys their cached pages
+and fragments; a change to a campaign itself bumps "campaigns" too, the version of the
+other apps' pages that show campaigns (the events calendar).
 """
 
 from __future__ import annotations
@@ -27,10 +29,19 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from nurture.accounts.models import User
-from nurture.campaigns.models import Campaign, PledgeSignature, PledgeTally, Resource, ResourceVersion
+from nurture.campaigns.models import (
+    CAMPAIGNS_DATA_SET,
+    Campaign,
+    PledgeSignature,
+    PledgeTally,
+    Resource,
+    ResourceVersion,
+    campaign_data_set,
+)
 from nurture.campaigns.signers import name_problem
 from nurture.core.addresses import email_canonical, network_of
 from nurture.core.audit import audit_record
+from nurture.core.data_versions import data_version_bump
 from nurture.core.emails import EmailLimitReached, Sender, email_send
 from nurture.core.link_tokens import pk_from_signed_token, signed_token
 from nurture.core.origins import site_url
@@ -54,8 +65,9 @@ def anonymise_after_days() -> int:
 
 
 def campaign_touch(*, campaign_id: int) -> None:
-    """Bump the version that keys the campaign's cached public fragments."""
-    Campaign.objects.filter(pk=campaign_id).update(content_version=F("content_version") + 1)
+    """Bump the version that keys the campaign's cached public pages and fragments, in
+    the caller's transaction."""
+    data_version_bump(campaign_data_set(campaign_id))
 
 
 # Campaigns -------------------------------------------------------------------------
@@ -75,14 +87,13 @@ def campaign_save(*, campaign: Campaign, actor: User) -> Campaign:
                 f"There is already a campaign for {campaign.year} or at the address {campaign.slug}. "
                 "Nothing was saved: check the list of campaigns."
             ) from None
-        campaign_touch(campaign_id=campaign.pk)
+        data_version_bump(campaign_data_set(campaign.pk), CAMPAIGNS_DATA_SET)
         audit_record(
             action="campaigns.campaign.created" if created else "campaigns.campaign.updated",
             actor=actor,
             target=campaign,
             data={"year": campaign.year, "slug": campaign.slug},
         )
-    campaign.refresh_from_db(fields=["content_version"])
     return campaign
 
 

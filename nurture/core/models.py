@@ -99,3 +99,17 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} to {self.to} ({self.state})"
+
+
+class DataVersion(models.Model):
+    """The version of one public data set ("events", "register", "framework",
+    "campaign:<id>"): a number bumped in the same transaction as every change the public
+    sees (`core.data_versions.data_version_bump`), so that a page cached under it is known
+    fresh with one indexed read, never an aggregate over the data set's rows. A name
+    with no row yet reads as version 0."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"

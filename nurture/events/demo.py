@@ -27,8 +27,9 @@ from nurture.accounts.roles import Role
 from nurture.campaigns.demo import demo_campaign_year
 from nurture.campaigns.models import Campaign
 from nurture.campaigns.selectors import campaign_of_year
+from nurture.core.data_versions import data_version_bump
 from nurture.core.demo import DemoRun
-from nurture.events.models import EDITABLE, Event
+from nurture.events.models import EDITABLE, EVENTS_DATA_SET, Event
 
 LONDON: Final = ZoneInfo("Europe/London")
 BATCH: Final = 2000
@@ -195,3 +196,4 @@ def _bulk(campaign: Campaign, organisations: list[Organisation], wanted: int, st
 def demo_load(run: DemoRun) -> None:
     """The app's part of `manage.py demo` (`core/demo.py`)."""
     demo_events(stdout=run.stdout)
+    data_version_bump(EVENTS_DATA_SET)  # written without the services: a running site's cached pages go

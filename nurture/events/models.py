@@ -207,6 +207,10 @@ ACCESSIBILITY = (
 )
 
 # The fields an organiser edits: a proposal holds these, nothing else.
+# The version (`core.DataVersion`) of what the public calendar shows, bumped by every
+# service that changes it; the cached calendar pages and feeds are keyed by it.
+EVENTS_DATA_SET = "events"
+
 EDITABLE = (
     "title",
     "description",

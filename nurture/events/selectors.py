@@ -3,22 +3,22 @@ own events, the coordinator's queue and the attendance totals."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from nurture.accounts.models import Region
 from nurture.campaigns.models import Campaign
-from nurture.campaigns.selectors import campaign_of_year, campaigns_among, share_card
+from nurture.campaigns.selectors import CAMPAIGNS_DATA_SET, campaign_of_year, campaigns_among, share_card
 from nurture.core.origins import site_url
 from nurture.core.share import ShareCard
-from nurture.events.models import COUNTED_STATES, Event
+from nurture.core.visitor_cache import data_sets
+from nurture.events.models import COUNTED_STATES, EVENTS_DATA_SET, Event
 
 PER_PAGE = 25
 MAX_PAGE = 400
@@ -27,6 +27,13 @@ FEED_PAST_DAYS = 31
 REGION_LABELS = dict(Region.choices)
 AUDIENCE_LABELS = dict(Event.Audience.choices)
 MODE_LABELS = dict(Event.Mode.choices)
+
+# What the public calendar's pages show: the events, and the campaigns they belong to
+# (names, dates). `calendar_version` reads both versions in one query, with today's
+# date: the list and the feeds start from today.
+PUBLIC_DATA_SETS = (EVENTS_DATA_SET, CAMPAIGNS_DATA_SET)
+calendar_version = data_sets(*PUBLIC_DATA_SETS, dated=True)
+event_page_version = data_sets(*PUBLIC_DATA_SETS)
 
 # What a list, a month or a feed reads of each event: never the long text fields
 # except where the feed needs them.
@@ -231,16 +238,6 @@ def feed_events(**filters: Any) -> QuerySet[Event]:
     if not filters.get("start"):
         filters["start"] = timezone.localdate() - timedelta(days=FEED_PAST_DAYS)
     return public_events(**filters)
-
-
-def feed_version(**filters: Any) -> str:
-    """A cheap fingerprint of a feed's content: the filters, the latest public change
-    and the number of events. It changes whenever the feed would."""
-    found = feed_events(**filters).aggregate(latest=Max("public_changed_at"), count=Count("id"))
-    start = filters.get("start") or timezone.localdate() - timedelta(days=FEED_PAST_DAYS)
-    key = repr(sorted({**filters, "start": start}.items(), key=lambda item: item[0]))
-    text = f"v1|{key}|{found['latest']}|{found['count']}"
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def feed_rows(**filters: Any) -> list[dict[str, Any]]:

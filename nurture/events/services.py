@@ -26,8 +26,9 @@ from nurture.accounts.roles import Role
 from nurture.campaigns.models import Campaign
 from nurture.campaigns.services import campaign_touch
 from nurture.core.audit import audit_record
+from nurture.core.data_versions import data_version_bump
 from nurture.core.emails import email_send
-from nurture.events.models import EDITABLE, Event, EventMessage
+from nurture.events.models import EDITABLE, EVENTS_DATA_SET, Event, EventMessage
 
 State = Event.State
 ProposalState = Event.ProposalState
@@ -162,6 +163,7 @@ def event_cancel(*, event: Event, actor: User, reason: str = "") -> Event:
             _changed_publicly(event, now)
         event.save()
         campaign_touch(campaign_id=event.campaign_id)
+        data_version_bump(EVENTS_DATA_SET)
         audit_record(action="events.event.cancelled", actor=actor, target=event, reason=reason, data={"from": was})
     return event
 
@@ -189,6 +191,7 @@ def event_moderate(*, event: Event, actor: User, action: str, reason: str = "") 
             outcome = _moderate_submission(event, action=action, reason=reason, now=now)
         event.save()
         campaign_touch(campaign_id=event.campaign_id)
+        data_version_bump(EVENTS_DATA_SET)
         audit_record(action=f"events.event.{outcome}", actor=actor, target=event, reason=reason)
         _tell_organiser(event, template="events/email/moderated", outcome=outcome, reason=reason)
     return event

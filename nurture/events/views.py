@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -22,7 +21,7 @@ from nurture.campaigns.selectors import campaign_public
 from nurture.core.audit import audit_trail
 from nurture.core.forms import page_number
 from nurture.core.permissions import staff_required
-from nurture.core.visitor_cache import code_release
+from nurture.core.visitor_cache import cached_for_visitors, etag_for, etag_matches, page_address, remember, remembered
 from nurture.events import selectors
 from nurture.events.calendar_files import calendar_bytes
 from nurture.events.forms import AttendanceForm, CancelForm, EventFilterForm, EventForm, ModerationForm
@@ -39,7 +38,6 @@ from nurture.events.services import (
 from nurture.events.structured_data import event_json_ld, json_ld_script
 
 View = Callable[..., HttpResponseBase]
-FEED_CACHE_SECONDS = 24 * 3600
 
 
 def organiser_required(view: View) -> View:
@@ -70,6 +68,7 @@ def _filters(request: HttpRequest) -> tuple[EventFilterForm, dict[str, Any] | No
 
 
 @require_GET
+@cached_for_visitors(selectors.calendar_version)
 def event_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     results = None
@@ -89,6 +88,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_for_visitors(selectors.calendar_version)
 def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         raise Http404("There is no such month on the calendar.")
@@ -122,6 +122,7 @@ def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
 
 
 @require_GET
+@cached_for_visitors(selectors.event_page_version)
 def detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     event = selectors.public_event(pk)
     if event is None:
@@ -149,6 +150,7 @@ def _ics_response(body: bytes, *, filename: str, etag: str = "") -> HttpResponse
 
 
 @require_GET
+@cached_for_visitors(selectors.event_page_version)
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.public_event(pk)
     if event is None:
@@ -158,34 +160,29 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     return _ics_response(body, filename=f"{event.slug}.ics")
 
 
-def _etag_matches(request: HttpRequest, etag: str) -> bool:
-    wanted = request.headers.get("If-None-Match", "")
-    return wanted.strip() == "*" or etag in [tag.strip().removeprefix("W/") for tag in wanted.split(",")]
-
-
 @require_GET
 def feed(request: HttpRequest) -> HttpResponse:
-    """The iCalendar subscription of a filtered list. The ETag comes from one cheap
-    aggregate query; the rendered bytes are cached under that version."""
-    form, filters = _filters(request)
-    if filters is None:
-        problems = "; ".join(f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items())
-        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
-    version = selectors.feed_version(**filters)
-    etag = f'"{version}"'
-    if _etag_matches(request, etag):
+    """The iCalendar subscription of a filtered list, the same for everyone. Its ETag
+    comes from the calendar's versions and the filters alone (one indexed read, no
+    rows), so a calendar asking again gets a 304 for that read; the body is kept in
+    this process's memory under the ETag."""
+    etag = etag_for(page_address(request), selectors.calendar_version())
+    if etag_matches(request, etag):
         response = HttpResponse(status=304)
         response["ETag"] = etag
         return response
-    key = f"events:feed:{code_release()}:{version}"
-    body = cache.get(key)
+    body = remembered(etag)
     if body is None:
+        form, filters = _filters(request)
+        if filters is None:
+            problems = "; ".join(f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items())
+            return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
         body = calendar_bytes(
             selectors.feed_rows(**filters),
             name=_feed_name(filters),
             description="Infant Mental Health Awareness Week events",
         )
-        cache.set(key, body, FEED_CACHE_SECONDS)
+        remember(etag, body)
     return _ics_response(body, filename="awareness-week-events.ics", etag=etag)
 
 

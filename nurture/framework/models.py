@@ -2,6 +2,11 @@ from __future__ import annotations
 
 from django.db import models
 
+# The version (`core.DataVersion`) of the published framework, bumped by its import and
+# publishing; the cached framework pages (and the Register's, which name its levels) are
+# keyed by it.
+FRAMEWORK_DATA_SET = "framework"
+
 
 class Education(models.TextChoices):
     """Highest education, in order: a level needs at least its minimum."""

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from nurture.accounts.models import User
 from nurture.core.audit import audit_record
+from nurture.core.data_versions import data_version_bump
 from nurture.framework.data_file import framework_data_problems, framework_rows_create
-from nurture.framework.models import FrameworkVersion
+from nurture.framework.models import FRAMEWORK_DATA_SET, FrameworkVersion
 
 
 class FrameworkError(Exception):
@@ -50,6 +51,7 @@ def framework_publish(*, version: FrameworkVersion, actor: User) -> FrameworkVer
         version.is_current = True
         version.published_at = version.published_at or timezone.now()
         version.save(update_fields=["status", "is_current", "published_at"])
+        data_version_bump(FRAMEWORK_DATA_SET)
         audit_record(
             action="framework.version.published",
             actor=actor,

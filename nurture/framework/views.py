@@ -12,7 +12,8 @@ from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.accounts.roles import Role
 from nurture.core.forms import PlainTextMixin, search_text
 from nurture.core.permissions import staff_required
-from nurture.framework.models import Competency, FrameworkVersion
+from nurture.core.visitor_cache import cached_for_visitors, data_sets
+from nurture.framework.models import FRAMEWORK_DATA_SET, Competency, FrameworkVersion
 from nurture.framework.selectors import (
     framework_domains,
     framework_levels,
@@ -22,7 +23,11 @@ from nurture.framework.selectors import (
 )
 from nurture.framework.services import FrameworkError, framework_import, framework_publish
 
+# The framework's pages are the same for every visitor until the next import or publishing.
+framework_pages_version = data_sets(FRAMEWORK_DATA_SET)
 
+
+@cached_for_visitors(framework_pages_version)
 def framework_home(request: HttpRequest, number: int | None = None) -> HttpResponse:
     version = framework_version(number)
     return render(
@@ -38,6 +43,7 @@ def framework_home(request: HttpRequest, number: int | None = None) -> HttpRespo
 
 
 @require_GET
+@cached_for_visitors(framework_pages_version)
 def framework_search_view(request: HttpRequest) -> HttpResponse:
     """The current framework's competencies that hold every word searched, by domain."""
     version = framework_version(None)
@@ -47,6 +53,7 @@ def framework_search_view(request: HttpRequest) -> HttpResponse:
     return render(request, "framework/search.html", {"version": version, "q": q, "found": found, "count": count})
 
 
+@cached_for_visitors(framework_pages_version)
 def competency_detail(request: HttpRequest, code: str, number: int | None = None) -> HttpResponse:
     version = framework_version(number)
     competency = (
@@ -60,6 +67,7 @@ def competency_detail(request: HttpRequest, code: str, number: int | None = None
     return render(request, "framework/competency.html", {"version": version, "competency": competency})
 
 
+@cached_for_visitors(framework_pages_version)
 def level_detail(request: HttpRequest, code: str, number: int | None = None) -> HttpResponse:
     version = framework_version(number)
     level = level_for(version, code)

@@ -30,9 +30,10 @@ from django.utils import timezone
 
 from nurture.accounts.models import Profession, Region, User
 from nurture.accounts.roles import Role
+from nurture.core.data_versions import data_version_bump
 from nurture.core.demo import DEMO_DOMAIN, DemoRun
 from nurture.framework.models import Level
-from nurture.register.models import RegisterEntry, RegisterNameToken
+from nurture.register.models import REGISTER_DATA_SET, RegisterEntry, RegisterNameToken
 from nurture.register.names import name_fold, name_tokens
 from nurture.register.numbers import DEMO_SERIAL_BASE, number_for
 from nurture.register.renewal import one_year_after, status_for_dates
@@ -311,3 +312,4 @@ def demo_load(run: DemoRun) -> None:
     if entries < 0:
         raise CommandError("--register-entries must be zero or more.")
     demo_register(entries=entries, stdout=run.stdout)
+    data_version_bump(REGISTER_DATA_SET)  # written without the services: a running site's cached pages go

@@ -5,6 +5,11 @@ from django.db import models
 
 from nurture.accounts.models import Profession, Region
 
+# The version (`core.DataVersion`) of what the public Register shows, bumped by every
+# service that changes a public entry (the daily job's lapses too); the cached search
+# and entry pages are keyed by it.
+REGISTER_DATA_SET = "register"
+
 
 class RegisterEntryQuerySet(models.QuerySet["RegisterEntry"]):
     def for_public_display(self) -> RegisterEntryQuerySet:

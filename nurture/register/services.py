@@ -22,11 +22,19 @@ from django.utils import timezone
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.core.audit import audit_record
+from nurture.core.data_versions import data_version_bump
 from nurture.core.emails import EmailLimitReached, Sender, email_send
 from nurture.core.link_tokens import pk_from_signed_token, signed_token
 from nurture.core.origins import site_url
 from nurture.framework.models import Level
-from nurture.register.models import RegisterEntry, RegisterNameToken, Renewal, RenewalReminder, Subscription
+from nurture.register.models import (
+    REGISTER_DATA_SET,
+    RegisterEntry,
+    RegisterNameToken,
+    Renewal,
+    RenewalReminder,
+    Subscription,
+)
 from nurture.register.names import name_fold, name_tokens
 from nurture.register.numbers import REAL_SERIALS, number_check, number_for
 from nurture.register.renewal import lapses_on, next_period, one_year_after, status_for_dates
@@ -96,6 +104,7 @@ def register_entry_create(
             entry.status_reason = ""
             entry.level_name = level.name
             entry.save()
+            data_version_bump(REGISTER_DATA_SET)
             audit_record(
                 action="register.entry.reactivated",
                 actor=actor,
@@ -121,6 +130,7 @@ def register_entry_create(
         )
         _number_allocate(entry)
         tokens_write(entry=entry)
+        data_version_bump(REGISTER_DATA_SET)
         audit_record(
             action="register.entry.created",
             actor=actor,
@@ -144,6 +154,7 @@ def register_visibility_update(
             region=practitioner.region,
             employer=practitioner.employer,
         )
+        data_version_bump(REGISTER_DATA_SET)
         audit_record(
             action="register.entry.visibility_updated",
             actor=practitioner,
@@ -169,6 +180,7 @@ def register_entries_unlink(*, practitioner: User) -> list[RegisterEntry]:
             entry.save(update_fields=["practitioner", "profession", "region", "employer"])
             audit_record(action=ACCOUNT_ERASED, actor_label="account erasure", target=entry)
         if entries:
+            data_version_bump(REGISTER_DATA_SET)
             _registrars_tell_account_erased(entries)
     return entries
 
@@ -204,6 +216,7 @@ def _status_change(
     fields = {"status": to, "status_changed_at": now or timezone.now(), **(extra or {})}
     if not RegisterEntry.objects.filter(pk=entry.pk, status=old).update(**fields):
         return False
+    data_version_bump(REGISTER_DATA_SET)
     for name, value in fields.items():
         setattr(entry, name, value)
     audit_record(

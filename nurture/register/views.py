@@ -19,7 +19,8 @@ from nurture.core.emails import Sender
 from nurture.core.forms import page_number, search_text
 from nurture.core.origins import site_url
 from nurture.core.permissions import practitioner_required, staff_required
-from nurture.framework.models import Level
+from nurture.core.visitor_cache import cached_for_visitors, data_sets
+from nurture.framework.models import FRAMEWORK_DATA_SET, Level
 from nurture.register.forms import (
     CheckForm,
     RegisterSearchForm,
@@ -28,7 +29,7 @@ from nurture.register.forms import (
     SubscribeForm,
     VisibilityForm,
 )
-from nurture.register.models import RegisterEntry
+from nurture.register.models import REGISTER_DATA_SET, RegisterEntry
 from nurture.register.numbers import number_check
 from nurture.register.selectors import (
     STATUS_LABELS,
@@ -77,7 +78,13 @@ def _level_choices() -> list[tuple[str, str]]:
     return list(Level.objects.filter(version__is_current=True).values_list("code", "name"))
 
 
+# The public Register's pages: its entries and the framework's levels they name, with
+# today's date (an entry's status and "checked on" follow it).
+register_pages_version = data_sets(REGISTER_DATA_SET, FRAMEWORK_DATA_SET, dated=True)
+
+
 @require_GET
+@cached_for_visitors(register_pages_version)
 def search(request: HttpRequest) -> HttpResponse:
     form = RegisterSearchForm(request.GET, levels=_level_choices())
     results = None
@@ -90,6 +97,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_for_visitors(register_pages_version)
 def entry(request: HttpRequest, number: str) -> HttpResponse:
     check = number_check(number)
     if check.valid and check.number != number:

@@ -1,0 +1,43 @@
+"""Cheap versions of the public data sets, for pages and feeds cached under them.
+
+Each domain names its data sets (`"events"`, `"register"`, `"framework"`,
+`"campaign:<id>"`) and calls `data_version_bump` inside the transaction of every
+change the public sees, so a reader never sees the new data with the old version.
+`data_versions` reads the versions of every set a page shows in one indexed query.
+Core knows no domain: the names are the callers' own.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from nurture.core.models import DataVersion
+
+
+def data_version_bump(*names: str) -> None:
+    """Add one to each named version (creating it at 1), in the caller's transaction.
+
+    The UPDATE takes the row's lock until the commit, so two changes to the same set
+    are ordered; names are bumped in sorted order so two transactions bumping the same
+    sets never wait on each other in a cycle."""
+    for name in sorted(set(names)):
+        if DataVersion.objects.filter(name=name).update(version=F("version") + 1):
+            continue
+        try:
+            with transaction.atomic():
+                DataVersion.objects.create(name=name, version=1)
+        except IntegrityError:
+            # Another transaction created it first (and has committed by now).
+            DataVersion.objects.filter(name=name).update(version=F("version") + 1)
+
+
+def data_versions(*names: str) -> dict[str, int]:
+    """The versions of these data sets, 0 for one never bumped: one query on the primary key."""
+    found = dict(DataVersion.objects.filter(name__in=names).values_list("name", "version"))
+    return {name: found.get(name, 0) for name in names}
+
+
+def data_versions_label(*names: str) -> str:
+    """The versions as one short text (`events=4,campaigns=2`), for cache keys and ETags."""
+    return ",".join(f"{name}={version}" for name, version in data_versions(*names).items())

@@ -10,7 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from nurture.accounts.models import Region
@@ -157,33 +158,88 @@ def public_event_page(*, page: int = 1, per_page: int = PER_PAGE, **filters: Any
     return EventPage(rows=shown, number=page, has_next=len(rows) > per_page, days=days)
 
 
+SHOWN_PER_DAY = 3
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    """One day of the month (site time zone): its first few events (by start, then title),
+    how many count (`COUNTED_STATES`), how many were cancelled, and how many are listed in all."""
+
+    day: date
+    events: list[dict[str, Any]]
+    counted: int
+    cancelled: int
+    listed: int
+
+    @property
+    def more(self) -> bool:
+        """Whether the day holds more events than it shows."""
+        return self.listed > len(self.events)
+
+
 @dataclass(frozen=True)
 class Month:
-    """A month of the public calendar: each day → the events starting that day (site time
-    zone), how many count (cancelled ones are listed, marked, and not counted) and how many
-    were cancelled."""
+    """A month of the public calendar: each day with events → what the month shows of it.
+    Cancelled events are listed, marked, and not counted."""
 
-    days: dict[date, list[dict[str, Any]]]
+    days: dict[date, MonthDay]
 
     @property
     def counted(self) -> int:
-        return sum(row["counted"] for rows in self.days.values() for row in rows)
+        return sum(day.counted for day in self.days.values())
 
     @property
     def cancelled(self) -> int:
-        return sum(row["cancelled"] for rows in self.days.values() for row in rows)
+        return sum(day.cancelled for day in self.days.values())
 
 
-def public_month(*, year: int, month: int, **filters: Any) -> Month:
+def public_month(*, year: int, month: int, shown: int = SHOWN_PER_DAY, **filters: Any) -> Month:
+    """Two queries however many events the month holds: the counts of each day (one
+    aggregate) and each day's first `shown` events (one query ranking them within their day)."""
     first = date(year, month, 1)
     after = date(year + (month == 12), month % 12 + 1, 1)
     filters.update(start=None, end=None)
-    events = public_events(**filters).filter(starts_at__gte=_day_start(first), starts_at__lt=_day_start(after))
-    found: dict[date, list[dict[str, Any]]] = {}
     zone = site_zone()
-    for row in events.values(*LIST_COLUMNS)[:2000]:
-        found.setdefault(row["starts_at"].astimezone(zone).date(), []).append(_with_local(row))
-    return Month(found)
+    events = public_events(**filters).filter(starts_at__gte=_day_start(first), starts_at__lt=_day_start(after))
+    local_day = TruncDate("starts_at", tzinfo=zone)
+    counts = (
+        events.annotate(local_day=local_day)
+        .order_by()
+        .values("local_day")
+        .annotate(
+            listed=Count("pk"),
+            counted=Count("pk", filter=Q(state__in=COUNTED_STATES)),
+            cancelled=Count("pk", filter=Q(state=Event.State.CANCELLED)),
+        )
+    )
+    firsts = (
+        events.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[local_day],
+                order_by=[F("starts_at").asc(), F("title").asc(), F("pk").asc()],
+            )
+        )
+        .filter(rank__lte=shown)
+        .order_by("starts_at", "title", "pk")
+        .values(*LIST_COLUMNS)
+    )
+    shown_on: dict[date, list[dict[str, Any]]] = {}
+    for row in firsts:
+        shown_on.setdefault(row["starts_at"].astimezone(zone).date(), []).append(_with_local(row))
+    return Month(
+        {
+            row["local_day"]: MonthDay(
+                day=row["local_day"],
+                events=shown_on.get(row["local_day"], []),
+                counted=row["counted"],
+                cancelled=row["cancelled"],
+                listed=row["listed"],
+            )
+            for row in sorted(counts, key=lambda row: row["local_day"])
+        }
+    )
 
 
 def month_of_next_event(*, after: date, **filters: Any) -> date | None:

@@ -15,7 +15,7 @@ MODERATION = 5
 MINE = 4
 ATTENDANCE = 5
 STAFF_EVENT = 5
-MONTH = 1
+MONTH = 2  # each day's counts (one aggregate) and its first few events (one ranked query)
 
 
 def test_the_moderation_queue_reads_as_many_queries_for_twelve_events_as_for_two(submit, coordinator):

@@ -10,8 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from nurture.accounts.models import Region
@@ -202,7 +202,16 @@ def public_month(*, year: int, month: int, shown: int = SHOWN_PER_DAY, **filters
     filters.update(start=None, end=None)
     zone = site_zone()
     events = public_events(**filters).filter(starts_at__gte=_day_start(first), starts_at__lt=_day_start(after))
-    local_day = TruncDate("starts_at", tzinfo=zone)
+    # The day of the month an event starts on (site time zone), from the days' own bounds:
+    # comparisons the database makes on the indexed column, not a time zone conversion per row.
+    local_day = Case(
+        *(
+            When(starts_at__lt=_day_start(first + timedelta(days=n)), then=Value(n))
+            for n in range(1, (after - first).days)
+        ),
+        default=Value((after - first).days),
+        output_field=IntegerField(),
+    )
     counts = (
         events.annotate(local_day=local_day)
         .order_by()
@@ -213,7 +222,9 @@ def public_month(*, year: int, month: int, shown: int = SHOWN_PER_DAY, **filters
             cancelled=Count("pk", filter=Q(state=Event.State.CANCELLED)),
         )
     )
-    firsts = (
+    # Each day's first `shown` events, ranked within their day on the narrow columns the
+    # ranking needs, then read whole: the database sorts ids and titles, not whole rows.
+    ranked = (
         events.annotate(
             rank=Window(
                 RowNumber(),
@@ -222,22 +233,23 @@ def public_month(*, year: int, month: int, shown: int = SHOWN_PER_DAY, **filters
             )
         )
         .filter(rank__lte=shown)
-        .order_by("starts_at", "title", "pk")
-        .values(*LIST_COLUMNS)
+        .values("pk")
     )
+    firsts = Event.objects.filter(pk__in=ranked).order_by("starts_at", "title", "pk").values(*LIST_COLUMNS)
     shown_on: dict[date, list[dict[str, Any]]] = {}
     for row in firsts:
         shown_on.setdefault(row["starts_at"].astimezone(zone).date(), []).append(_with_local(row))
+    days = [(first.replace(day=row["local_day"]), row) for row in sorted(counts, key=lambda row: row["local_day"])]
     return Month(
         {
-            row["local_day"]: MonthDay(
-                day=row["local_day"],
-                events=shown_on.get(row["local_day"], []),
+            day: MonthDay(
+                day=day,
+                events=shown_on.get(day, []),
                 counted=row["counted"],
                 cancelled=row["cancelled"],
                 listed=row["listed"],
             )
-            for row in sorted(counts, key=lambda row: row["local_day"])
+            for day, row in days
         }
     )
 

@@ -11,9 +11,11 @@ What it does, all on this machine:
 2. Loads with wrk, at the same concurrency for the same time, under gunicorn with the
    same workers (NURTURE_BENCH_WORKERS, default 4), caching as it ships (the database
    cache): a bare Django view (the reference), the campaign landing page, a filtered
-   calendar page (region × audience, from the campaign's first day), the pledge page
-   and one region's iCalendar feed. Prints requests per second and p50 / p95 latency
-   for each, and each page's ratio to the bare view.
+   calendar page (region × audience, from the campaign's first day), the month view of
+   the busiest month (all 20,000 events fall in the campaign's week), the pledge page,
+   and one region's iCalendar feed, asked afresh (200) and with the ETag it just served
+   in If-None-Match (304). Prints requests per second and p50 / p95 latency for each,
+   and each page's ratio to the bare view.
 3. Signs the pledge over HTTP at `--sign-rate` a second for `--sign-seconds` (a token
    bucket; the rate achieved is printed), every signature with its own email, the
    pledge's rate limits off (NURTURE_PLEDGE_LIMIT_PER_ADDRESS/NETWORK=0: every request
@@ -25,8 +27,9 @@ What it does, all on this machine:
    exactly the number of signatures confirmed, that exactly those signatures are
    confirmed in the database, that no email signed twice, and that the tallies agree
    with the confirmed rows.
-The last line is `campaign: ratio=R signatures_sent=N confirmed=N counted=N` where R is
-the lower of (landing page ÷ bare view) and (pledge page ÷ bare view).
+The last line is `campaign: ratio=R landing=… calendar=… month=… pledge=… feed=… feed_304=…
+signatures_sent=N confirmed=N counted=N exactly_once=yes|no` where each page's figure is its
+requests per second ÷ the bare view's, and R is the lowest of them.
 """
 
 from __future__ import annotations
@@ -377,9 +380,37 @@ def signing_run(args: argparse.Namespace, slug: str) -> tuple[Signing, dict[str,
 # Pages -----------------------------------------------------------------------------------
 
 
-def pages_loaded(args: argparse.Namespace, facts: dict[str, Any]) -> list[Result]:
-    def hit(name: str, base: str, paths: list[str]) -> Result:
-        return load(name, base, paths, connections=args.connections, seconds=args.seconds)
+@dataclass(frozen=True)
+class Pages:
+    """The loads of `pages_loaded`: the reference and each page the last line rates."""
+
+    bare: Result
+    landing: Result
+    calendar: Result
+    month: Result
+    pledge: Result
+    feed: Result
+    feed_not_modified: Result
+
+    def all(self) -> list[Result]:
+        return [self.bare, self.landing, self.calendar, self.month, self.pledge, self.feed, self.feed_not_modified]
+
+    def ratios(self) -> dict[str, float]:
+        """Each page's requests per second ÷ the bare view's, by the name the last line gives it."""
+        pages = {
+            "landing": self.landing,
+            "calendar": self.calendar,
+            "month": self.month,
+            "pledge": self.pledge,
+            "feed": self.feed,
+            "feed_304": self.feed_not_modified,
+        }
+        return {name: page.requests_per_second / self.bare.requests_per_second for name, page in pages.items()}
+
+
+def pages_loaded(args: argparse.Namespace, facts: dict[str, Any]) -> Pages:
+    def hit(name: str, base: str, paths: list[str], headers: dict[str, str] | None = None) -> Result:
+        return load(name, base, paths, connections=args.connections, seconds=args.seconds, headers=headers)
 
     port = free_port()
     with serving(gunicorn("bench.bare_app:application", port, workers=WORKERS), url=f"http://127.0.0.1:{port}/"):
@@ -390,27 +421,51 @@ def pages_loaded(args: argparse.Namespace, facts: dict[str, Any]) -> list[Result
     slug, start, region = facts["slug"], facts["starts_on"], facts["region"]
     regions = sorted(facts["regions"])
     calendar = [f"/events/?region={r}&audience={a}&start={start}" for r in regions for a in AUDIENCES]
+    month = f"/events/month/{facts['busiest_month']}/"
     with serving(
         gunicorn("nurture.wsgi:application", port, workers=WORKERS),
         url=f"{base}/awareness-week/",
         env=django_env(WORKING),
     ):
-        for path in ("/awareness-week/", calendar[0], f"/awareness-week/{slug}/pledge/"):
+        for path in ("/awareness-week/", calendar[0], month, f"/awareness-week/{slug}/pledge/"):
             answer = Browser(port).request("GET", path)
             if answer.status != 200:
                 raise RuntimeError(f"{path} answered {answer.status}")
+            if path == month:
+                print(
+                    f"The month view of {facts['busiest_month']} ({facts['busiest_month_events']:,} events): "
+                    f"{len(answer.body.encode()):,} bytes."
+                )
         feed = f"/events/feed.ics?region={region}&start={start}"
         answer = Browser(port).request("GET", feed)
         if answer.status != 200:
             raise RuntimeError(f"{feed} answered {answer.status}")
         print(f"The {region} feed holds {answer.body.count('BEGIN:VEVENT'):,} events ({len(answer.body):,} bytes).")
-        return [
-            bare,
-            hit("campaign landing page", base, ["/awareness-week/"]),
-            hit("calendar page (region × audience)", base, calendar),
-            hit("pledge page", base, [f"/awareness-week/{slug}/pledge/"]),
-            hit(f"iCalendar feed ({region})", base, [feed]),
-        ]
+        # The 304 path: the feed asked again with the ETag it just served.
+        etag = {"If-None-Match": answer.headers["ETag"]}
+        if (status := _get(port, feed, etag)) != 304:
+            raise RuntimeError(f"{feed} with If-None-Match answered {status}, not 304")
+        return Pages(
+            bare=bare,
+            landing=hit("campaign landing page", base, ["/awareness-week/"]),
+            calendar=hit("calendar page (region × audience)", base, calendar),
+            month=hit(f"month view {facts['busiest_month']}", base, [month]),
+            pledge=hit("pledge page", base, [f"/awareness-week/{slug}/pledge/"]),
+            feed=hit(f"iCalendar feed ({region}), 200", base, [feed]),
+            feed_not_modified=hit(f"iCalendar feed ({region}), 304", base, [feed], headers=etag),
+        )
+
+
+def _get(port: int, path: str, headers: dict[str, str]) -> int:
+    """The status of a GET with these headers."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Host": f"127.0.0.1:{port}", **headers})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
 
 
 def summary_line(values: list[float]) -> str:
@@ -447,19 +502,19 @@ def main() -> None:
         f"{args.connections} connections, {args.seconds} s each, gunicorn with {WORKERS} workers",
         flush=True,
     )
-    results = pages_loaded(args, facts)
-    bare, landing, _calendar, pledge, _feed = results
+    pages = pages_loaded(args, facts)
 
     print(f"\nSigning: {args.sign_rate:g} a second for {args.sign_seconds} s …", flush=True)
     state, checked, before, after = signing_run(args, facts["slug"])
 
     print()
-    for result in results:
+    for result in pages.all():
         print(result.line())
     print()
-    for result in results[1:]:
-        print(f"{result.name}: {result.requests_per_second / bare.requests_per_second:.2f}× the bare Django view")
-    ratio = min(landing.requests_per_second, pledge.requests_per_second) / bare.requests_per_second
+    for result in pages.all()[1:]:
+        print(f"{result.name}: {result.requests_per_second / pages.bare.requests_per_second:.2f}× the bare Django view")
+    ratios = pages.ratios()
+    ratio = min(ratios.values())
 
     wanted = int(args.sign_rate * args.sign_seconds)
     print()
@@ -497,8 +552,10 @@ def main() -> None:
         and state.sent == checked["signatures"]
     )
     print(f"Every confirmed signature counted exactly once: {'yes' if exact else 'NO'}")
+    each = " ".join(f"{name}={value:.3f}" for name, value in ratios.items())
     print(
-        f"campaign: ratio={ratio:.2f} signatures_sent={state.sent} confirmed={len(state.confirmed)} counted={counted}"
+        f"campaign: ratio={ratio:.3f} {each} signatures_sent={state.sent} "
+        f"confirmed={len(state.confirmed)} counted={counted} exactly_once={'yes' if exact else 'no'}"
     )
 
 

@@ -10,8 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Sum, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from nurture.accounts.models import Region
@@ -196,14 +195,16 @@ class Month:
 
 def public_month(*, year: int, month: int, shown: int = SHOWN_PER_DAY, **filters: Any) -> Month:
     """Two queries however many events the month holds: the counts of each day (one
-    aggregate) and each day's first `shown` events (one query ranking them within their day)."""
+    aggregate), then the first `shown` events of each day that has any (one query, each
+    day's few found along the (listed, starts_at) index)."""
     first = date(year, month, 1)
     after = date(year + (month == 12), month % 12 + 1, 1)
     filters.update(start=None, end=None)
     zone = site_zone()
     events = public_events(**filters).filter(starts_at__gte=_day_start(first), starts_at__lt=_day_start(after))
     # The day of the month an event starts on (site time zone), from the days' own bounds:
-    # comparisons the database makes on the indexed column, not a time zone conversion per row.
+    # comparisons the database makes on the column, not a time zone conversion per row
+    # (which SQLite would run in Python).
     local_day = Case(
         *(
             When(starts_at__lt=_day_start(first + timedelta(days=n)), then=Value(n))
@@ -212,7 +213,7 @@ def public_month(*, year: int, month: int, shown: int = SHOWN_PER_DAY, **filters
         default=Value((after - first).days),
         output_field=IntegerField(),
     )
-    counts = (
+    counts = sorted(
         events.annotate(local_day=local_day)
         .order_by()
         .values("local_day")
@@ -220,26 +221,20 @@ def public_month(*, year: int, month: int, shown: int = SHOWN_PER_DAY, **filters
             listed=Count("pk"),
             counted=Count("pk", filter=Q(state__in=COUNTED_STATES)),
             cancelled=Count("pk", filter=Q(state=Event.State.CANCELLED)),
-        )
+        ),
+        key=lambda row: row["local_day"],
     )
-    # Each day's first `shown` events, ranked within their day on the narrow columns the
-    # ranking needs, then read whole: the database sorts ids and titles, not whole rows.
-    ranked = (
-        events.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[local_day],
-                order_by=[F("starts_at").asc(), F("title").asc(), F("pk").asc()],
-            )
-        )
-        .filter(rank__lte=shown)
-        .values("pk")
-    )
-    firsts = Event.objects.filter(pk__in=ranked).order_by("starts_at", "title", "pk").values(*LIST_COLUMNS)
+    days = [(first.replace(day=row["local_day"]), row) for row in counts]
+    by_time_then_title = ("starts_at", "title", "pk")
+    firsts_of_days = Q(pk__in=[])
+    for day, _row in days:
+        of_day = events.filter(starts_at__gte=_day_start(day), starts_at__lt=_day_start(day + timedelta(days=1)))
+        firsts_of_days |= Q(pk__in=of_day.order_by(*by_time_then_title).values("pk")[:shown])
     shown_on: dict[date, list[dict[str, Any]]] = {}
-    for row in firsts:
-        shown_on.setdefault(row["starts_at"].astimezone(zone).date(), []).append(_with_local(row))
-    days = [(first.replace(day=row["local_day"]), row) for row in sorted(counts, key=lambda row: row["local_day"])]
+    if days:
+        firsts = events.filter(firsts_of_days).order_by(*by_time_then_title).values(*LIST_COLUMNS)
+        for row in firsts:
+            shown_on.setdefault(row["starts_at"].astimezone(zone).date(), []).append(_with_local(row))
     return Month(
         {
             day: MonthDay(

@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import ROOT, Result, free_port, gunicorn, load, serving, wrk_available
-from bench.register_search import DATA, WORKERS, manage_env, run
+from bench.register_search import DATA, PG_URL, WORKERS, manage_env, run
 
 SIGNATURES = 100_000
 EVENTS = 20_000
@@ -66,12 +66,19 @@ MAILBOX = DATA / "campaign-mail"
 AUDIENCES = ("parents", "professionals")
 PROFESSIONS = ("health-visitor", "midwife", "nurse", "social-worker", "early-years", "teacher", "other")
 REGIONS = ("london", "north-west", "yorkshire", "wales", "scotland", "south-west", "east")
+# PostgreSQL for the signing load: this database is made once, and each run signs on a
+# fresh copy of it named with "_run" after it.
+PG_CAMPAIGN_URL = os.environ.get(
+    "NURTURE_BENCH_CAMPAIGN_POSTGRES_URL", PG_URL.rsplit("/", 1)[0] + "/nurture_bench_campaign"
+)
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CONFIRM_LINK = re.compile(r"https?://\S+/awareness-week/pledge/confirm/[^/\s]+/")
 
 
-def django_env(database: Path) -> dict[str, str]:
-    return {**manage_env(f"sqlite:///{database}"), "DJANGO_SETTINGS_MODULE": "nurture.settings"}
+def django_env(database: Path | str) -> dict[str, str]:
+    """The benchmark's settings on a SQLite file, or on a database URL."""
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    return {**manage_env(url), "DJANGO_SETTINGS_MODULE": "nurture.settings"}
 
 
 def data_made() -> None:
@@ -105,10 +112,46 @@ def working_copy() -> None:
     source.close()
 
 
-def django_json(*args: str) -> Any:
+def postgres_made() -> str | None:
+    """The campaign database on PostgreSQL, made once (as the SQLite one), and a fresh
+    copy of it for this run (CREATE DATABASE … TEMPLATE): its URL, or None when
+    PostgreSQL is not reachable."""
+    try:
+        import psycopg
+
+        admin = PG_CAMPAIGN_URL.rsplit("/", 1)[0] + "/postgres"
+        built, working = PG_CAMPAIGN_URL.rsplit("/", 1)[1], PG_CAMPAIGN_URL.rsplit("/", 1)[1] + "_run"
+        marker = DATA / "campaign-postgres.done"
+        wanted = f"{SIGNATURES} {EVENTS}"
+        with psycopg.connect(admin, connect_timeout=3, autocommit=True) as connection:
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [built]).fetchone()
+            if not (exists and marker.exists() and marker.read_text() == wanted):
+                connection.execute(f'DROP DATABASE IF EXISTS "{built}"')
+                connection.execute(f'CREATE DATABASE "{built}"')
+                marker.unlink(missing_ok=True)
+    except Exception as error:
+        print(f"PostgreSQL not reachable at {PG_CAMPAIGN_URL.split('@')[-1]} ({error}); its signing is left out.")
+        return None
+    if not marker.exists():
+        env = django_env(PG_CAMPAIGN_URL)
+        print(f"Making the campaign data on PostgreSQL ({built}, once) …", flush=True)
+        started = time.monotonic()
+        run(sys.executable, "manage.py", "migrate", "-v0", env=env)
+        run(sys.executable, "manage.py", "createcachetable", env=env)
+        run(sys.executable, "manage.py", "demo", "--practitioners", "0", "--allow-without-debug", "-v0", env=env)
+        run(sys.executable, "-m", "bench.campaign_data", "build", str(SIGNATURES), str(EVENTS), env=env)
+        marker.write_text(wanted)
+        print(f"\nMade in {time.monotonic() - started:.0f} s.", flush=True)
+    with psycopg.connect(admin, connect_timeout=3, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{working}"')
+        connection.execute(f'CREATE DATABASE "{working}" TEMPLATE "{built}"')
+    return PG_CAMPAIGN_URL.rsplit("/", 1)[0] + "/" + working
+
+
+def django_json(*args: str, database: Path | str = WORKING) -> Any:
     output = subprocess.run(
         [sys.executable, "-m", "bench.campaign_data", *args],
-        capture_output=True, text=True, cwd=ROOT, env={**os.environ, **django_env(WORKING)}, check=True,
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, **django_env(database)}, check=True,
     ).stdout  # fmt: skip
     return json.loads(output)
 
@@ -343,13 +386,13 @@ def confirm_all(state: Signing, done_signing: threading.Event, *, threads: int) 
     state.confirm_elapsed = time.monotonic() - started
 
 
-def signing_run(args: argparse.Namespace, slug: str) -> tuple[Signing, dict[str, Any], int, int]:
+def signing_run(args: argparse.Namespace, slug: str, database: Path | str) -> tuple[Signing, dict[str, Any], int, int]:
     shutil.rmtree(MAILBOX, ignore_errors=True)
     MAILBOX.mkdir(parents=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
-        **django_env(WORKING),
+        **django_env(database),
         "NURTURE_PLEDGE_LIMIT_PER_ADDRESS": "0",
         "NURTURE_PLEDGE_LIMIT_PER_NETWORK": "0",
         # The site's email limits count every signer as one sender too (all from 127.0.0.1).
@@ -373,7 +416,7 @@ def signing_run(args: argparse.Namespace, slug: str) -> tuple[Signing, dict[str,
             confirming.start()
         confirming.join()
         after = public_count(port, slug)
-    checked = django_json("check", "@" + domain)
+    checked = django_json("check", "@" + domain, database=database)
     return state, checked, before, after
 
 
@@ -489,6 +532,7 @@ def main() -> None:
         action="store_true",
         help="follow the confirmation links only once signing is over (default: while signing goes on)",
     )
+    parser.add_argument("--no-postgres", action="store_true", help="sign on SQLite only")
     args = parser.parse_args()
     if not wrk_available():
         sys.exit("wrk is needed: apt-get install wrk")
@@ -504,8 +548,12 @@ def main() -> None:
     )
     pages = pages_loaded(args, facts)
 
-    print(f"\nSigning: {args.sign_rate:g} a second for {args.sign_seconds} s …", flush=True)
-    state, checked, before, after = signing_run(args, facts["slug"])
+    print(f"\nSigning on SQLite: {args.sign_rate:g} a second for {args.sign_seconds} s …", flush=True)
+    signed = {"sqlite": signing_run(args, facts["slug"], WORKING)}
+    postgres = None if args.no_postgres else postgres_made()
+    if postgres is not None:
+        print(f"Signing on PostgreSQL: {args.sign_rate:g} a second for {args.sign_seconds} s …", flush=True)
+        signed["postgres"] = signing_run(args, facts["slug"], postgres)
 
     print()
     for result in pages.all():
@@ -516,11 +564,30 @@ def main() -> None:
     ratios = pages.ratios()
     ratio = min(ratios.values())
 
+    figures = []
+    for database, (state, checked, before, after) in signed.items():
+        rate, exact = signing_report(database, args, state, checked, before, after)
+        prefix = "" if database == "sqlite" else "pg_"
+        figures.append(
+            f"{prefix}signing_rate={rate:.1f} {prefix}signatures_sent={state.sent} "
+            f"{prefix}confirmed={len(state.confirmed)} {prefix}counted={after - before} "
+            f"{prefix}exactly_once={'yes' if exact else 'no'}"
+        )
+    each = " ".join(f"{name}={value:.3f}" for name, value in ratios.items())
+    print(f"campaign: ratio={ratio:.3f} {each} {' '.join(figures)}")
+
+
+def signing_report(
+    database: str, args: argparse.Namespace, state: Signing, checked: dict[str, Any], before: int, after: int
+) -> tuple[float, bool]:
+    """Print what happened while people signed on `database`: the rate achieved and
+    whether every confirmed signature was counted exactly once."""
     wanted = int(args.sign_rate * args.sign_seconds)
+    rate = state.sent / state.sign_elapsed if state.sign_elapsed else 0.0
     print()
     print(
-        f"Signing: {state.sent:,} of {wanted:,} accepted in {state.sign_elapsed:.1f} s = "
-        f"{state.sent / state.sign_elapsed:.1f} a second (asked {args.sign_rate:g}); "
+        f"Signing on {database}: {state.sent:,} of {wanted:,} accepted in {state.sign_elapsed:.1f} s = "
+        f"{rate:.1f} a second (asked {args.sign_rate:g}); "
         f"response {summary_line(state.sign_latency)}; sent late by {summary_line(state.lag)}"
     )
     if state.sign_failures:
@@ -552,11 +619,7 @@ def main() -> None:
         and state.sent == checked["signatures"]
     )
     print(f"Every confirmed signature counted exactly once: {'yes' if exact else 'NO'}")
-    each = " ".join(f"{name}={value:.3f}" for name, value in ratios.items())
-    print(
-        f"campaign: ratio={ratio:.3f} {each} signatures_sent={state.sent} "
-        f"confirmed={len(state.confirmed)} counted={counted} exactly_once={'yes' if exact else 'no'}"
-    )
+    return rate, exact
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Awareness Week under load: the campaign's public pages, and signing the pledge.
 
     python -m bench.campaign [--seconds 10] [--connections 16] [--sign-seconds 60] [--sign-rate 200]
-                             [--sign-threads 48] [--confirm-after]
+                             [--sign-threads 48] [--confirm-after] [--no-postgres]
 
 What it does, all on this machine:
 1. Makes, once, a SQLite database (bench-data/campaign.sqlite3) with this year's
@@ -23,13 +23,17 @@ What it does, all on this machine:
    signers read their email while signing goes on (or, with --confirm-after, once it
    is over) and follow the link: open it, then press Confirm (a POST). Every tenth
    signer never confirms; every seventh presses Confirm twice at once.
-4. Checks that the public count (GET /api/v1/pledges/<slug>, `confirmed`) grew by
+   Then does the same on PostgreSQL (unless --no-postgres): the same data made once in
+   nurture_bench_campaign (NURTURE_BENCH_CAMPAIGN_POSTGRES_URL), each run on a fresh copy
+   of it (CREATE DATABASE … TEMPLATE).
+4. Checks, on each database, that the public count (GET /api/v1/pledges/<slug>, `confirmed`) grew by
    exactly the number of signatures confirmed, that exactly those signatures are
    confirmed in the database, that no email signed twice, and that the tallies agree
    with the confirmed rows.
 The last line is `campaign: ratio=R landing=… calendar=… month=… pledge=… feed=… feed_304=…
-signatures_sent=N confirmed=N counted=N exactly_once=yes|no` where each page's figure is its
-requests per second ÷ the bare view's, and R is the lowest of them.
+signing_rate=S signatures_sent=N confirmed=N counted=N exactly_once=yes|no pg_signing_rate=S …`
+where each page's figure is its requests per second ÷ the bare view's, R is the lowest of
+them, and the signing figures are SQLite's, then PostgreSQL's (pg_).
 """
 
 from __future__ import annotations

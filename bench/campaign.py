@@ -462,6 +462,8 @@ def pages_loaded(args: argparse.Namespace, facts: dict[str, Any]) -> Pages:
     port = free_port()
     with serving(gunicorn("bench.bare_app:application", port, workers=WORKERS), url=f"http://127.0.0.1:{port}/"):
         bare = hit("bare Django view (reference)", f"http://127.0.0.1:{port}", ["/"])
+    if bare.requests_per_second <= 0:
+        raise RuntimeError("the bare Django view answered nothing: the machine is too busy to measure against it")
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"

@@ -25,12 +25,8 @@ DEFAULT_TIMEZONE = "Europe/London"
 
 class EventQuerySet(models.QuerySet["Event"]):
     def for_public_display(self) -> EventQuerySet:
-        """Approved events, and approved events since cancelled (shown marked cancelled).
-
-        Written `listed IN (true)`: Django writes `listed=True` as a bare `WHERE "listed"`,
-        which SQLite cannot match to an index, so every public read scanned the whole table
-        instead of the (listed, starts_at) range. PostgreSQL reads both alike."""
-        return self.filter(listed__in=(True,))
+        """Approved events, and approved events since cancelled (shown marked cancelled)."""
+        return self.filter(listed=True)
 
     def counted(self) -> EventQuerySet:
         """The events public counts count: approved ones (`COUNTED_STATES`)."""

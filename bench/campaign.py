@@ -1,7 +1,7 @@
 """Awareness Week under load: the campaign's public pages, and signing the pledge.
 
     python -m bench.campaign [--seconds 10] [--connections 16] [--sign-seconds 60] [--sign-rate 200]
-                             [--sign-threads 48] [--confirm-after]
+                             [--sign-threads 48] [--confirm-after] [--no-postgres]
 
 What it does, all on this machine:
 1. Makes, once, a SQLite database (bench-data/campaign.sqlite3) with this year's
@@ -11,9 +11,11 @@ What it does, all on this machine:
 2. Loads with wrk, at the same concurrency for the same time, under gunicorn with the
    same workers (NURTURE_BENCH_WORKERS, default 4), caching as it ships (the database
    cache): a bare Django view (the reference), the campaign landing page, a filtered
-   calendar page (region × audience, from the campaign's first day), the pledge page
-   and one region's iCalendar feed. Prints requests per second and p50 / p95 latency
-   for each, and each page's ratio to the bare view.
+   calendar page (region × audience, from the campaign's first day), the month view of
+   the busiest month (all 20,000 events fall in the campaign's week), the pledge page,
+   and one region's iCalendar feed, asked afresh (200) and with the ETag it just served
+   in If-None-Match (304). Prints requests per second and p50 / p95 latency for each,
+   and each page's ratio to the bare view.
 3. Signs the pledge over HTTP at `--sign-rate` a second for `--sign-seconds` (a token
    bucket; the rate achieved is printed), every signature with its own email, the
    pledge's rate limits off (NURTURE_PLEDGE_LIMIT_PER_ADDRESS/NETWORK=0: every request
@@ -21,12 +23,17 @@ What it does, all on this machine:
    signers read their email while signing goes on (or, with --confirm-after, once it
    is over) and follow the link: open it, then press Confirm (a POST). Every tenth
    signer never confirms; every seventh presses Confirm twice at once.
-4. Checks that the public count (GET /api/v1/pledges/<slug>, `confirmed`) grew by
+   Then does the same on PostgreSQL (unless --no-postgres): the same data made once in
+   nurture_bench_campaign (NURTURE_BENCH_CAMPAIGN_POSTGRES_URL), each run on a fresh copy
+   of it (CREATE DATABASE … TEMPLATE).
+4. Checks, on each database, that the public count (GET /api/v1/pledges/<slug>, `confirmed`) grew by
    exactly the number of signatures confirmed, that exactly those signatures are
    confirmed in the database, that no email signed twice, and that the tallies agree
    with the confirmed rows.
-The last line is `campaign: ratio=R signatures_sent=N confirmed=N counted=N` where R is
-the lower of (landing page ÷ bare view) and (pledge page ÷ bare view).
+The last line is `campaign: ratio=R landing=… calendar=… month=… pledge=… feed=… feed_304=…
+signing_rate=S signatures_sent=N confirmed=N counted=N exactly_once=yes|no pg_signing_rate=S …`
+where each page's figure is its requests per second ÷ the bare view's, R is the lowest of
+them, and the signing figures are SQLite's, then PostgreSQL's (pg_).
 """
 
 from __future__ import annotations
@@ -53,7 +60,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import ROOT, Result, free_port, gunicorn, load, serving, wrk_available
-from bench.register_search import DATA, WORKERS, manage_env, run
+from bench.register_search import DATA, PG_URL, WORKERS, manage_env, run
 
 SIGNATURES = 100_000
 EVENTS = 20_000
@@ -63,12 +70,19 @@ MAILBOX = DATA / "campaign-mail"
 AUDIENCES = ("parents", "professionals")
 PROFESSIONS = ("health-visitor", "midwife", "nurse", "social-worker", "early-years", "teacher", "other")
 REGIONS = ("london", "north-west", "yorkshire", "wales", "scotland", "south-west", "east")
+# PostgreSQL for the signing load: this database is made once, and each run signs on a
+# fresh copy of it named with "_run" after it.
+PG_CAMPAIGN_URL = os.environ.get(
+    "NURTURE_BENCH_CAMPAIGN_POSTGRES_URL", PG_URL.rsplit("/", 1)[0] + "/nurture_bench_campaign"
+)
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CONFIRM_LINK = re.compile(r"https?://\S+/awareness-week/pledge/confirm/[^/\s]+/")
 
 
-def django_env(database: Path) -> dict[str, str]:
-    return {**manage_env(f"sqlite:///{database}"), "DJANGO_SETTINGS_MODULE": "nurture.settings"}
+def django_env(database: Path | str) -> dict[str, str]:
+    """The benchmark's settings on a SQLite file, or on a database URL."""
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    return {**manage_env(url), "DJANGO_SETTINGS_MODULE": "nurture.settings"}
 
 
 def data_made() -> None:
@@ -102,10 +116,46 @@ def working_copy() -> None:
     source.close()
 
 
-def django_json(*args: str) -> Any:
+def postgres_made() -> str | None:
+    """The campaign database on PostgreSQL, made once (as the SQLite one), and a fresh
+    copy of it for this run (CREATE DATABASE … TEMPLATE): its URL, or None when
+    PostgreSQL is not reachable."""
+    try:
+        import psycopg
+
+        admin = PG_CAMPAIGN_URL.rsplit("/", 1)[0] + "/postgres"
+        built, working = PG_CAMPAIGN_URL.rsplit("/", 1)[1], PG_CAMPAIGN_URL.rsplit("/", 1)[1] + "_run"
+        marker = DATA / "campaign-postgres.done"
+        wanted = f"{SIGNATURES} {EVENTS}"
+        with psycopg.connect(admin, connect_timeout=3, autocommit=True) as connection:
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [built]).fetchone()
+            if not (exists and marker.exists() and marker.read_text() == wanted):
+                connection.execute(f'DROP DATABASE IF EXISTS "{built}"')
+                connection.execute(f'CREATE DATABASE "{built}"')
+                marker.unlink(missing_ok=True)
+    except Exception as error:
+        print(f"PostgreSQL not reachable at {PG_CAMPAIGN_URL.split('@')[-1]} ({error}); its signing is left out.")
+        return None
+    if not marker.exists():
+        env = django_env(PG_CAMPAIGN_URL)
+        print(f"Making the campaign data on PostgreSQL ({built}, once) …", flush=True)
+        started = time.monotonic()
+        run(sys.executable, "manage.py", "migrate", "-v0", env=env)
+        run(sys.executable, "manage.py", "createcachetable", env=env)
+        run(sys.executable, "manage.py", "demo", "--practitioners", "0", "--allow-without-debug", "-v0", env=env)
+        run(sys.executable, "-m", "bench.campaign_data", "build", str(SIGNATURES), str(EVENTS), env=env)
+        marker.write_text(wanted)
+        print(f"\nMade in {time.monotonic() - started:.0f} s.", flush=True)
+    with psycopg.connect(admin, connect_timeout=3, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{working}"')
+        connection.execute(f'CREATE DATABASE "{working}" TEMPLATE "{built}"')
+    return PG_CAMPAIGN_URL.rsplit("/", 1)[0] + "/" + working
+
+
+def django_json(*args: str, database: Path | str = WORKING) -> Any:
     output = subprocess.run(
         [sys.executable, "-m", "bench.campaign_data", *args],
-        capture_output=True, text=True, cwd=ROOT, env={**os.environ, **django_env(WORKING)}, check=True,
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, **django_env(database)}, check=True,
     ).stdout  # fmt: skip
     return json.loads(output)
 
@@ -340,13 +390,13 @@ def confirm_all(state: Signing, done_signing: threading.Event, *, threads: int) 
     state.confirm_elapsed = time.monotonic() - started
 
 
-def signing_run(args: argparse.Namespace, slug: str) -> tuple[Signing, dict[str, Any], int, int]:
+def signing_run(args: argparse.Namespace, slug: str, database: Path | str) -> tuple[Signing, dict[str, Any], int, int]:
     shutil.rmtree(MAILBOX, ignore_errors=True)
     MAILBOX.mkdir(parents=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
-        **django_env(WORKING),
+        **django_env(database),
         "NURTURE_PLEDGE_LIMIT_PER_ADDRESS": "0",
         "NURTURE_PLEDGE_LIMIT_PER_NETWORK": "0",
         # The site's email limits count every signer as one sender too (all from 127.0.0.1).
@@ -370,47 +420,101 @@ def signing_run(args: argparse.Namespace, slug: str) -> tuple[Signing, dict[str,
             confirming.start()
         confirming.join()
         after = public_count(port, slug)
-    checked = django_json("check", "@" + domain)
+    checked = django_json("check", "@" + domain, database=database)
     return state, checked, before, after
 
 
 # Pages -----------------------------------------------------------------------------------
 
 
-def pages_loaded(args: argparse.Namespace, facts: dict[str, Any]) -> list[Result]:
-    def hit(name: str, base: str, paths: list[str]) -> Result:
-        return load(name, base, paths, connections=args.connections, seconds=args.seconds)
+@dataclass(frozen=True)
+class Pages:
+    """The loads of `pages_loaded`: the reference and each page the last line rates."""
+
+    bare: Result
+    landing: Result
+    calendar: Result
+    month: Result
+    pledge: Result
+    feed: Result
+    feed_not_modified: Result
+
+    def all(self) -> list[Result]:
+        return [self.bare, self.landing, self.calendar, self.month, self.pledge, self.feed, self.feed_not_modified]
+
+    def ratios(self) -> dict[str, float]:
+        """Each page's requests per second ÷ the bare view's, by the name the last line gives it."""
+        pages = {
+            "landing": self.landing,
+            "calendar": self.calendar,
+            "month": self.month,
+            "pledge": self.pledge,
+            "feed": self.feed,
+            "feed_304": self.feed_not_modified,
+        }
+        return {name: page.requests_per_second / self.bare.requests_per_second for name, page in pages.items()}
+
+
+def pages_loaded(args: argparse.Namespace, facts: dict[str, Any]) -> Pages:
+    def hit(name: str, base: str, paths: list[str], headers: dict[str, str] | None = None) -> Result:
+        return load(name, base, paths, connections=args.connections, seconds=args.seconds, headers=headers)
 
     port = free_port()
     with serving(gunicorn("bench.bare_app:application", port, workers=WORKERS), url=f"http://127.0.0.1:{port}/"):
         bare = hit("bare Django view (reference)", f"http://127.0.0.1:{port}", ["/"])
+    if bare.requests_per_second <= 0:
+        raise RuntimeError("the bare Django view answered nothing: the machine is too busy to measure against it")
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     slug, start, region = facts["slug"], facts["starts_on"], facts["region"]
     regions = sorted(facts["regions"])
     calendar = [f"/events/?region={r}&audience={a}&start={start}" for r in regions for a in AUDIENCES]
+    month = f"/events/month/{facts['busiest_month']}/"
     with serving(
         gunicorn("nurture.wsgi:application", port, workers=WORKERS),
         url=f"{base}/awareness-week/",
         env=django_env(WORKING),
     ):
-        for path in ("/awareness-week/", calendar[0], f"/awareness-week/{slug}/pledge/"):
+        for path in ("/awareness-week/", calendar[0], month, f"/awareness-week/{slug}/pledge/"):
             answer = Browser(port).request("GET", path)
             if answer.status != 200:
                 raise RuntimeError(f"{path} answered {answer.status}")
+            if path == month:
+                print(
+                    f"The month view of {facts['busiest_month']} ({facts['busiest_month_events']:,} events): "
+                    f"{len(answer.body.encode()):,} bytes."
+                )
         feed = f"/events/feed.ics?region={region}&start={start}"
         answer = Browser(port).request("GET", feed)
         if answer.status != 200:
             raise RuntimeError(f"{feed} answered {answer.status}")
         print(f"The {region} feed holds {answer.body.count('BEGIN:VEVENT'):,} events ({len(answer.body):,} bytes).")
-        return [
-            bare,
-            hit("campaign landing page", base, ["/awareness-week/"]),
-            hit("calendar page (region × audience)", base, calendar),
-            hit("pledge page", base, [f"/awareness-week/{slug}/pledge/"]),
-            hit(f"iCalendar feed ({region})", base, [feed]),
-        ]
+        # The 304 path: the feed asked again with the ETag it just served.
+        etag = {"If-None-Match": answer.headers["ETag"]}
+        if (status := _get(port, feed, etag)) != 304:
+            raise RuntimeError(f"{feed} with If-None-Match answered {status}, not 304")
+        return Pages(
+            bare=bare,
+            landing=hit("campaign landing page", base, ["/awareness-week/"]),
+            calendar=hit("calendar page (region × audience)", base, calendar),
+            month=hit(f"month view {facts['busiest_month']}", base, [month]),
+            pledge=hit("pledge page", base, [f"/awareness-week/{slug}/pledge/"]),
+            feed=hit(f"iCalendar feed ({region}), 200", base, [feed]),
+            feed_not_modified=hit(f"iCalendar feed ({region}), 304", base, [feed], headers=etag),
+        )
+
+
+def _get(port: int, path: str, headers: dict[str, str]) -> int:
+    """The status of a GET with these headers."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Host": f"127.0.0.1:{port}", **headers})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
 
 
 def summary_line(values: list[float]) -> str:
@@ -434,6 +538,7 @@ def main() -> None:
         action="store_true",
         help="follow the confirmation links only once signing is over (default: while signing goes on)",
     )
+    parser.add_argument("--no-postgres", action="store_true", help="sign on SQLite only")
     args = parser.parse_args()
     if not wrk_available():
         sys.exit("wrk is needed: apt-get install wrk")
@@ -447,25 +552,48 @@ def main() -> None:
         f"{args.connections} connections, {args.seconds} s each, gunicorn with {WORKERS} workers",
         flush=True,
     )
-    results = pages_loaded(args, facts)
-    bare, landing, _calendar, pledge, _feed = results
+    pages = pages_loaded(args, facts)
 
-    print(f"\nSigning: {args.sign_rate:g} a second for {args.sign_seconds} s …", flush=True)
-    state, checked, before, after = signing_run(args, facts["slug"])
+    print(f"\nSigning on SQLite: {args.sign_rate:g} a second for {args.sign_seconds} s …", flush=True)
+    signed = {"sqlite": signing_run(args, facts["slug"], WORKING)}
+    postgres = None if args.no_postgres else postgres_made()
+    if postgres is not None:
+        print(f"Signing on PostgreSQL: {args.sign_rate:g} a second for {args.sign_seconds} s …", flush=True)
+        signed["postgres"] = signing_run(args, facts["slug"], postgres)
 
     print()
-    for result in results:
+    for result in pages.all():
         print(result.line())
     print()
-    for result in results[1:]:
-        print(f"{result.name}: {result.requests_per_second / bare.requests_per_second:.2f}× the bare Django view")
-    ratio = min(landing.requests_per_second, pledge.requests_per_second) / bare.requests_per_second
+    for result in pages.all()[1:]:
+        print(f"{result.name}: {result.requests_per_second / pages.bare.requests_per_second:.2f}× the bare Django view")
+    ratios = pages.ratios()
+    ratio = min(ratios.values())
 
+    figures = []
+    for database, (state, checked, before, after) in signed.items():
+        rate, exact = signing_report(database, args, state, checked, before, after)
+        prefix = "" if database == "sqlite" else "pg_"
+        figures.append(
+            f"{prefix}signing_rate={rate:.1f} {prefix}signatures_sent={state.sent} "
+            f"{prefix}confirmed={len(state.confirmed)} {prefix}counted={after - before} "
+            f"{prefix}exactly_once={'yes' if exact else 'no'}"
+        )
+    each = " ".join(f"{name}={value:.3f}" for name, value in ratios.items())
+    print(f"campaign: ratio={ratio:.3f} {each} {' '.join(figures)}")
+
+
+def signing_report(
+    database: str, args: argparse.Namespace, state: Signing, checked: dict[str, Any], before: int, after: int
+) -> tuple[float, bool]:
+    """Print what happened while people signed on `database`: the rate achieved and
+    whether every confirmed signature was counted exactly once."""
     wanted = int(args.sign_rate * args.sign_seconds)
+    rate = state.sent / state.sign_elapsed if state.sign_elapsed else 0.0
     print()
     print(
-        f"Signing: {state.sent:,} of {wanted:,} accepted in {state.sign_elapsed:.1f} s = "
-        f"{state.sent / state.sign_elapsed:.1f} a second (asked {args.sign_rate:g}); "
+        f"Signing on {database}: {state.sent:,} of {wanted:,} accepted in {state.sign_elapsed:.1f} s = "
+        f"{rate:.1f} a second (asked {args.sign_rate:g}); "
         f"response {summary_line(state.sign_latency)}; sent late by {summary_line(state.lag)}"
     )
     if state.sign_failures:
@@ -497,9 +625,7 @@ def main() -> None:
         and state.sent == checked["signatures"]
     )
     print(f"Every confirmed signature counted exactly once: {'yes' if exact else 'NO'}")
-    print(
-        f"campaign: ratio={ratio:.2f} signatures_sent={state.sent} confirmed={len(state.confirmed)} counted={counted}"
-    )
+    return rate, exact
 
 
 if __name__ == "__main__":

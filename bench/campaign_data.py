@@ -4,7 +4,8 @@ python -m bench.campaign_data build SIGNATURES EVENTS
     this year's campaign with SIGNATURES bulk confirmed signatures and EVENTS
     bulk approved events (the demo's own bulk helpers), after `manage.py demo`.
 python -m bench.campaign_data facts
-    JSON: the current campaign's slug and dates, a region and an audience with events.
+    JSON: the current campaign's slug and dates, a region and an audience with events,
+    and the busiest month of the calendar (the most listed events, site time zone).
 python -m bench.campaign_data check EMAIL_SUFFIX
     JSON: the signatures whose email ends with EMAIL_SUFFIX by status, emails with more
     than one signature, confirmed signatures vs the campaign's tallies.
@@ -29,9 +30,11 @@ def build(signatures: int, events: int) -> None:
 
 def facts() -> dict[str, object]:
     from django.db.models import Count
+    from django.db.models.functions import TruncMonth
 
     from nurture.campaigns.selectors import campaign_current
     from nurture.events.models import Event
+    from nurture.events.selectors import site_zone
 
     campaign = campaign_current()
     assert campaign is not None, "no current campaign: build the data first"
@@ -39,6 +42,15 @@ def facts() -> dict[str, object]:
     regions = list(listed.exclude(region="").values("region").annotate(n=Count("pk")).order_by("-n", "region"))
     assert regions, "no events with a region"
     region = regions[0]
+    months = (
+        Event.objects.for_public_display()
+        .annotate(month=TruncMonth("starts_at", tzinfo=site_zone()))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "month")
+    )
+    busiest = months[0]
     return {
         "slug": campaign.slug,
         "starts_on": campaign.starts_on.isoformat(),
@@ -49,6 +61,8 @@ def facts() -> dict[str, object]:
         "regions": [row["region"] for row in regions],
         "listed_events": listed.count(),
         "all_events": Event.objects.filter(campaign=campaign).count(),
+        "busiest_month": f"{busiest['month']:%Y/%-m}",
+        "busiest_month_events": busiest["n"],
     }
 
 

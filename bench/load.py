@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,10 +85,11 @@ def gunicorn(module: str, port: int, *, workers: int) -> list[str]:
 
 _LUA = """
 local paths = {%s}
+local headers = {%s}
 local i = 0
 request = function()
   i = i %% #paths + 1
-  return wrk.format("GET", paths[i])
+  return wrk.format("GET", paths[i], headers)
 end
 done = function(summary, latency, requests)
   io.write(string.format("NURTURE %%d %%d %%f %%f %%d\\n", summary.requests, summary.duration,
@@ -103,11 +104,25 @@ def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
 
-def load(name: str, base_url: str, paths: Sequence[str], *, connections: int, seconds: int) -> Result:
-    """Load `paths` (in turn) on `base_url` with wrk; requests per second and latency."""
-    quoted = ", ".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
+def _lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def load(
+    name: str,
+    base_url: str,
+    paths: Sequence[str],
+    *,
+    connections: int,
+    seconds: int,
+    headers: Mapping[str, str] | None = None,
+) -> Result:
+    """Load `paths` (in turn) on `base_url` with wrk, each request with `headers`;
+    requests per second and latency."""
+    quoted = ", ".join(_lua_string(p) for p in paths)
+    sent = ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in (headers or {}).items())
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(_LUA % quoted)
+        script.write(_LUA % (quoted, sent))
     try:
         output = subprocess.run(
             ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name, base_url],

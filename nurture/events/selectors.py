@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from nurture.accounts.models import Region
@@ -164,33 +164,100 @@ def public_event_page(*, page: int = 1, per_page: int = PER_PAGE, **filters: Any
     return EventPage(rows=shown, number=page, has_next=len(rows) > per_page, days=days)
 
 
+SHOWN_PER_DAY = 3
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    """One day of the month (site time zone): its first few events (by start, then title),
+    how many count (`COUNTED_STATES`), how many were cancelled, and how many are listed in all."""
+
+    day: date
+    events: list[dict[str, Any]]
+    counted: int
+    cancelled: int
+    listed: int
+
+    @property
+    def more(self) -> bool:
+        """Whether the day holds more events than it shows."""
+        return self.listed > len(self.events)
+
+
 @dataclass(frozen=True)
 class Month:
-    """A month of the public calendar: each day → the events starting that day (site time
-    zone), how many count (cancelled ones are listed, marked, and not counted) and how many
-    were cancelled."""
+    """A month of the public calendar: each day with events → what the month shows of it.
+    Cancelled events are listed, marked, and not counted."""
 
-    days: dict[date, list[dict[str, Any]]]
+    days: dict[date, MonthDay]
 
     @property
     def counted(self) -> int:
-        return sum(row["counted"] for rows in self.days.values() for row in rows)
+        return sum(day.counted for day in self.days.values())
 
     @property
     def cancelled(self) -> int:
-        return sum(row["cancelled"] for rows in self.days.values() for row in rows)
+        return sum(day.cancelled for day in self.days.values())
 
 
-def public_month(*, year: int, month: int, **filters: Any) -> Month:
+def public_month(*, year: int, month: int, shown: int = SHOWN_PER_DAY, **filters: Any) -> Month:
+    """Two queries however many events the month holds: the counts of each day (one
+    aggregate), then the first `shown` events of each day that has any (one query, each
+    day's few found along the (listed, starts_at) index)."""
     first = date(year, month, 1)
     after = date(year + (month == 12), month % 12 + 1, 1)
     filters.update(start=None, end=None)
-    events = public_events(**filters).filter(starts_at__gte=_day_start(first), starts_at__lt=_day_start(after))
-    found: dict[date, list[dict[str, Any]]] = {}
     zone = site_zone()
-    for row in events.values(*LIST_COLUMNS)[:2000]:
-        found.setdefault(row["starts_at"].astimezone(zone).date(), []).append(_with_local(row))
-    return Month(found)
+    events = public_events(**filters).filter(starts_at__gte=_day_start(first), starts_at__lt=_day_start(after))
+    # `listed IN (true)` besides the bare `WHERE "listed"` Django writes for listed=True,
+    # which SQLite cannot match to an index: with it each day's few are found along the
+    # (listed, starts_at) index instead of by a scan of the whole table for each day.
+    events = events.filter(listed__in=(True,))
+    # The day of the month an event starts on (site time zone), from the days' own bounds:
+    # comparisons the database makes on the column, not a time zone conversion per row
+    # (which SQLite would run in Python).
+    local_day = Case(
+        *(
+            When(starts_at__lt=_day_start(first + timedelta(days=n)), then=Value(n))
+            for n in range(1, (after - first).days)
+        ),
+        default=Value((after - first).days),
+        output_field=IntegerField(),
+    )
+    counts = sorted(
+        events.annotate(local_day=local_day)
+        .order_by()
+        .values("local_day")
+        .annotate(
+            listed=Count("pk"),
+            counted=Count("pk", filter=Q(state__in=COUNTED_STATES)),
+            cancelled=Count("pk", filter=Q(state=Event.State.CANCELLED)),
+        ),
+        key=lambda row: row["local_day"],
+    )
+    days = [(first.replace(day=row["local_day"]), row) for row in counts]
+    by_time_then_title = ("starts_at", "title", "pk")
+    firsts_of_days = Q(pk__in=[])
+    for day, _row in days:
+        of_day = events.filter(starts_at__gte=_day_start(day), starts_at__lt=_day_start(day + timedelta(days=1)))
+        firsts_of_days |= Q(pk__in=of_day.order_by(*by_time_then_title).values("pk")[:shown])
+    shown_on: dict[date, list[dict[str, Any]]] = {}
+    if days:
+        firsts = events.filter(firsts_of_days).order_by(*by_time_then_title).values(*LIST_COLUMNS)
+        for row in firsts:
+            shown_on.setdefault(row["starts_at"].astimezone(zone).date(), []).append(_with_local(row))
+    return Month(
+        {
+            day: MonthDay(
+                day=day,
+                events=shown_on.get(day, []),
+                counted=row["counted"],
+                cancelled=row["cancelled"],
+                listed=row["listed"],
+            )
+            for day, row in days
+        }
+    )
 
 
 def month_of_next_event(*, after: date, **filters: Any) -> date | None:

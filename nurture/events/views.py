@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -90,12 +91,14 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cached_for_visitors(selectors.calendar_version)
 def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """The month as a table of days: each day's count, its first few events and, when it
+    holds more, a link to the day's full list (the calendar list on that day, same filters)."""
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         raise Http404("There is no such month on the calendar.")
     form, filters = _filters(request)
     found = selectors.public_month(year=year, month=month, **(filters or {}))
     weeks = [
-        [(day, found.days.get(day, [])) if day.month == month else (day, None) for day in week]
+        [(day, day.month == month, found.days.get(day)) for day in week]
         for week in calendar.Calendar().monthdatescalendar(year, month)
     ]
     first = date(year, month, 1)
@@ -115,10 +118,17 @@ def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "cancelled": found.cancelled,
             "upcoming": upcoming,
             "query": request.GET.urlencode(),
+            "day_query": _day_query(filters or {}),
             "day_names": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
         },
         status=400 if form.errors else 200,
     )
+
+
+def _day_query(filters: dict[str, Any]) -> str:
+    """The month's filters for a day's full list, which sets its own dates (the list's
+    `start` and `end`): only the filters the month read, so a link never carries a bad value."""
+    return urlencode([(name, str(value)) for name, value in filters.items() if name not in ("start", "end")])
 
 
 @require_GET

@@ -116,6 +116,41 @@ def test_on_a_phone_the_month_opens_on_the_week_and_lists_its_days(new_visitor: 
 
 
 @pytest.mark.browser
+def test_on_a_phone_without_javascript_a_busy_day_shows_its_first_events_and_leads_to_them_all(
+    new_visitor: Callable[..., Visitor],
+) -> None:
+    campaign = a_week_of_events()
+    template = Event.objects.get(title__startswith="Baby massage")
+    names = [f.attname for f in Event._meta.concrete_fields if not f.primary_key]
+    busy = []
+    for n in range(30):
+        starts = datetime(campaign.year, 6, 18, 9, n, tzinfo=LONDON)
+        row = {name: getattr(template, name) for name in names}
+        row.update(
+            title=f"Rhyme time {n:02}", slug=f"rhyme-time-{n:02}", starts_at=starts, ends_at=starts.replace(hour=11)
+        )
+        busy.append(Event(**row))
+    Event.objects.bulk_create(busy)
+    visitor = new_visitor(viewport=PHONE, javascript=False)
+    page = visitor.page
+    visitor.visit(f"/events/month/{campaign.year}/6/?region=south-west")
+
+    expect(page.locator(".pagination > span")).to_have_text("32 events · 1 cancelled, not counted")
+    busy_day = page.locator("table.month td:visible").nth(2)
+    expect(busy_day.locator(".day-long")).to_have_text(re.compile(r"^\w+day 18 June$"))
+    expect(busy_day.locator(".day-count")).to_have_text("30 events")
+    expect(busy_day.get_by_role("listitem")).to_have_text(
+        ["09:00 Rhyme time 00", "09:01 Rhyme time 01", "09:02 Rhyme time 02"]
+    )
+    visitor.follow(busy_day.get_by_role("link", name="All 30 events on 18 June"))
+
+    expect(page.get_by_label("Region")).to_have_value("south-west")
+    expect(page.locator("#results ~ ul a")).to_have_count(25)
+    visitor.follow(page.get_by_role("link", name="Next page"))
+    expect(page.locator("#results ~ ul a")).to_have_text([f"Rhyme time {n}" for n in range(25, 30)])
+
+
+@pytest.mark.browser
 def test_the_framework_is_searched_without_javascript(new_visitor: Callable[..., Visitor]) -> None:
     visitor = new_visitor(keyboard=True, javascript=False)
     page = visitor.page

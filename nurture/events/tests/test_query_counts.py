@@ -15,7 +15,7 @@ MODERATION = 5
 MINE = 4
 ATTENDANCE = 5
 STAFF_EVENT = 5
-MONTH = 2  # the calendar's versions (the visitor page cache, a miss), then the month
+MONTH = 3  # the calendar's versions (a cache miss), each day's counts, its first few events
 
 
 def test_the_moderation_queue_reads_as_many_queries_for_twelve_events_as_for_two(submit, coordinator):

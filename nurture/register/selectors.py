@@ -11,7 +11,13 @@ from typing import Any
 
 from django.core import signing
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+
+# Row-value comparisons ((a, b, c) > (x, y, z)), Django's own since 5.2; no stubs yet.
+from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyped]
+    Tuple,
+    TupleGreaterThan,
+    TupleLessThan,
+)
 
 from nurture.accounts.models import Profession, Region, User
 from nurture.core.audit import audit_trail
@@ -116,9 +122,7 @@ class Cursor:
     key: tuple[Any, ...]
 
     def dumps(self) -> str:
-        return signing.dumps(
-            [self.page, int(self.backwards), self.driver, *self.key], salt=CURSOR_SALT, compress=True
-        )
+        return signing.dumps([self.page, int(self.backwards), self.driver, *self.key], salt=CURSOR_SALT, compress=True)
 
     @classmethod
     def loads(cls, text: str, *, backwards: bool) -> Cursor:
@@ -171,7 +175,9 @@ def _name_tokens(words: list[str], filters: dict[str, Any], driver: str) -> Quer
     checked on each row through the (entry, token) index."""
     tokens = RegisterNameToken.objects.filter(_prefix(driver)).exclude(entry__status=RegisterEntry.Status.REMOVED)
     # An entry matches through its first matching token only, so it is on one page once.
-    earlier = RegisterNameToken.objects.filter(entry_id=OuterRef("entry_id"), token__gte=driver, token__lt=OuterRef("token"))
+    earlier = RegisterNameToken.objects.filter(
+        entry_id=OuterRef("entry_id"), token__gte=driver, token__lt=OuterRef("token")
+    )
     tokens = tokens.filter(~Exists(earlier))
     for word in words:
         if word != driver:
@@ -181,8 +187,8 @@ def _name_tokens(words: list[str], filters: dict[str, Any], driver: str) -> Quer
     return tokens.filter(**{f"entry__{name}": value for name, value in filters.items()})
 
 
-TOKEN_KEY = ("token", "sort_name", "entry_id")
-NAME_KEY = ("search_name", "id")
+TOKEN_KEY: tuple[str, ...] = ("token", "sort_name", "entry_id")
+NAME_KEY: tuple[str, ...] = ("search_name", "id")
 
 
 @dataclass(frozen=True)
@@ -325,9 +331,7 @@ def register_search(
     def key_of(row: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(row[column] for column in columns)
 
-    next_after = (
-        Cursor(number_of_page + 1, False, driver, key_of(shown[-1])).dumps() if has_next and shown else None
-    )
+    next_after = Cursor(number_of_page + 1, False, driver, key_of(shown[-1])).dumps() if has_next and shown else None
     previous_before = (
         Cursor(number_of_page - 1, True, driver, key_of(shown[0])).dumps() if number_of_page > 2 and shown else None
     )

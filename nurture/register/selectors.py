@@ -10,14 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.core import signing
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
-
-# Row-value comparisons ((a, b, c) > (x, y, z)), Django's own since 5.2; no stubs yet.
-from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyped]
-    Tuple,
-    TupleGreaterThan,
-    TupleLessThan,
-)
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models.sql.compiler import SQLCompiler
 
 from nurture.accounts.models import Profession, Region, User
 from nurture.core.audit import audit_trail
@@ -41,6 +36,9 @@ COUNT_CAP = 100
 ESTIMATE_CAP = 1000
 CURSOR_SALT = "register.search.page"
 CURSOR_MAX_LENGTH = 1000
+# The order of a name search (the driver word's token index) and of one without a name.
+TOKEN_KEY: tuple[str, ...] = ("token", "sort_name", "entry_id")
+NAME_KEY: tuple[str, ...] = ("search_name", "id")
 STATUS_LABELS = dict(RegisterEntry.Status.choices)
 PROFESSION_LABELS = dict(Profession.choices)
 REGION_LABELS = dict(Region.choices)
@@ -145,11 +143,27 @@ class Cursor:
         return cls(page=page, backwards=backwards, driver=driver, key=key)
 
 
-def _key_after(columns: tuple[str, ...], key: tuple[Any, ...], *, backwards: bool) -> Any:
-    """(columns) > key, or < key going back: one row-value comparison, which both
-    databases answer with an index seek, so a page never re-reads the rows before it."""
-    row = Tuple(*(F(column) for column in columns))
-    return TupleLessThan(row, key) if backwards else TupleGreaterThan(row, key)
+class RowBeyond(Func):
+    """`(a, b, c) > (x, y, z)`, or `<` going back: one row-value comparison, which
+    both databases answer with a seek on an index of those columns (SQLite since 3.15),
+    so a page never re-reads the rows before it. Django spells it out as ORs on SQLite,
+    which SQLite cannot seek with."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, columns: tuple[str, ...], key: tuple[Any, ...], *, backwards: bool) -> None:
+        self.width, self.operator = len(columns), "<" if backwards else ">"
+        super().__init__(*(F(column) for column in columns), *(Value(value) for value in key))
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        compiled = [compiler.compile(expression) for expression in self.get_source_expressions()]
+        sql = [part for part, _ in compiled]
+        params = [param for _, part_params in compiled for param in part_params]
+        row, key = ", ".join(sql[: self.width]), ", ".join(sql[self.width :])
+        return f"({row}) {self.operator} ({key})", params
 
 
 def _order(columns: tuple[str, ...], *, backwards: bool) -> list[str]:
@@ -169,11 +183,21 @@ def _driver(words: list[str]) -> str:
     return min(words, key=lambda word: (counts[word], -len(word), words.index(word)))
 
 
-def _name_tokens(words: list[str], filters: dict[str, Any], driver: str) -> QuerySet[RegisterNameToken]:
+def _name_tokens(
+    words: list[str], filters: dict[str, Any], driver: str, *, cursor: Cursor | None = None
+) -> QuerySet[RegisterNameToken]:
     """The matching name tokens of the driver word, one per entry (its first in token
     order): the driver drives an index range scan; the other words and the filters are
-    checked on each row through the (entry, token) index."""
-    tokens = RegisterNameToken.objects.filter(_prefix(driver)).exclude(entry__status=RegisterEntry.Status.REMOVED)
+    checked on each row through the (entry, token) index. After (before) a `cursor`,
+    its `RowBeyond` replaces the range's lower (upper) bound: SQLite seeks with one of
+    the two only, and would otherwise start from the start (end) of the range."""
+    end = Q(token__lt=driver + "\U0010ffff")
+    start = Q(token__gte=driver)
+    if cursor is None:
+        in_range = start & end
+    else:
+        in_range = RowBeyond(TOKEN_KEY, cursor.key, backwards=cursor.backwards) & (start if cursor.backwards else end)
+    tokens = RegisterNameToken.objects.filter(in_range).exclude(entry__status=RegisterEntry.Status.REMOVED)
     # An entry matches through its first matching token only, so it is on one page once.
     earlier = RegisterNameToken.objects.filter(
         entry_id=OuterRef("entry_id"), token__gte=driver, token__lt=OuterRef("token")
@@ -185,10 +209,6 @@ def _name_tokens(words: list[str], filters: dict[str, Any], driver: str) -> Quer
                 Exists(RegisterNameToken.objects.filter(_prefix(word), entry_id=OuterRef("entry_id")))
             )
     return tokens.filter(**{f"entry__{name}": value for name, value in filters.items()})
-
-
-TOKEN_KEY: tuple[str, ...] = ("token", "sort_name", "entry_id")
-NAME_KEY: tuple[str, ...] = ("search_name", "id")
 
 
 @dataclass(frozen=True)
@@ -289,20 +309,23 @@ def register_search(
     words = query_words(q)
     cursor = _cursor(after, backwards=False, words=words) or _cursor(before, backwards=True, words=words)
     driver = cursor.driver if cursor else (_driver(words) if words else "")
-    rows_of: QuerySet[Any]
+    backwards = cursor is not None and cursor.backwards
+    matching: QuerySet[Any]  # every match, for the count
+    in_page: QuerySet[Any]  # the rows from the page's start (in the page's order)
     if driver:
         columns = TOKEN_KEY
-        rows_of = _name_tokens(words, filters, driver)
+        matching = _name_tokens(words, filters, driver)
+        in_page = _name_tokens(words, filters, driver, cursor=cursor)
         wanted = [*columns, *(f"entry__{column}" for column in PUBLIC_COLUMNS)]
     else:
         columns = NAME_KEY
-        rows_of = RegisterEntry.objects.for_public_display().filter(**filters)
+        matching = RegisterEntry.objects.for_public_display().filter(**filters)
+        in_page = matching if cursor is None else matching.filter(RowBeyond(columns, cursor.key, backwards=backwards))
         wanted = [*columns, *PUBLIC_COLUMNS]
-    backwards = cursor is not None and cursor.backwards
-    ordered = rows_of.order_by(*_order(columns, backwards=backwards)).values(*wanted)
+    ordered = in_page.order_by(*_order(columns, backwards=backwards)).values(*wanted)
     if cursor is not None:
         number_of_page = cursor.page
-        rows = list(ordered.filter(_key_after(columns, cursor.key, backwards=backwards))[: per_page + 1])
+        rows = list(ordered[: per_page + 1])
         if backwards:
             if len(rows) <= per_page:
                 # Nothing before these rows: this is the first page after all.
@@ -325,7 +348,7 @@ def register_search(
         # A next page exists, so there are more than this page's last place.
         matches = MatchCount(start + per_page, more=True)
     elif count and has_next:
-        found = rows_of.order_by(*columns).values(columns[-1])[: COUNT_CAP + 1].count()
+        found = matching.order_by(*columns).values(columns[-1])[: COUNT_CAP + 1].count()
         matches = MatchCount(min(found, COUNT_CAP), more=found > COUNT_CAP)
 
     def key_of(row: dict[str, Any]) -> tuple[Any, ...]:

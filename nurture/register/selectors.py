@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core import signing
+from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.db.models.sql.compiler import SQLCompiler
@@ -172,15 +173,21 @@ def _order(columns: tuple[str, ...], *, backwards: bool) -> list[str]:
 
 def _driver(words: list[str]) -> str:
     """The word whose tokens drive the search: the rarest, by counting each word's
-    tokens up to `ESTIMATE_CAP` (an index-only range read that stops there, one
-    query a word); among words that reach the cap, the longest. One word costs nothing."""
+    tokens up to `ESTIMATE_CAP` (an index-only range read that stops there; all the
+    words in one query); among words that reach the cap, the longest. One word costs nothing."""
     if len(words) == 1:
         return words[0]
-    counts = {
-        word: RegisterNameToken.objects.filter(_prefix(word)).order_by().values("token")[:ESTIMATE_CAP].count()
-        for word in words
-    }
-    return min(words, key=lambda word: (counts[word], -len(word), words.index(word)))
+    table = connection.ops.quote_name(RegisterNameToken._meta.db_table)
+    # One count per word, each over at most ESTIMATE_CAP rows of the token index. The
+    # table name is the model's; the words are parameters.
+    each = f"SELECT %s, COUNT(*) FROM (SELECT 1 FROM {table} WHERE token >= %s AND token < %s LIMIT %s) AS w"  # noqa: S608
+    params: list[Any] = []
+    for place, word in enumerate(words):
+        params += [place, word, word + "\U0010ffff", ESTIMATE_CAP]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join([each] * len(words)), params)
+        counts = dict(cursor.fetchall())
+    return min(words, key=lambda word: (counts[words.index(word)], -len(word), words.index(word)))
 
 
 def _name_tokens(
@@ -310,17 +317,16 @@ def register_search(
     cursor = _cursor(after, backwards=False, words=words) or _cursor(before, backwards=True, words=words)
     driver = cursor.driver if cursor else (_driver(words) if words else "")
     backwards = cursor is not None and cursor.backwards
-    matching: QuerySet[Any]  # every match, for the count
-    in_page: QuerySet[Any]  # the rows from the page's start (in the page's order)
+    in_page: QuerySet[Any]  # the rows from the page's start, in the page's order
     if driver:
         columns = TOKEN_KEY
-        matching = _name_tokens(words, filters, driver)
         in_page = _name_tokens(words, filters, driver, cursor=cursor)
         wanted = [*columns, *(f"entry__{column}" for column in PUBLIC_COLUMNS)]
     else:
         columns = NAME_KEY
-        matching = RegisterEntry.objects.for_public_display().filter(**filters)
-        in_page = matching if cursor is None else matching.filter(RowBeyond(columns, cursor.key, backwards=backwards))
+        in_page = RegisterEntry.objects.for_public_display().filter(**filters)
+        if cursor is not None:
+            in_page = in_page.filter(RowBeyond(columns, cursor.key, backwards=backwards))
         wanted = [*columns, *PUBLIC_COLUMNS]
     ordered = in_page.order_by(*_order(columns, backwards=backwards)).values(*wanted)
     if cursor is not None:
@@ -348,6 +354,11 @@ def register_search(
         # A next page exists, so there are more than this page's last place.
         matches = MatchCount(start + per_page, more=True)
     elif count and has_next:
+        matching = (
+            _name_tokens(words, filters, driver)
+            if driver
+            else RegisterEntry.objects.for_public_display().filter(**filters)
+        )
         found = matching.order_by(*columns).values(columns[-1])[: COUNT_CAP + 1].count()
         matches = MatchCount(min(found, COUNT_CAP), more=found > COUNT_CAP)
 

@@ -89,11 +89,24 @@ def public_fields(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _prefix_end(word: str) -> str:
+    """The first string after every string that starts with `word`, in code point (and
+    so UTF-8 byte) order: its last character's successor ("claire" → "clairf"), which
+    PostgreSQL's statistics can place, unlike `word + U+10FFFF` (which it read as a range
+    of almost nothing, and planned several words around)."""
+    last = ord(word[-1]) + 1
+    if last > 0x10FFFF:
+        return word + "\U0010ffff"
+    if 0xD800 <= last <= 0xDFFF:  # surrogates are not characters
+        last = 0xE000
+    return word[:-1] + chr(last)
+
+
 def _prefix(word: str, field: str = "token") -> Q:
     """`field` starts with `word`, as a range the token index serves in order on
     both databases: SQLite compares bytes, and on PostgreSQL the token columns
     are in the "C" collation (migration 0002)."""
-    return Q(**{f"{field}__gte": word, f"{field}__lt": word + "\U0010ffff"})
+    return Q(**{f"{field}__gte": word, f"{field}__lt": _prefix_end(word)})
 
 
 def _words_filter(words: list[str]) -> Q:
@@ -183,7 +196,7 @@ def _driver(words: list[str]) -> str:
     each = f"SELECT %s, COUNT(*) FROM (SELECT 1 FROM {table} WHERE token >= %s AND token < %s LIMIT %s) AS w"  # noqa: S608
     params: list[Any] = []
     for place, word in enumerate(words):
-        params += [place, word, word + "\U0010ffff", ESTIMATE_CAP]
+        params += [place, word, _prefix_end(word), ESTIMATE_CAP]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join([each] * len(words)), params)
         counts = dict(cursor.fetchall())
@@ -198,7 +211,7 @@ def _name_tokens(
     checked on each row through the (entry, token) index. After (before) a `cursor`,
     its `RowBeyond` replaces the range's lower (upper) bound: SQLite seeks with one of
     the two only, and would otherwise start from the start (end) of the range."""
-    end = Q(token__lt=driver + "\U0010ffff")
+    end = Q(token__lt=_prefix_end(driver))
     start = Q(token__gte=driver)
     if cursor is None:
         in_range = start & end

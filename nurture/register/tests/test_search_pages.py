@@ -313,3 +313,15 @@ def test_the_count_on_a_page_past_the_cap_needs_no_query():
         sixth = register_search(q="amara", count=True, after=page.next_after)
     assert sixth.number == 7 and sixth.matches == MatchCount(130)
     assert len(queries) == 1
+
+
+def test_a_word_finds_every_name_part_it_starts_and_no_other():
+    for name in ("Ana Zed", "Anaïs Zed", "Anb Zed", "Ana-Zoë Zed", "Jiří Zed", "Jiřa Zed"):
+        standalone(name)
+    assert set(names(register_search(q="ana", per_page=100))) == {"Ana Zed", "Anaïs Zed", "Ana-Zoë Zed"}
+    assert set(names(register_search(q="an", per_page=100))) == {"Ana Zed", "Anaïs Zed", "Anb Zed", "Ana-Zoë Zed"}
+    assert set(names(register_search(q="jiri", per_page=100))) == {"Jiří Zed"}
+    assert set(names(register_search(q="zed", per_page=100))) == {
+        "Ana Zed", "Anaïs Zed", "Anb Zed", "Ana-Zoë Zed", "Jiří Zed", "Jiřa Zed"
+    }  # fmt: skip
+    assert selectors._prefix_end("anna") == "annb" and selectors._prefix_end("z") == "{"

@@ -7,6 +7,11 @@ the start of a token. This rebuilds the tokens of every entry, in batches of
 entries (ids in order, so it never holds the whole Register in memory), writing only
 where they differ. The index serves the per-row checks of a search: the other words
 of the query, and whether a token is the entry's first matching one.
+
+On PostgreSQL the token column keeps 1,000 statistics buckets instead of 100: a
+name prefix covers well under 1% of the tokens, which the default histogram could
+not place (it estimated one row for "claire"), so two-word searches were planned
+around the wrong word; with the finer one its estimates are close (1,715 for 1,822).
 """
 
 from typing import Any
@@ -43,6 +48,18 @@ def tokens_rebuild(apps: Any, schema_editor: Any) -> None:
             )
 
 
+def statistics_finer(apps: Any, schema_editor: Any) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("ALTER TABLE register_registernametoken ALTER COLUMN token SET STATISTICS 1000")
+    schema_editor.execute("ANALYZE register_registernametoken")
+
+
+def statistics_default(apps: Any, schema_editor: Any) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ALTER TABLE register_registernametoken ALTER COLUMN token SET STATISTICS -1")
+
+
 class Migration(migrations.Migration):
     dependencies = [("register", "0003_text_length_limits")]
 
@@ -52,4 +69,5 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["entry", "token"], name="register_token_of_entry"),
         ),
         migrations.RunPython(tokens_rebuild, migrations.RunPython.noop),
+        migrations.RunPython(statistics_finer, statistics_default),
     ]

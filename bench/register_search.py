@@ -11,14 +11,19 @@ What it does, all on this machine:
    serves it. Both are installed in their own environment, bench-data/datasette-venv,
    so they never touch the project's.
 3. Checks that our search and datasette's full-text search return the same people
-   for every benchmark query (a prefix query `word*` in FTS5 terms).
+   for every benchmark query: name prefixes (`word*` in FTS5 terms), runs of the
+   parts of hyphenated names ("smith-jo", a phrase prefix `"smith jo"*`), and two
+   words (a first name's and a surname's starts, `"ann"* "smi"*`).
 4. Loads, with wrk (Debian's package) at the same concurrency for the same time:
-   our search page and API (name and number), datasette's HTML and JSON search,
-   and a bare Django view under the same gunicorn.
-Prints requests per second and p50 / p95 latency for each, then the ratios; the
-last line is `register_search: ratio=R` where R is the lowest of (our search page ÷
-datasette's HTML search) and (our API ÷ datasette's JSON search), on SQLite and on
-PostgreSQL.
+   our search page and API (one word, and the API with two words), page 25 of our
+   search page (reached by its "Next" links), number lookups, datasette's HTML and
+   JSON search, and a bare Django view under the same gunicorn.
+Prints requests per second and p50 / p95 latency for each, then for each name search
+its ratio to datasette's and to the bare view, the two-word API query against the
+one-word one, and page 25 against page 1. The last line is
+`register_search: ratio=R bare_ratio=B same_people=N/M`: R is the lowest of (our
+search page ÷ datasette's HTML search) and (our API ÷ datasette's JSON search), B the
+lowest of the same searches ÷ the bare view, on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+import unicodedata
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
@@ -40,6 +46,7 @@ from bench.load import ROOT, Result, free_port, gunicorn, load, serving, wrk_ava
 DATA = ROOT / "bench-data"
 PG_URL = os.environ.get("NURTURE_BENCH_POSTGRES_URL", "postgres://nurture:nurture@127.0.0.1:5432/nurture_bench")
 WORKERS = int(os.environ.get("NURTURE_BENCH_WORKERS", "4"))
+DEEP_PAGE = 25
 
 
 # A Fernet key (32 bytes, URL-safe base64) for the benchmark's throwaway databases only.
@@ -77,6 +84,12 @@ def register_made(database_url: str, marker: Path, entries: int) -> None:
         "--register-entries", str(entries), "--allow-without-debug", "-v0", env=env,
     )  # fmt: skip
     run(sys.executable, "manage.py", "collectstatic", "--no-input", "-v0", env=env)
+    if database_url.startswith("postgres"):
+        # Statistics of the freshly loaded tables, as autovacuum would gather a little later.
+        import psycopg
+
+        with psycopg.connect(database_url, autocommit=True) as connection:
+            connection.execute("ANALYZE")
     marker.write_text(str(entries))
 
 
@@ -126,45 +139,91 @@ def reference_made(ours: Path, reference: Path, entries: int, venv: Path) -> Non
     marker.write_text(str(entries))
 
 
-def sample_queries(reference: Path, count: int = 40) -> tuple[list[str], list[str]]:
-    """Name prefixes (of surnames, 4+ letters) and registration numbers drawn from the data."""
+def _ascii(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+
+
+def sample_queries(reference: Path, count: int = 40) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Name prefixes (of surnames, 4+ letters), registration numbers, runs of the parts of
+    hyphenated names, and two-word queries (a first name's start and a surname's), all
+    drawn from the data."""
     rng = random.Random(2026)
     with sqlite3.connect(reference) as db:
         total = db.execute("SELECT max(rowid) FROM register").fetchone()[0]
         rows = [db.execute("SELECT full_name, number FROM register WHERE rowid = ?", [rng.randint(1, total)]).fetchone()
                 for _ in range(count * 3)]  # fmt: skip
+        hyphenated = [
+            row[0] for row in db.execute("SELECT full_name FROM register WHERE full_name LIKE '%-%' ORDER BY rowid")
+        ]
     words: list[str] = []
+    pairs: list[str] = []
     for name, _ in rows:
-        last = name.split()[-1]
+        parts = name.split()
+        last = parts[-1]
         if last.isalpha() and len(last) >= 5 and last.isascii():
             words.append(last[: rng.randint(4, len(last))].lower())
+        first = _ascii(parts[0])
+        if len(parts) == 2 and first.isalpha() and _ascii(last).isalpha() and len(first) >= 3 and len(last) >= 3:
+            pairs.append(f"{first[: rng.randint(3, len(first))]} {_ascii(last)[: rng.randint(3, len(last))]}")
+    runs: list[str] = []
+    for name in rng.sample(hyphenated, min(len(hyphenated), count * 5)):
+        parts = _ascii(name.split()[-1]).split("-")
+        if len(parts) < 2 or not all(part.isalpha() for part in parts):
+            continue
+        start = rng.randrange(len(parts) - 1)
+        run = parts[start : rng.randint(start + 2, len(parts))]
+        run[-1] = run[-1][: rng.randint(min(2, len(run[-1])), len(run[-1]))]
+        runs.append("-".join(run))
     numbers = [number for _, number in rows if number]
-    return list(dict.fromkeys(words))[:count], numbers[:count]
+
+    def unique(items: list[str]) -> list[str]:
+        return list(dict.fromkeys(items))[:count]
+
+    return unique(words), numbers[:count], unique(runs)[: count // 2], unique(pairs)
 
 
-def same_people(reference: Path, words: list[str], database_url: str) -> tuple[int, int]:
+def fts_query(query: str) -> str:
+    """Our query in FTS5 terms: each word a prefix (a hyphenated one a phrase prefix), all of them."""
+    return " ".join(f'"{word}"*' for word in query.split())
+
+
+def same_people(reference: Path, queries: list[str], database_url: str) -> tuple[int, int]:
     """For each query: our search's full result vs datasette's FTS5 result. Returns (checked, differing)."""
     result = subprocess.run(
         [sys.executable, "-m", "bench.our_results"],
-        input=json.dumps(words), capture_output=True, text=True, cwd=ROOT,
+        input=json.dumps(queries), capture_output=True, text=True, cwd=ROOT,
         env={**os.environ, **manage_env(database_url)}, check=True,
     )  # fmt: skip
     ours = json.loads(result.stdout)
     differing = 0
     with sqlite3.connect(reference) as db:
-        for word in words:
+        for query in queries:
             theirs = sorted(
                 row[0]
                 for row in db.execute(
                     "SELECT number FROM register WHERE rowid IN "
                     "(SELECT rowid FROM register_fts WHERE register_fts MATCH ?)",
-                    [f'"{word}"*'],
+                    [fts_query(query)],
                 )
             )
-            if theirs != ours[word]:
+            if theirs != ours[query]:
                 differing += 1
-                print(f"  differs for {word!r}: ours {len(ours[word])}, datasette {len(theirs)}")
-    return len(words), differing
+                print(f"  differs for {query!r}: ours {len(ours[query])}, datasette {len(theirs)}")
+    return len(queries), differing
+
+
+def page_links(words: list[str], page: int, database_url: str) -> list[str]:
+    """Our search page's address of page `page` for each query that has that many pages,
+    with the `after=` cursor its "Next" link carries."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.our_page_links"],
+        input=json.dumps({"queries": words, "page": page}), capture_output=True, text=True, cwd=ROOT,
+        env={**os.environ, **manage_env(database_url)}, check=True,
+    )  # fmt: skip
+    links = json.loads(result.stdout)
+    return [
+        f"/register/?q={urllib.parse.quote(w)}&after={urllib.parse.quote(links[w], safe='')}" for w in words if links[w]
+    ]
 
 
 def hitter(args: argparse.Namespace) -> Callable[[str, str, list[str]], Result]:
@@ -175,23 +234,35 @@ def hitter(args: argparse.Namespace) -> Callable[[str, str, list[str]], Result]:
 
 
 def ours_loaded(
-    label: str, database_url: str, words: list[str], numbers: list[str], args: argparse.Namespace
+    label: str,
+    database_url: str,
+    queries: dict[str, list[str]],
+    args: argparse.Namespace,
 ) -> list[Result]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    q = [urllib.parse.quote(w) for w in words]
+    q = [urllib.parse.quote(w) for w in queries["words"]]
+    two = [urllib.parse.quote(w) for w in queries["pairs"]]
+    numbers = queries["numbers"]
+    deep = page_links(queries["words"], DEEP_PAGE, database_url)
     hit = hitter(args)
     with serving(
         gunicorn("nurture.wsgi:application", port, workers=WORKERS),
         url=f"{base}/register/",
         env=manage_env(database_url),
     ):
-        return [
+        results = [
             hit(f"{label}: name search page", base, [f"/register/?q={w}" for w in q]),
             hit(f"{label}: name search API", base, [f"/api/v1/register?q={w}" for w in q]),
+            hit(f"{label}: name search API, two words", base, [f"/api/v1/register?q={w}" for w in two]),
             hit(f"{label}: number lookup page", base, [f"/register/{n}/" for n in numbers]),
             hit(f"{label}: number lookup API", base, [f"/api/v1/register/{n}" for n in numbers]),
         ]  # fmt: skip
+        if deep:
+            results.append(hit(f"{label}: name search page {DEEP_PAGE}", base, deep))
+        else:
+            print(f"  no query has {DEEP_PAGE} pages at this size: page {DEEP_PAGE} is left out")
+        return results
 
 
 def main() -> None:
@@ -211,11 +282,13 @@ def main() -> None:
     venv = datasette_ready()
     reference = DATA / f"reference-{args.entries}.sqlite3"
     reference_made(ours_db, reference, args.entries, venv)
-    words, numbers = sample_queries(reference)
-    print(f"{len(words)} name prefixes (e.g. {', '.join(words[:5])}) and {len(numbers)} numbers; "
-          f"{args.connections} connections, {args.seconds} s each, gunicorn with {WORKERS} workers")  # fmt: skip
+    words, numbers, runs, pairs = sample_queries(reference)
+    print(f"{len(words)} name prefixes (e.g. {', '.join(words[:5])}), {len(runs)} hyphenated runs "
+          f"(e.g. {', '.join(runs[:3])}), {len(pairs)} two-word queries (e.g. {', '.join(pairs[:3])}) and "
+          f"{len(numbers)} numbers; {args.connections} connections, {args.seconds} s each, "
+          f"gunicorn with {WORKERS} workers")  # fmt: skip
 
-    checked, differing = same_people(reference, words, sqlite_url)
+    checked, differing = same_people(reference, words + runs + pairs, sqlite_url)
     print(f"Same people as datasette's full-text search: {checked - differing} of {checked} queries")
 
     hit = hitter(args)
@@ -242,28 +315,39 @@ def main() -> None:
         ds_json = hit("datasette: full-text search JSON", base, [f"/{name}/register.json{s}" for s in searches])
     results += [ds_html, ds_json]
 
-    sqlite_results = ours_loaded("Nurture on SQLite", sqlite_url, words, numbers, args)
-    results += sqlite_results
+    queries = {"words": words, "numbers": numbers, "pairs": pairs}
+    ours: list[list[Result]] = [ours_loaded("Nurture on SQLite", sqlite_url, queries, args)]
     if not args.no_postgres and postgres_ready():
         register_made(PG_URL, DATA / f"postgres-{args.entries}.done", args.entries)
-        results += ours_loaded("Nurture on PostgreSQL", PG_URL, words, numbers, args)
+        ours.append(ours_loaded("Nurture on PostgreSQL", PG_URL, queries, args))
+    for each in ours:
+        results += each
 
     print()
     for result in results:
         print(result.line())
     print()
-    for result in results[3:]:
-        if "name search" in result.name:
-            theirs = ds_html if "page" in result.name else ds_json
-            print(f"{result.name}: {result.requests_per_second / theirs.requests_per_second:.2f}× datasette, "
-                  f"{result.requests_per_second / bare.requests_per_second:.2f}× the bare Django view")  # fmt: skip
-    # The lowest of our name searches (page and API, each database) against datasette's.
+    # Our one-word name searches (page and API, each database) against datasette's and the bare view.
+    compared = [r for r in results[3:] if r.name.endswith(("name search page", "name search API"))]
+    for result in compared:
+        theirs = ds_html if "page" in result.name else ds_json
+        print(f"{result.name}: {result.requests_per_second / theirs.requests_per_second:.2f}× datasette, "
+              f"{result.requests_per_second / bare.requests_per_second:.2f}× the bare Django view")  # fmt: skip
+    for each in ours:
+        by_name = {r.name.split(": ", 1)[1]: r for r in each}
+        label = each[0].name.split(": ", 1)[0]
+        one, two = by_name["name search API"], by_name["name search API, two words"]
+        print(f"{label}: two-word API query {two.requests_per_second / one.requests_per_second:.2f}× the "
+              f"one-word one ({two.requests_per_second / bare.requests_per_second:.3f}× the bare view)")  # fmt: skip
+        if f"name search page {DEEP_PAGE}" in by_name:
+            deep, first = by_name[f"name search page {DEEP_PAGE}"], by_name["name search page"]
+            print(f"{label}: page {DEEP_PAGE} {deep.requests_per_second / first.requests_per_second:.2f}× "
+                  f"page 1 (p50 {deep.p50_ms:.1f} ms against {first.p50_ms:.1f} ms)")  # fmt: skip
     ratio = min(
-        result.requests_per_second / (ds_html if "page" in result.name else ds_json).requests_per_second
-        for result in results[3:]
-        if "name search" in result.name
+        r.requests_per_second / (ds_html if "page" in r.name else ds_json).requests_per_second for r in compared
     )
-    print(f"register_search: ratio={ratio:.2f} same_people={checked - differing}/{checked}")
+    bare_ratio = min(r.requests_per_second / bare.requests_per_second for r in compared)
+    print(f"register_search: ratio={ratio:.2f} bare_ratio={bare_ratio:.2f} same_people={checked - differing}/{checked}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,13 @@ from ninja.params.functions import Path, Query
 from nurture.accounts.models import Profession, Region
 from nurture.core.api import NOT_FOUND, PLAIN_TEXT, SLUG, answers, pattern_explained
 from nurture.register.numbers import number_check
-from nurture.register.selectors import MAX_PAGE, register_entry_public, register_search
+from nurture.register.selectors import (
+    CURSOR_MAX_LENGTH,
+    MAX_PAGE,
+    PageLinkError,
+    register_entry_public,
+    register_search,
+)
 
 router = Router(tags=["register"])
 
@@ -24,6 +30,10 @@ NUMBER = pattern_explained(
     "A registration number is IMH, then seven digits and a check character, like IMH-1234567X.",
 )
 NUMBER_LENGTH = len("IMH-1234567X")
+# A page cursor as the search signs it (`selectors.Cursor`): URL-safe base64 and colons.
+CURSOR = pattern_explained(
+    r"^[-A-Za-z0-9_.:]+$", "Give `after` exactly as `next_after` came in the page before, or leave it out."
+)
 
 
 class EntryOut(Schema):
@@ -48,6 +58,7 @@ class SearchOut(Schema):
     per_page: int
     has_next: bool
     next_page: int | None
+    next_after: str | None
     results: list[EntryOut]
 
 
@@ -60,28 +71,41 @@ def register_search_api(
     region: Region | Literal[""] = "",
     profession: Profession | Literal[""] = "",
     page: int = Query(1, ge=1, le=MAX_PAGE),
+    after: str = Query("", max_length=CURSOR_MAX_LENGTH, pattern=f"{CURSOR}|^$"),
 ) -> SearchOut:
-    """Name (the start of any part, accents and capitals ignored), number, level,
-    region and profession (matched only where the practitioner shows them).
-    20 a page, ordered by name; `has_next` says whether another page follows.
+    """Name (the start of any part, or of any run of its parts such as "smith-jones";
+    accents and capitals ignored), number, level, region and profession (matched only
+    where the practitioner shows them). 20 a page, ordered by name; `has_next` says
+    whether another page follows.
+
+    For the next page, send the same search with `after` set to `next_after`: it
+    continues from the last result, so every page costs what the first does and no
+    entry is repeated or skipped while the Register grows; `page` then comes from it.
+    `page` (up to 500, `next_page`) still works, re-reading the pages before it.
     404 when `number` has a typing mistake (its check character does not match
-    its digits), so that no entry can have it."""
+    its digits), so that no entry can have it, and when `after` is not a `next_after`
+    this search gave."""
     typed = number_check(number) if number else None
     if typed is not None and not typed.valid:
         raise HttpError(404, typed.problem)
-    found = register_search(
-        q=" ".join(q.split()),
-        number=typed.number if typed else "",
-        level=level,
-        region=region,
-        profession=profession,
-        page=page,
-    )
+    try:
+        found = register_search(
+            q=" ".join(q.split()),
+            number=typed.number if typed else "",
+            level=level,
+            region=region,
+            profession=profession,
+            page=page,
+            after=after,
+        )
+    except PageLinkError as bad_link:
+        raise HttpError(404, str(bad_link)) from None
     return SearchOut(
         page=found.number,
         per_page=found.per_page,
         has_next=found.has_next,
-        next_page=found.number + 1 if found.has_next else None,
+        next_page=found.number + 1 if found.has_next and found.number < MAX_PAGE else None,
+        next_after=found.next_after,
         results=[EntryOut(**row) for row in found.rows],
     )
 

@@ -97,13 +97,15 @@ class RegisterEntry(models.Model):
 
 
 class RegisterNameToken(models.Model):
-    """One folded part of an entry's name (and the whole name without spaces).
+    """One folded part of an entry's name, or a run of its parts joined (from one part
+    to the end of the name; the whole name without spaces is the longest): `names.name_tokens`.
 
     A name search is an indexed prefix range on `token`, read in index order
     (token, sort_name, entry), so a page of results costs about a page of index
     steps however many entries match. On PostgreSQL, migration 0002 puts
     `token` and `sort_name` in the "C" collation and rebuilds the index as a
-    plain btree, so the range and the order both come from it."""
+    plain btree, so the range and the order both come from it; migration 0004 gives
+    `token` 1,000 statistics buckets, so that the planner can tell a rare prefix from a common one."""
 
     entry = models.ForeignKey(RegisterEntry, on_delete=models.CASCADE, related_name="tokens")
     token = models.CharField(max_length=64)
@@ -115,7 +117,10 @@ class RegisterNameToken(models.Model):
                 fields=["token", "sort_name", "entry"],
                 name="register_token_prefix",
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "int8_ops"],
-            )
+            ),
+            # The other words of a search, and "is this the entry's first matching
+            # token", are checked per row by an index-only seek on (entry, token).
+            models.Index(fields=["entry", "token"], name="register_token_of_entry"),
         ]
 
     def __str__(self) -> str:

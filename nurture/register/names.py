@@ -57,9 +57,18 @@ def name_fold(text: str) -> str:
     return " ".join(word.replace("-", "") for word in name_words(text))
 
 
+def name_parts(text: str) -> list[str]:
+    """The folded parts of a name in order, split at spaces, hyphens and apostrophes:
+    "Zoë Phạm-Smith-Jones" → ["zoe", "pham", "smith", "jones"], "O'Néill" → ["o", "neill"]."""
+    return [part for word in name_words(_APOSTROPHES.sub("-", text)) for part in word.split("-") if part]
+
+
 def name_tokens(text: str) -> list[str]:
     """What a name can be found by, each as a prefix: every word (joined, and by its
-    parts either side of a hyphen or apostrophe) and the whole name without spaces."""
+    parts either side of a hyphen or apostrophe), and every run of two or more of its
+    parts joined, so "smith-jones" finds "Phạm-Smith-Jones". A run is the start of the
+    parts from where it begins to the end of the name joined, so those "suffixes" are
+    what is stored: one per part, the whole name without spaces the longest."""
     tokens: list[str] = []
     words = name_words(text)
     for word in words:
@@ -70,8 +79,8 @@ def name_tokens(text: str) -> list[str]:
     for word in name_words(_APOSTROPHES.sub("-", text)):
         if "-" in word:
             tokens.extend(part for part in word.split("-") if len(part) > 1)
-    if len(words) > 1:
-        tokens.append("".join(word.replace("-", "") for word in words))
+    parts = name_parts(text)
+    tokens.extend("".join(parts[start:]) for start in range(len(parts) - 1))
     return list(dict.fromkeys(token[:TOKEN_MAX] for token in tokens if token))
 
 

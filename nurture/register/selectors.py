@@ -9,7 +9,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core import signing
+from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models.sql.compiler import SQLCompiler
 
 from nurture.accounts.models import Profession, Region, User
 from nurture.core.audit import audit_trail
@@ -28,6 +32,14 @@ MAX_PAGE = 500
 # ("more than 100"): a count that stops early costs a few index steps, where a COUNT
 # over every match of a one-letter name on a large Register would cost a scan.
 COUNT_CAP = 100
+# A search of several words counts each word's name tokens up to this many to find
+# the rarest, which then drives it (`_driver`).
+ESTIMATE_CAP = 1000
+CURSOR_SALT = "register.search.page"
+CURSOR_MAX_LENGTH = 1000
+# The order of a name search (the driver word's token index) and of one without a name.
+TOKEN_KEY: tuple[str, ...] = ("token", "sort_name", "entry_id")
+NAME_KEY: tuple[str, ...] = ("search_name", "id")
 STATUS_LABELS = dict(RegisterEntry.Status.choices)
 PROFESSION_LABELS = dict(Profession.choices)
 REGION_LABELS = dict(Region.choices)
@@ -77,11 +89,24 @@ def public_fields(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _prefix_end(word: str) -> str:
+    """The first string after every string that starts with `word`, in code point (and
+    so UTF-8 byte) order: its last character's successor ("claire" → "clairf"), which
+    PostgreSQL's statistics can place, unlike `word + U+10FFFF` (which it read as a range
+    of almost nothing, and planned several words around)."""
+    last = ord(word[-1]) + 1
+    if last > 0x10FFFF:
+        return word + "\U0010ffff"
+    if 0xD800 <= last <= 0xDFFF:  # surrogates are not characters
+        last = 0xE000
+    return word[:-1] + chr(last)
+
+
 def _prefix(word: str, field: str = "token") -> Q:
     """`field` starts with `word`, as a range the token index serves in order on
     both databases: SQLite compares bytes, and on PostgreSQL the token columns
     are in the "C" collation (migration 0002)."""
-    return Q(**{f"{field}__gte": word, f"{field}__lt": word + "\U0010ffff"})
+    return Q(**{f"{field}__gte": word, f"{field}__lt": _prefix_end(word)})
 
 
 def _words_filter(words: list[str]) -> Q:
@@ -92,41 +117,118 @@ def _words_filter(words: list[str]) -> Q:
     return condition
 
 
-def _distinct_entries(rows: QuerySet[Any], wanted: int) -> list[dict[str, Any]]:
-    """The first `wanted` distinct entries of a token-ordered stream (an entry can
-    match through more than one of its tokens). Usually one query."""
-    seen: set[int] = set()
-    found: list[dict[str, Any]] = []
-    offset, chunk = 0, wanted * 2 + 8
-    while True:
-        batch = list(rows[offset : offset + chunk])
-        for row in batch:
-            if row["entry_id"] not in seen:
-                seen.add(row["entry_id"])
-                found.append({column: row[f"entry__{column}"] for column in PUBLIC_COLUMNS})
-        if len(found) >= wanted or len(batch) < chunk:
-            return found[:wanted]
-        offset += chunk
+class PageLinkError(ValueError):
+    """A page link (`after=` / `before=`) the search did not give: altered, cut short,
+    signed with another key, or for another search. Its message is for the visitor."""
 
 
-def _name_tokens(words: list[str], filters: dict[str, Any]) -> QuerySet[RegisterNameToken]:
-    """The name tokens that match, in index order (token, name, id): the longest word
-    drives an index range scan; the other words and the filters are checked on each row."""
-    driver = max(words, key=len)
-    tokens = RegisterNameToken.objects.filter(_prefix(driver)).exclude(entry__status=RegisterEntry.Status.REMOVED)
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts: after (or, going back, before) the row with this ordering
+    key, and which page that is. Name searches are ordered by the `driver` word's token
+    (token, sort_name, entry id); searches without a name by (search_name, id)."""
+
+    page: int
+    backwards: bool
+    driver: str
+    key: tuple[Any, ...]
+
+    def dumps(self) -> str:
+        return signing.dumps([self.page, int(self.backwards), self.driver, *self.key], salt=CURSOR_SALT, compress=True)
+
+    @classmethod
+    def loads(cls, text: str, *, backwards: bool) -> Cursor:
+        problem = PageLinkError("This page link is not one this search gave. Start again from the first page.")
+        if len(text) > CURSOR_MAX_LENGTH:
+            raise problem
+        try:
+            fields = signing.loads(text, salt=CURSOR_SALT)
+        except signing.BadSignature:
+            raise problem from None
+        match fields:
+            case [int(page), int(way), str(driver), str(token), str(name), int(entry)] if driver:
+                key: tuple[Any, ...] = (token, name, entry)
+            case [int(page), int(way), "", str(name), int(entry)]:
+                key, driver = (name, entry), ""
+            case _:
+                raise problem
+        if bool(way) != backwards or page < 1:
+            raise problem
+        return cls(page=page, backwards=backwards, driver=driver, key=key)
+
+
+class RowBeyond(Func):
+    """`(a, b, c) > (x, y, z)`, or `<` going back: one row-value comparison, which
+    both databases answer with a seek on an index of those columns (SQLite since 3.15),
+    so a page never re-reads the rows before it. Django spells it out as ORs on SQLite,
+    which SQLite cannot seek with."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, columns: tuple[str, ...], key: tuple[Any, ...], *, backwards: bool) -> None:
+        self.width, self.operator = len(columns), "<" if backwards else ">"
+        super().__init__(*(F(column) for column in columns), *(Value(value) for value in key))
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        compiled = [compiler.compile(expression) for expression in self.get_source_expressions()]
+        sql = [part for part, _ in compiled]
+        params = [param for _, part_params in compiled for param in part_params]
+        row, key = ", ".join(sql[: self.width]), ", ".join(sql[self.width :])
+        return f"({row}) {self.operator} ({key})", params
+
+
+def _order(columns: tuple[str, ...], *, backwards: bool) -> list[str]:
+    return [f"-{column}" for column in columns] if backwards else list(columns)
+
+
+def _driver(words: list[str]) -> str:
+    """The word whose tokens drive the search: the rarest, by counting each word's
+    tokens up to `ESTIMATE_CAP` (an index-only range read that stops there; all the
+    words in one query); among words that reach the cap, the longest. One word costs nothing."""
+    if len(words) == 1:
+        return words[0]
+    table = connection.ops.quote_name(RegisterNameToken._meta.db_table)
+    # One count per word, each over at most ESTIMATE_CAP rows of the token index. The
+    # table name is the model's; the words are parameters.
+    each = f"SELECT %s, COUNT(*) FROM (SELECT 1 FROM {table} WHERE token >= %s AND token < %s LIMIT %s) AS w"  # noqa: S608
+    params: list[Any] = []
+    for place, word in enumerate(words):
+        params += [place, word, _prefix_end(word), ESTIMATE_CAP]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join([each] * len(words)), params)
+        counts = dict(cursor.fetchall())
+    return min(words, key=lambda word: (counts[words.index(word)], -len(word), words.index(word)))
+
+
+def _name_tokens(
+    words: list[str], filters: dict[str, Any], driver: str, *, cursor: Cursor | None = None
+) -> QuerySet[RegisterNameToken]:
+    """The matching name tokens of the driver word, one per entry (its first in token
+    order): the driver drives an index range scan; the other words and the filters are
+    checked on each row through the (entry, token) index. After (before) a `cursor`,
+    its `RowBeyond` replaces the range's lower (upper) bound: SQLite seeks with one of
+    the two only, and would otherwise start from the start (end) of the range."""
+    end = Q(token__lt=_prefix_end(driver))
+    start = Q(token__gte=driver)
+    if cursor is None:
+        in_range = start & end
+    else:
+        in_range = RowBeyond(TOKEN_KEY, cursor.key, backwards=cursor.backwards) & (start if cursor.backwards else end)
+    tokens = RegisterNameToken.objects.filter(in_range).exclude(entry__status=RegisterEntry.Status.REMOVED)
+    # An entry matches through its first matching token only, so it is on one page once.
+    earlier = RegisterNameToken.objects.filter(
+        entry_id=OuterRef("entry_id"), token__gte=driver, token__lt=OuterRef("token")
+    )
+    tokens = tokens.filter(~Exists(earlier))
     for word in words:
         if word != driver:
             tokens = tokens.filter(
                 Exists(RegisterNameToken.objects.filter(_prefix(word), entry_id=OuterRef("entry_id")))
             )
-    tokens = tokens.filter(**{f"entry__{name}": value for name, value in filters.items()})
-    return tokens.order_by("token", "sort_name", "entry_id")
-
-
-def _name_search(tokens: QuerySet[RegisterNameToken], wanted: int) -> list[dict[str, Any]]:
-    """Name search in token order, so the first page comes after about a page of index steps."""
-    rows = tokens.values("entry_id", *(f"entry__{column}" for column in PUBLIC_COLUMNS))
-    return _distinct_entries(rows, wanted)
+    return tokens.filter(**{f"entry__{name}": value for name, value in filters.items()})
 
 
 @dataclass(frozen=True)
@@ -139,12 +241,18 @@ class MatchCount:
 
 @dataclass(frozen=True)
 class SearchPage:
+    """One page of a search. `next_after` is the `after=` of the next page's link;
+    `previous_before` the `before=` of the previous page's, or None when that is the
+    first page (whose link needs no cursor)."""
+
     rows: list[dict[str, Any]]
     number: int
     has_next: bool
     per_page: int = PER_PAGE
     words: list[str] = field(default_factory=list)
     matches: MatchCount | None = None
+    next_after: str | None = None
+    previous_before: str | None = None
 
     @property
     def has_previous(self) -> bool:
@@ -160,21 +268,26 @@ class SearchPage:
         return self.first + len(self.rows) - 1
 
 
-def _matches_by_name(tokens: QuerySet[RegisterNameToken], cap: int) -> MatchCount:
-    """Distinct entries among the first matching tokens in index order: the plan the
-    page itself uses (a nested loop from the token index), stopped after twice the cap,
-    since an entry can match through two of its tokens (a name part and the whole name)."""
-    read = 2 * (cap + 1)
-    ids = list(tokens.values_list("entry_id", flat=True)[:read])
-    distinct = len(set(ids))
-    if distinct > cap:
-        return MatchCount(cap, more=True)
-    return MatchCount(distinct, more=len(ids) == read)
+def _filters(number: str, level: str, region: str, profession: str) -> dict[str, Any]:
+    filters: dict[str, Any] = {}
+    if number:
+        filters["number"] = number
+    if level:
+        filters["level_code"] = level
+    if region:
+        filters.update(region=region, show_region=True)
+    if profession:
+        filters.update(profession=profession, show_profession=True)
+    return filters
 
 
-def _matches_by_filters(filters: dict[str, Any], cap: int) -> MatchCount:
-    found = RegisterEntry.objects.for_public_display().filter(**filters).order_by()[: cap + 1].count()
-    return MatchCount(min(found, cap), more=found > cap)
+def _cursor(text: str, *, backwards: bool, words: list[str]) -> Cursor | None:
+    if not text:
+        return None
+    cursor = Cursor.loads(text, backwards=backwards)
+    if (cursor.driver == "") != (not words) or (cursor.driver and cursor.driver not in words):
+        raise PageLinkError("This page link belongs to another search. Start again from the first page.")
+    return cursor
 
 
 def register_search(
@@ -187,52 +300,102 @@ def register_search(
     page: int = 1,
     per_page: int = PER_PAGE,
     count: bool = False,
+    after: str = "",
+    before: str = "",
 ) -> SearchPage:
-    """The public search: usually one query, and never a COUNT over the whole Register.
+    """The public search: one query for a page, never a COUNT over the whole Register.
+
+    Pages continue from a cursor: `after` (the next page's link) or `before` (the
+    previous page's), as `SearchPage.next_after` / `previous_before` give them, each a
+    signed ordering key of a row and the page number it leads to; a page then starts
+    with an index seek and reads only its own rows, whatever its number, and stays
+    stable while entries are added (no row twice, none skipped). A bad cursor raises
+    `PageLinkError`. `page` without a cursor (old links, the API's `page=`) skips the
+    rows before it, up to `MAX_PAGE`.
 
     With `count`, the page says how many entries match (`matches`): when the page is the
-    last one that is known from its rows, without another query; otherwise a second query
-    counts up to `COUNT_CAP` matches and stops (`MatchCount.more`).
+    last one that is known from its rows; past `COUNT_CAP` a page with a next one is
+    "more than" its last row, also without a query; otherwise a second query counts up
+    to `COUNT_CAP` matches from the start and stops (`MatchCount.more`).
 
-    `q` is matched word by word against the start of any part of the name,
-    ignoring case, accents, apostrophes and hyphens; results come grouped by the
-    name part that matched, then by folded full name ("smi" lists every Smith,
+    `q` is matched word by word against the start of any part of the name, or of
+    any run of its parts joined, ignoring case, accents, apostrophes and hyphens. With
+    several words, the rarest drives the search (`_driver`) and results come grouped
+    by its matching name part, then by folded full name ("smi" lists every Smith,
     then every Smithson). Without `q`, results are by folded full name. `number`
     must already be valid (see `numbers.number_check`). Removed entries are never
     found; region and profession match only where the practitioner shows them."""
-    page = min(max(page, 1), MAX_PAGE)
-    filters: dict[str, Any] = {}
-    if number:
-        filters["number"] = number
-    if level:
-        filters["level_code"] = level
-    if region:
-        filters.update(region=region, show_region=True)
-    if profession:
-        filters.update(profession=profession, show_profession=True)
-    start = (page - 1) * per_page
+    filters = _filters(number, level, region, profession)
     words = query_words(q)
-    tokens = _name_tokens(words, filters) if words else None
-    if tokens is not None:
-        rows = _name_search(tokens, start + per_page + 1)[start:]
+    cursor = _cursor(after, backwards=False, words=words) or _cursor(before, backwards=True, words=words)
+    driver = cursor.driver if cursor else (_driver(words) if words else "")
+    backwards = cursor is not None and cursor.backwards
+    in_page: QuerySet[Any]  # the rows from the page's start, in the page's order
+    if driver:
+        columns = TOKEN_KEY
+        in_page = _name_tokens(words, filters, driver, cursor=cursor)
+        wanted = [*columns, *(f"entry__{column}" for column in PUBLIC_COLUMNS)]
     else:
-        entries = RegisterEntry.objects.for_public_display().filter(**filters).order_by("search_name", "id")
-        rows = list(entries.values(*PUBLIC_COLUMNS)[start : start + per_page + 1])
-    has_next = len(rows) > per_page
+        columns = NAME_KEY
+        in_page = RegisterEntry.objects.for_public_display().filter(**filters)
+        if cursor is not None:
+            in_page = in_page.filter(RowBeyond(columns, cursor.key, backwards=backwards))
+        wanted = [*columns, *PUBLIC_COLUMNS]
+    ordered = in_page.order_by(*_order(columns, backwards=backwards)).values(*wanted)
+    if cursor is not None:
+        number_of_page = cursor.page
+        rows = list(ordered[: per_page + 1])
+        if backwards:
+            if len(rows) <= per_page:
+                # Nothing before these rows: this is the first page after all.
+                return register_search(
+                    q=q, number=number, level=level, region=region, profession=profession,
+                    per_page=per_page, count=count,
+                )  # fmt: skip
+            rows = rows[:per_page][::-1]
+    else:
+        number_of_page = min(max(page, 1), MAX_PAGE)
+        start = (number_of_page - 1) * per_page
+        rows = list(ordered[start : start + per_page + 1])
+    has_next = len(rows) > per_page or backwards
+    shown = rows[:per_page]
+    start = (number_of_page - 1) * per_page
     matches = None
-    if count and not has_next and (rows or page == 1):
-        matches = MatchCount(start + len(rows))
+    if count and not has_next and (shown or number_of_page == 1):
+        matches = MatchCount(start + len(shown))
+    elif count and has_next and start + per_page >= COUNT_CAP:
+        # A next page exists, so there are more than this page's last place.
+        matches = MatchCount(start + per_page, more=True)
     elif count and has_next:
-        cap = max(COUNT_CAP, start + per_page)
-        matches = _matches_by_name(tokens, cap) if tokens is not None else _matches_by_filters(filters, cap)
+        matching = (
+            _name_tokens(words, filters, driver)
+            if driver
+            else RegisterEntry.objects.for_public_display().filter(**filters)
+        )
+        found = matching.order_by(*columns).values(columns[-1])[: COUNT_CAP + 1].count()
+        matches = MatchCount(min(found, COUNT_CAP), more=found > COUNT_CAP)
+
+    def key_of(row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(row[column] for column in columns)
+
+    next_after = Cursor(number_of_page + 1, False, driver, key_of(shown[-1])).dumps() if has_next and shown else None
+    previous_before = (
+        Cursor(number_of_page - 1, True, driver, key_of(shown[0])).dumps() if number_of_page > 2 and shown else None
+    )
     return SearchPage(
-        rows=[public_fields(row) for row in rows[:per_page]],
-        number=page,
+        rows=[public_fields(_public_columns(row, driver)) for row in shown],
+        number=number_of_page,
         has_next=has_next,
         per_page=per_page,
         words=words,
         matches=matches,
+        next_after=next_after,
+        previous_before=previous_before,
     )
+
+
+def _public_columns(row: dict[str, Any], driver: str) -> dict[str, Any]:
+    return {column: row[f"entry__{column}"] for column in PUBLIC_COLUMNS} if driver else row
 
 
 def register_entry_public(number: str) -> dict[str, Any] | None:

@@ -34,6 +34,7 @@ from nurture.register.numbers import number_check
 from nurture.register.selectors import (
     STATUS_LABELS,
     CheckRow,
+    PageLinkError,
     entry_account_erased_at,
     register_check,
     register_entries_of,
@@ -90,7 +91,11 @@ def search(request: HttpRequest) -> HttpResponse:
     results = None
     if form.is_valid():
         page = page_number(request.GET.get("page"), most=LAST_PAGE)
-        results = register_search(**form.cleaned_data, page=page, count=True)
+        after, before = request.GET.get("after", ""), request.GET.get("before", "")
+        try:
+            results = register_search(**form.cleaned_data, page=page, count=True, after=after, before=before)
+        except PageLinkError as bad_link:
+            form.add_error(None, str(bad_link))
     return render(
         request, "register/search.html", {"form": form, "results": results}, status=400 if form.errors else 200
     )

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+import itertools
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from conftest import make_person
 from nurture.framework.selectors import framework_current, level_for
 from nurture.register.models import RegisterEntry
-from nurture.register.services import register_entry_create
+from nurture.register.names import name_fold
+from nurture.register.numbers import DEMO_SERIAL_BASE, number_for
+from nurture.register.services import register_entry_create, tokens_write
 
 
 def level(code: str = "prevention"):
@@ -38,3 +42,26 @@ def siobhan(db):
     person.region, person.profession, person.employer = "london", "health-visitor", "Lea Valley Community Health"
     person.save()
     return person
+
+
+_serials = itertools.count(1)
+
+
+def standalone(name: str, **fields) -> RegisterEntry:
+    """An entry without an account (as the demo's and imported ones), named `name`:
+    quicker than a practitioner when a test needs many."""
+    today = timezone.localdate()
+    entry = RegisterEntry.objects.create(
+        number=number_for(DEMO_SERIAL_BASE + next(_serials)),
+        full_name=name,
+        search_name=name_fold(name),
+        level_code="prevention",
+        level_name="Prevention",
+        first_endorsed_on=today,
+        period_started_on=today,
+        renewal_due_on=today + timedelta(days=365),
+        status_changed_at=timezone.now(),
+        **fields,
+    )
+    tokens_write(entry=entry)
+    return entry

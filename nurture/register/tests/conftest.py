@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from conftest import make_person
+from nurture.core.data_versions import data_version_bump
 from nurture.framework.selectors import framework_current, level_for
-from nurture.register.models import RegisterEntry
+from nurture.register.models import REGISTER_DATA_SET, RegisterEntry
 from nurture.register.names import name_fold
 from nurture.register.numbers import DEMO_SERIAL_BASE, number_for
 from nurture.register.services import register_entry_create, tokens_write
@@ -64,4 +65,5 @@ def standalone(name: str, **fields) -> RegisterEntry:
         **fields,
     )
     tokens_write(entry=entry)
+    data_version_bump(REGISTER_DATA_SET)  # as every service that changes the public Register does
     return entry

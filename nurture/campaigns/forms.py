@@ -9,7 +9,7 @@ from nurture.accounts.models import Profession, Region
 from nurture.campaigns.models import Campaign, Resource
 from nurture.campaigns.services import embed_url_problem
 from nurture.campaigns.signers import name_problem
-from nurture.core.forms import PlainTextMixin
+from nurture.core.forms import DateParts, PlainTextMixin
 from nurture.core.uploads import validate_upload
 
 RESERVED_SLUGS = frozenset({"archive", "pledge", "resources", "new"})
@@ -72,10 +72,7 @@ class CampaignForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
             "pledge_open",
             "published",
         ]
-        widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
-        }
+        field_classes = {"starts_on": DateParts, "ends_on": DateParts}
 
     def clean_slug(self) -> str:
         slug = str(self.cleaned_data["slug"])

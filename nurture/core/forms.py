@@ -156,6 +156,16 @@ class DatePartsWidget(forms.MultiWidget):
     def decompress(self, value: Any) -> list[Any]:
         return date_parts_of(value)
 
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        """The three boxes; or, when none was sent, the date sent whole as ISO text
+        (`start_date=2027-05-12` from a link or a script), read into its parts."""
+        if name in data and not any(f"{name}_{part}" in data for part in DATE_PARTS):
+            return date_parts_of(data.get(name))
+        return super().value_from_datadict(data, files, name)
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         for part, subwidget in zip(DATE_PARTS, context["widget"]["subwidgets"], strict=True):

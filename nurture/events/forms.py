@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from nurture.accounts.models import Region
 from nurture.core.csv_export import validate_exported_name
-from nurture.core.forms import PlainTextMixin
+from nurture.core.forms import DateParts, PlainTextMixin
 from nurture.events.models import DEFAULT_TIMEZONE, EDITABLE, Event
 from nurture.events.selectors import campaign_for
 from nurture.events.services import MODERATION_ACTIONS
@@ -56,9 +56,9 @@ class EventForm(PlainTextMixin, forms.Form):
         help_text="As it should appear publicly.",
         validators=[validate_exported_name],
     )
-    start_date = forms.DateField(label="Start date", widget=DateInput())
+    start_date = DateParts(label="Start date")
     start_time = forms.TimeField(label="Start time", widget=TimeInput(), help_text="24-hour clock, e.g. 10:00")
-    end_date = forms.DateField(label="End date", widget=DateInput())
+    end_date = DateParts(label="End date")
     end_time = forms.TimeField(label="End time", widget=TimeInput())
     timezone = forms.CharField(
         label="Time zone", max_length=64, initial=DEFAULT_TIMEZONE, help_text="A time zone name such as Europe/London."

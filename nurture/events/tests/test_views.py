@@ -177,6 +177,30 @@ def test_an_organiser_submits_an_event_through_the_form(organiser, campaign):
     assert event.local_start.isoformat() == "2031-05-12T10:00:00+01:00"
 
 
+def test_an_organiser_types_the_dates_as_day_month_and_year(organiser, campaign):
+    """GOV.UK's date input, as the portfolio's: a native date box orders day and month by the
+    browser's language, so a British date typed day first could become another date."""
+    page = client_for(organiser).get(reverse("events:submit")).content.decode()
+    assert 'type="date"' not in page.split("<main", 1)[1]
+    assert 'name="start_date_day"' in page and 'name="end_date_year"' in page
+
+    data = form_data()
+    for name in ("start_date", "end_date"):
+        data.pop(name)
+        data.update({f"{name}_day": "12", f"{name}_month": "May", f"{name}_year": "2031"})
+    assert client_for(organiser).post(reverse("events:submit"), data).status_code == 302
+    assert Event.objects.get().local_start.isoformat() == "2031-05-12T10:00:00+01:00"
+
+
+def test_a_date_missing_its_month_is_said_next_to_it_and_the_rest_is_kept(organiser, campaign):
+    data = form_data()
+    data.pop("start_date")
+    data.update({"start_date_day": "12", "start_date_month": "", "start_date_year": "2031"})
+    page = client_for(organiser).post(reverse("events:submit"), data).content.decode()
+    assert "Date must include a month." in page
+    assert 'name="start_date_day" value="12"' in page and Event.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [

@@ -17,6 +17,10 @@ def campaign_data_set(campaign_id: int) -> str:
     return f"campaign:{campaign_id}"
 
 
+# The same name in SQL, for a campaign table aliased `c` (campaign_version's one query).
+CAMPAIGN_DATA_SET_SQL = "('campaign:' || CAST(c.id AS TEXT))"
+
+
 class CampaignQuerySet(models.QuerySet["Campaign"]):
     def for_public_display(self) -> CampaignQuerySet:
         return self.filter(published=True).with_content_version()

@@ -9,7 +9,7 @@ Core knows no domain: the names are the callers' own.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from nurture.core.models import DataVersion
@@ -33,8 +33,14 @@ def data_version_bump(*names: str) -> None:
 
 
 def data_versions(*names: str) -> dict[str, int]:
-    """The versions of these data sets, 0 for one never bumped: one query on the primary key."""
-    found = dict(DataVersion.objects.filter(name__in=names).values_list("name", "version"))
+    """The versions of these data sets, 0 for one never bumped: one query on the primary key.
+
+    Every cached page asks this before anything else, so it is written as SQL once rather
+    than compiled by the ORM on each request (that took most of a cache hit's time)."""
+    marks = ", ".join(["%s"] * len(names))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT name, version FROM {DataVersion._meta.db_table} WHERE name IN ({marks})", names)  # noqa: S608 - no user text, only placeholders
+        found = dict(cursor.fetchall())
     return {name: found.get(name, 0) for name in names}
 
 

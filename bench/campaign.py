@@ -89,21 +89,26 @@ def data_made() -> None:
     """The campaign database, made once and kept under bench-data/."""
     marker = BUILT.with_suffix(".done")
     wanted = f"{SIGNATURES} {EVENTS}"
+    env = django_env(BUILT)
+    if not (DATA / "static").exists():  # the pages' static files, whether or not the data is new
+        run(sys.executable, "manage.py", "collectstatic", "--no-input", "-v0", env=env)
     if marker.exists() and marker.read_text() == wanted and BUILT.exists():
         return
     for path in (BUILT, BUILT.with_name(BUILT.name + "-wal"), BUILT.with_name(BUILT.name + "-shm")):
         path.unlink(missing_ok=True)
-    env = django_env(BUILT)
     print(f"Making the campaign data: {SIGNATURES:,} signatures, {EVENTS:,} events (once) …", flush=True)
     started = time.monotonic()
+    campaign_data_build(env)
+    marker.write_text(wanted)
+    print(f"\nMade in {time.monotonic() - started:.0f} s.", flush=True)
+
+
+def campaign_data_build(env: dict[str, str]) -> None:
+    """The schema, the demo's campaign, then the bulk signatures and events, into `env`'s database."""
     run(sys.executable, "manage.py", "migrate", "-v0", env=env)
     run(sys.executable, "manage.py", "createcachetable", env=env)
     run(sys.executable, "manage.py", "demo", "--practitioners", "0", "--allow-without-debug", "-v0", env=env)
     run(sys.executable, "-m", "bench.campaign_data", "build", str(SIGNATURES), str(EVENTS), env=env)
-    if not (DATA / "static").exists():
-        run(sys.executable, "manage.py", "collectstatic", "--no-input", "-v0", env=env)
-    marker.write_text(wanted)
-    print(f"\nMade in {time.monotonic() - started:.0f} s.", flush=True)
 
 
 def working_copy() -> None:
@@ -140,10 +145,7 @@ def postgres_made() -> str | None:
         env = django_env(PG_CAMPAIGN_URL)
         print(f"Making the campaign data on PostgreSQL ({built}, once) …", flush=True)
         started = time.monotonic()
-        run(sys.executable, "manage.py", "migrate", "-v0", env=env)
-        run(sys.executable, "manage.py", "createcachetable", env=env)
-        run(sys.executable, "manage.py", "demo", "--practitioners", "0", "--allow-without-debug", "-v0", env=env)
-        run(sys.executable, "-m", "bench.campaign_data", "build", str(SIGNATURES), str(EVENTS), env=env)
+        campaign_data_build(env)
         marker.write_text(wanted)
         print(f"\nMade in {time.monotonic() - started:.0f} s.", flush=True)
     with psycopg.connect(admin, connect_timeout=3, autocommit=True) as connection:

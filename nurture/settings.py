@@ -116,9 +116,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Public pages kept whole and the feeds' 304s, answered before every layer below
+    # (core/visitor_cache.py): the kept copy holds the headers those layers added.
+    "nurture.core.visitor_cache.serve_early",
     "csp.middleware.CSPMiddleware",
     "nurture.core.middleware.permissions_policy",
-    # Before anything reads the request: a NUL in it is a 400, never a query (core/middleware.py).
+    # Before anything else reads the request (serve_early asks the same question itself):
+    # a NUL in it is a 400, never a query (core/middleware.py).
     "nurture.core.middleware.refuse_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,20 +1,24 @@
-"""Whole pages cached for visitors who are not signed in.
+"""Whole pages kept in memory, answered before the session and authentication layers.
 
 The public pages (an Awareness Week landing page, the events calendar, the Register
-search, the framework) are the same for every visitor without a session.
-`cached_for_visitors(version_of)` keeps each such page's bytes in this process's
-memory, keyed by its address (the query string's parameters in a fixed order) and a
-version read from the database on every request with one small indexed query
-(`data_sets(...)` reads the `core.DataVersion` rows of the data sets the page shows;
-with `dated=True` today's local date is part of it, for pages that say "upcoming" or
-"lapsed"). Every change the public sees bumps a version in its own transaction, so
-each web process sees it on its next request and renders the page again: no process
-is told anything, and none serves a stale page. Nothing personal is ever stored: a
-request with a session or messages cookie skips the cache, and a response that is not
-a plain 200, sets a cookie, varies on something, or carries a CSRF token is not kept.
+search, the framework) are the same for every visitor without a session, and a feed is
+the same for everyone. A view marked `cached_for_visitors(version_of)` or
+`cached_for_everyone(version_of)` has its pages kept in this process's memory, keyed by
+the address (the query string's parameters in a fixed order) and a version read from the
+database on every request with one small indexed query (`data_sets(...)` reads the
+`core.DataVersion` rows of the data sets the page shows; with `dated=True` today's local
+date is part of it, for pages that say "upcoming" or "lapsed"). Every change the public
+sees bumps a version in its own transaction, so each web process sees it on its next
+request and makes the page again: no process is told anything, and none serves a stale
+page.
 
-`remember`/`remembered` keep other bytes (the iCalendar feeds) in the same memory;
-`etag_for` makes an ETag from a page's key alone, so a 304 costs the version read.
+`serve_early`, a middleware second only to SecurityMiddleware, does the keeping: a hit is
+answered there, without the CSP, session, CSRF, authentication, messages and allauth
+layers (the copy holds the headers they added when the page was made), and a page
+`cached_for_everyone` gets an ETag from its address and version alone, so a 304 costs the
+version read. Nothing personal is ever kept: a visitor's page is skipped for a request
+with a session or messages cookie, and a response that is not a plain 200, sets a cookie,
+varies on anything but the cookie, or carries a CSRF token is not kept.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from functools import cache, wraps
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -31,14 +36,16 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from nurture.core.data_versions import data_versions_label
+from nurture.core.middleware import nul_refused
 
 MAX_PAGES = 2048
 MAX_BYTES = 64 * 1024 * 1024  # per process; the least recently used pages go first
-SKIPPED_HEADERS = frozenset({"content-length", "set-cookie", "vary"})
+SKIPPED_HEADERS = frozenset({"content-length", "set-cookie"})
 
 View = Callable[..., HttpResponseBase]
 Stored = tuple[bytes, tuple[tuple[str, str], ...]]
@@ -108,50 +115,129 @@ def data_sets(*names: str, dated: bool = False) -> Callable[..., str]:
     return version_of
 
 
+# What the layers inside `serve_early` may add to a page and a copy may keep.
+STORABLE_VARY = frozenset({"cookie"})
+
+
+@dataclass(frozen=True)
+class Kept:
+    """How `serve_early` keeps a view's pages: `version_of(**view_kwargs)` names the
+    version of what the page shows (None: not kept). `for_everyone` pages are the same for
+    everyone, signed in or not, and carry an ETag made from that version alone."""
+
+    version_of: Callable[..., str | None]
+    for_everyone: bool = False
+
+
+KEPT = "visitor_cache_kept"
+
+
 def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
     return (
         isinstance(response, HttpResponse)
         and response.status_code == 200
         and not response.cookies
-        and not response.has_header("Vary")
+        and vary <= STORABLE_VARY
         # A rendered {% csrf_token %} (or get_token) marks the request; that page holds a
         # token meant for one browser.
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     )
 
 
-def cached_for_visitors(version_of: Callable[..., str | None]) -> Callable[[View], View]:
-    """`version_of(**view_kwargs)` names the version of what the page shows, or None not to cache."""
-
+def _marked(kept: Kept) -> Callable[[View], View]:
     def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not _is_visitor(request):
-                return view(request, *args, **kwargs)
-            version = version_of(**kwargs)
-            if version is None:
-                return view(request, *args, **kwargs)
-            key = ("page", page_address(request), version)
-            hit = _memory.get(key)
-            if hit is not None:
-                body, headers = hit
-                page = HttpResponse(body)
-                for name, value in headers:
-                    page[name] = value
-                # As the page rendered for a visitor would: a shared cache must not give
-                # it to someone who is signed in.
-                patch_vary_headers(page, ("Cookie",))
-                return page
-            response = view(request, *args, **kwargs)
-            if _storable(request, response):
-                assert isinstance(response, HttpResponse)
-                headers = tuple((k, v) for k, v in response.items() if k.lower() not in SKIPPED_HEADERS)
-                _memory.put(key, (response.content, headers))
-            return response
-
-        return wrapper
+        setattr(view, KEPT, kept)
+        return view
 
     return decorator
+
+
+def cached_for_visitors(version_of: Callable[..., str | None]) -> Callable[[View], View]:
+    """Marks a view whose GET pages `serve_early` keeps whole for visitors (no session)."""
+    return _marked(Kept(version_of))
+
+
+def cached_for_everyone(version_of: Callable[..., str | None]) -> Callable[[View], View]:
+    """Marks a view whose GET answers are the same for everyone (a feed): kept whole and
+    served to anyone, with an ETag from the version, so `If-None-Match` gets a 304 for the
+    version read alone."""
+    return _marked(Kept(version_of, for_everyone=True))
+
+
+@lru_cache(maxsize=4096)
+def _kept_at(urlconf: str, path: str) -> tuple[Kept, dict[str, Any]] | None:
+    """How the view at `path` is kept, and its arguments; None for any other address.
+    Remembered per address: resolving walks every pattern before it, and the same few
+    public addresses are asked again and again."""
+    try:
+        match = resolve(path, urlconf)  # settings.ROOT_URLCONF: a module's name (or, in a test, a module)
+    except Resolver404:
+        return None
+    kept: Kept | None = getattr(match.func, KEPT, None)
+    return None if kept is None else (kept, match.kwargs)
+
+
+def _copy(stored: Stored, *, for_visitors: bool) -> HttpResponse:
+    body, headers = stored
+    page = HttpResponse(body)
+    for name, value in headers:
+        page[name] = value
+    page["Content-Length"] = str(len(body))
+    if for_visitors:
+        # As the page made for a visitor: a shared cache must not give it to someone signed in.
+        patch_vary_headers(page, ("Cookie",))
+    return page
+
+
+def _not_modified(etag: str, stored: Stored | None) -> HttpResponse:
+    response = HttpResponse(status=304)
+    for name, value in stored[1] if stored else ():
+        if name.lower() in ("cache-control", "vary"):
+            response[name] = value
+    response["ETag"] = etag
+    return response
+
+
+def serve_early(get_response: Callable[[HttpRequest], HttpResponseBase]) -> Callable[[HttpRequest], HttpResponseBase]:
+    """Middleware, second after SecurityMiddleware: a GET for a view marked
+    `cached_for_visitors` (asked by a visitor) or `cached_for_everyone` is answered with the
+    copy this process keeps at the page's current version; on a miss the page that the
+    layers after this one and the view make is kept, with every header they added
+    (Content-Security-Policy, framing, Vary …). Everything else passes through untouched.
+    A hit costs the version read and a copy of bytes: none of the later layers, which would
+    only have added the same headers again, runs."""
+
+    def middleware(request: HttpRequest) -> HttpResponseBase:
+        if request.method != "GET" or nul_refused(request):  # a NUL: refused further in
+            return get_response(request)
+        found = _kept_at(settings.ROOT_URLCONF, request.path_info)
+        if found is None:
+            return get_response(request)
+        kept, kwargs = found
+        if not kept.for_everyone and not _is_visitor(request):
+            return get_response(request)
+        version = kept.version_of(**kwargs)
+        if version is None:
+            return get_response(request)
+        address = page_address(request)
+        key = ("page", address, version)
+        hit = _memory.get(key)
+        etag = etag_for(address, version) if kept.for_everyone else ""
+        if etag and etag_matches(request, etag, exists=hit is not None):
+            return _not_modified(etag, hit)
+        if hit is not None:
+            return _copy(hit, for_visitors=not kept.for_everyone)
+        response = get_response(request)
+        if etag and response.status_code == 200:
+            response["ETag"] = etag
+        if _storable(request, response):
+            assert isinstance(response, HttpResponse)
+            headers = tuple((k, v) for k, v in response.items() if k.lower() not in SKIPPED_HEADERS)
+            _memory.put(key, (response.content, headers))
+        return response
+
+    return middleware
 
 
 def etag_for(address: str, version: str) -> str:
@@ -160,21 +246,13 @@ def etag_for(address: str, version: str) -> str:
     return f'"{digest}"'
 
 
-def etag_matches(request: HttpRequest, etag: str) -> bool:
-    """Whether `If-None-Match` names this ETag (weak or strong)."""
+def etag_matches(request: HttpRequest, etag: str, *, exists: bool = False) -> bool:
+    """Whether `If-None-Match` names this ETag (weak or strong), or is `*` ("any current
+    representation", RFC 9110 13.1.2) when the caller knows one `exists`."""
     wanted = request.headers.get("If-None-Match", "")
+    if wanted.strip() == "*":
+        return exists
     return etag in [tag.strip().removeprefix("W/") for tag in wanted.split(",")]
-
-
-def remembered(key: str) -> bytes | None:
-    """Bytes kept by `remember` in this process, or None."""
-    found = _memory.get(("bytes", key))
-    return None if found is None else found[0]
-
-
-def remember(key: str, body: bytes) -> None:
-    """Keep `body` in this process's memory under `key` (which must name its version)."""
-    _memory.put(("bytes", key), (body, ()))
 
 
 @cache
@@ -195,3 +273,4 @@ def code_release() -> str:
 
 def visitor_cache_clear() -> None:
     _memory.clear()
+    _kept_at.cache_clear()

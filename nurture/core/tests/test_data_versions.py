@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from types import ModuleType
 
 import pytest
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import path
 
 from nurture.core.data_versions import data_version_bump, data_versions, data_versions_label
 from nurture.core.tests.concurrency import RACE, meeting_before, twice
-from nurture.core.visitor_cache import cached_for_visitors, data_sets, page_address
+from nurture.core.visitor_cache import cached_for_everyone, cached_for_visitors, data_sets, page_address
 
 pytestmark = pytest.mark.django_db
 
@@ -69,45 +71,73 @@ def _no_renders():
     renders.clear()
 
 
-def test_a_page_is_rendered_once_per_version_and_its_hit_is_the_version_read():
-    view = cached_for_visitors(data_sets("events"))(_counting("page", **{"X-Robots-Tag": "noindex"}))
-    request = RequestFactory().get("/events/")
-    view(request)
+@pytest.fixture
+def served(settings):
+    """Serves a view at /events/ through every middleware of the site (serve_early first)."""
+
+    def serve(view) -> Client:
+        urls = ModuleType("served_urls")
+        urls.urlpatterns = [path("events/", view)]
+        settings.ROOT_URLCONF = urls
+        return Client()
+
+    return serve
+
+
+def test_a_page_is_rendered_once_per_version_and_its_hit_is_the_version_read(served):
+    client = served(cached_for_visitors(data_sets("events"))(_counting("page", **{"X-Robots-Tag": "noindex"})))
+    made = client.get("/events/")
     with CaptureQueriesContext(connection) as queries:
-        hit = view(RequestFactory().get("/events/"))
+        hit = client.get("/events/")
     assert len(queries) == 1
     assert hit.content == b"page" and hit["X-Robots-Tag"] == "noindex"
     assert "Cookie" in hit["Vary"]  # a shared cache must not give it to someone signed in
+    # What the layers after serve_early added when the page was made, the copy holds.
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy", "X-Content-Type-Options"):
+        assert hit[header] == made[header], header
     data_version_bump("events")
-    view(RequestFactory().get("/events/"))
+    client.get("/events/")
     assert renders == ["page", "page"]
 
 
-def test_a_dated_page_is_rendered_again_the_next_day(monkeypatch):
+def test_a_page_kept_for_everyone_carries_an_etag_from_its_version(served):
+    client = served(cached_for_everyone(data_sets("events"))(_counting("feed")))
+    made = client.get("/events/?b=2&a=1")
+    assert made.status_code == 200 and made["ETag"].startswith('"')
+    assert client.get("/events/?a=1&b=2", headers={"if-none-match": made["ETag"]}).status_code == 304
+    assert client.get("/events/?a=1", headers={"if-none-match": made["ETag"]}).status_code == 200
+    data_version_bump("events")
+    changed = client.get("/events/?a=1&b=2", headers={"if-none-match": made["ETag"]})
+    assert changed.status_code == 200 and changed["ETag"] != made["ETag"]
+    assert renders == ["feed", "feed", "feed"]
+
+
+def test_a_dated_page_is_rendered_again_the_next_day(monkeypatch, served):
     from nurture.core import visitor_cache
 
-    view = cached_for_visitors(data_sets("events", dated=True))(_counting("page"))
+    client = served(cached_for_visitors(data_sets("events", dated=True))(_counting("page")))
     monkeypatch.setattr(visitor_cache.timezone, "localdate", lambda: date(2031, 5, 12))
-    view(RequestFactory().get("/events/"))
-    view(RequestFactory().get("/events/"))
+    client.get("/events/")
+    client.get("/events/")
     monkeypatch.setattr(visitor_cache.timezone, "localdate", lambda: date(2031, 5, 13))
-    view(RequestFactory().get("/events/"))
+    client.get("/events/")
     assert len(renders) == 2
 
 
-def _sends(view, request: HttpRequest, times: int = 2) -> None:
-    for _ in range(times):
-        view(request)
-
-
-def test_someone_with_a_session_or_messages_cookie_is_never_served_from_the_cache():
-    view = cached_for_visitors(data_sets("events"))(_counting("page"))
-    factory = RequestFactory()
+def test_someone_with_a_session_or_messages_cookie_is_never_served_from_the_cache(served):
+    client = served(cached_for_visitors(data_sets("events"))(_counting("page")))
     for cookie in ("sessionid", "messages"):
-        factory.cookies[cookie] = "x"
-        _sends(view, factory.get("/events/"))
-        factory.cookies.clear()
+        client.cookies[cookie] = "x"
+        client.get("/events/")
+        client.get("/events/")
+        client.cookies.clear()
     assert len(renders) == 4
+
+
+def test_a_request_with_a_nul_is_refused_not_looked_up(served):
+    client = served(cached_for_visitors(data_sets("events"))(_counting("page")))
+    assert client.get("/events/", {"q": "a\x00b"}).status_code == 400
+    assert renders == []
 
 
 @pytest.mark.parametrize(
@@ -121,14 +151,16 @@ def test_someone_with_a_session_or_messages_cookie_is_never_served_from_the_cach
     ],
     ids=["404", "400", "csrf token", "sets a cookie", "varies"],
 )
-def test_what_is_not_the_same_for_every_visitor_is_never_kept(respond):
+def test_what_is_not_the_same_for_every_visitor_is_never_kept(respond, served):
     def view(request: HttpRequest) -> HttpResponse:
         renders.append("rendered")
         response: HttpResponse = respond(request)
         return response
 
-    cached = cached_for_visitors(data_sets("events"))(view)
-    _sends(cached, RequestFactory().get("/events/"))
+    client = served(cached_for_visitors(data_sets("events"))(view))
+    client.get("/events/")
+    client.cookies.clear()  # a visitor again, whatever the first answer set
+    client.get("/events/")
     assert len(renders) == 2
 
 

@@ -120,7 +120,11 @@ def test_the_feed_answers_304_for_the_version_read_alone(approved, coordinator, 
     with CaptureQueriesContext(connection) as queries:
         other = client.get(FEED, {"start": "2031-05-01"}, headers={"if-none-match": '"something-else"'})
     assert other.status_code == 200 and other.content == first.content and len(queries) == 1
-    assert client.get(FEED, {"start": "2031-05-01"}, headers={"if-none-match": "*"}).status_code == 200
+    # "*" names any current representation: the feed exists, so it has not changed ...
+    assert client.get(FEED, {"start": "2031-05-01"}, headers={"if-none-match": "*"}).status_code == 304
+    # ... but a feed that cannot be made is still refused, asked whichever way.
+    refused = client.get(FEED, {"start": "2031-13-01"}, headers={"if-none-match": "*"})
+    assert refused.status_code == 400 and b"start" in refused.content
 
     event_cancel(event=approved, actor=organiser, reason="The hall flooded.")
     changed = client.get(FEED, {"start": "2031-05-01"}, headers={"if-none-match": etag})
@@ -151,3 +155,37 @@ def test_each_change_the_public_sees_bumps_the_calendars_version(submit, organis
     before = data_versions("events")["events"]
     service(event, organiser, coordinator)
     assert data_versions("events")["events"] == before + 1
+
+
+@pytest.mark.parametrize("which", range(6), ids=PAGE_NAMES)
+def test_a_kept_page_carries_the_headers_the_page_had(approved, which):
+    """A hit skips the session, CSRF and framing layers: the copy holds what they added,
+    and the layers before it add theirs again."""
+    url = _pages(approved)[which]
+    client = client_for(None)
+    made = client.get(url)
+    kept = client.get(url)
+    assert made.status_code == kept.status_code == 200 and kept.content == made.content
+    for header in ("Content-Type", "X-Frame-Options", "Content-Security-Policy", "Permissions-Policy", "ETag"):
+        assert kept.get(header) == made.get(header), header
+    if url.startswith(FEED):  # the same for everyone, answered early for anyone
+        assert kept.get("Vary") == made.get("Vary")
+    else:
+        assert "Cookie" in kept["Vary"]
+    assert int(kept["Content-Length"]) == len(kept.content)
+    assert not kept.cookies
+
+
+def test_the_feed_is_answered_early_for_someone_signed_in_too(approved, organiser):
+    """The feed is the same for everyone: a calendar app signed in to nothing and a
+    person signed in both get its 304 from the version alone."""
+    signed_in = client_for(organiser)
+    first = signed_in.get(FEED, {"start": "2031-05-01"})
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        again = signed_in.get(FEED, {"start": "2031-05-01"}, headers={"if-none-match": first["ETag"]})
+        kept = signed_in.get(FEED, {"start": "2031-05-01"})
+    assert again.status_code == 304 and kept.content == first.content
+    assert len(queries) == 2  # one version read each: no session read

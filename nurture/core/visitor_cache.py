@@ -23,6 +23,7 @@ varies on anything but the cookie, or carries a CSRF token is not kept.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 from collections import OrderedDict
@@ -46,6 +47,7 @@ from nurture.core.middleware import nul_refused
 MAX_PAGES = 2048
 MAX_BYTES = 64 * 1024 * 1024  # per process; the least recently used pages go first
 SKIPPED_HEADERS = frozenset({"content-length", "set-cookie"})
+GZIP_FROM = 1024  # bytes: a kept page this long is also sent compressed to those who take gzip
 
 View = Callable[..., HttpResponseBase]
 Stored = tuple[bytes, tuple[tuple[str, str], ...]]
@@ -178,16 +180,62 @@ def _kept_at(urlconf: str, path: str) -> tuple[Kept, dict[str, Any]] | None:
     return None if kept is None else (kept, match.kwargs)
 
 
-def _copy(stored: Stored, *, for_visitors: bool) -> HttpResponse:
+def _copy(stored: Stored) -> HttpResponse:
     body, headers = stored
     page = HttpResponse(body)
     for name, value in headers:
         page[name] = value
-    page["Content-Length"] = str(len(body))
+    return page
+
+
+def _kept(response: HttpResponse, *, for_visitors: bool) -> Stored:
+    """What is kept of a page: its body and the headers every copy of it is sent with."""
+    page = HttpResponse(response.content)
+    for name, value in response.items():
+        if name.lower() not in SKIPPED_HEADERS:
+            page[name] = value
+    _mark_variants(page, for_visitors=for_visitors)
+    page["Content-Length"] = str(len(page.content))
+    return page.content, tuple(page.items())
+
+
+def _mark_variants(response: HttpResponse, *, for_visitors: bool) -> None:
     if for_visitors:
         # As the page made for a visitor: a shared cache must not give it to someone signed in.
-        patch_vary_headers(page, ("Cookie",))
-    return page
+        patch_vary_headers(response, ("Cookie",))
+    if len(response.content) >= GZIP_FROM:
+        patch_vary_headers(response, ("Accept-Encoding",))
+
+
+def _gzipped(key: tuple[str, ...], stored: Stored) -> Stored:
+    """The page compressed, made once per kept copy. Safe from BREACH-style guessing: a kept
+    page holds no secret (no CSRF token, nothing personal)."""
+    if (found := _memory.get((*key, "gzip"))) is not None:
+        return found
+    body, headers = stored
+    page = HttpResponse(gzip.compress(body, compresslevel=6, mtime=0))
+    for name, value in headers:
+        if name.lower() == "etag" and not value.startswith("W/"):
+            value = f"W/{value}"  # the same page in other bytes (as Django's GZipMiddleware says it)
+        page[name] = value
+    page["Content-Encoding"] = "gzip"
+    page["Content-Length"] = str(len(page.content))
+    compressed = (page.content, tuple(page.items()))
+    _memory.put((*key, "gzip"), compressed)
+    return compressed
+
+
+def accepts_gzip(request: HttpRequest) -> bool:
+    """Whether `Accept-Encoding` takes gzip (by name or `*`) with a weight above zero."""
+    for part in request.headers.get("Accept-Encoding", "").split(","):
+        name, _, parameters = part.partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            weight = parameters.strip().lower()
+            try:
+                return not weight.startswith("q=") or float(weight[2:]) > 0
+            except ValueError:
+                return False
+    return False
 
 
 def _not_modified(etag: str, stored: Stored | None) -> HttpResponse:
@@ -227,14 +275,16 @@ def serve_early(get_response: Callable[[HttpRequest], HttpResponseBase]) -> Call
         if etag and etag_matches(request, etag, exists=hit is not None):
             return _not_modified(etag, hit)
         if hit is not None:
-            return _copy(hit, for_visitors=not kept.for_everyone)
+            if len(hit[0]) >= GZIP_FROM and accepts_gzip(request):
+                return _copy(_gzipped(key, hit))
+            return _copy(hit)
         response = get_response(request)
         if etag and response.status_code == 200:
             response["ETag"] = etag
         if _storable(request, response):
             assert isinstance(response, HttpResponse)
-            headers = tuple((k, v) for k, v in response.items() if k.lower() not in SKIPPED_HEADERS)
-            _memory.put(key, (response.content, headers))
+            _memory.put(key, _kept(response, for_visitors=not kept.for_everyone))
+            _mark_variants(response, for_visitors=not kept.for_everyone)
         return response
 
     return middleware

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import date
 from types import ModuleType
 
@@ -110,6 +111,31 @@ def test_a_page_kept_for_everyone_carries_an_etag_from_its_version(served):
     changed = client.get("/events/?a=1&b=2", headers={"if-none-match": made["ETag"]})
     assert changed.status_code == 200 and changed["ETag"] != made["ETag"]
     assert renders == ["feed", "feed", "feed"]
+
+
+def test_a_long_kept_page_is_sent_compressed_to_whoever_takes_gzip(served):
+    long_page = "<p>A calendar of events.</p>" * 200
+    client = served(cached_for_everyone(data_sets("events"))(_counting(long_page)))
+    made = client.get("/events/")
+    assert made.get("Content-Encoding") is None and "Accept-Encoding" in made["Vary"]
+    packed = client.get("/events/", headers={"accept-encoding": "br, gzip;q=0.8"})
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == made.content
+    assert int(packed["Content-Length"]) == len(packed.content) < len(made.content) // 10
+    assert packed["ETag"] == f"W/{made['ETag']}"  # the same page in other bytes
+    assert client.get("/events/", headers={"if-none-match": packed["ETag"]}).status_code == 304
+    for refusing in ("gzip;q=0", "identity", "br", ""):
+        plain = client.get("/events/", headers={"accept-encoding": refusing})
+        assert plain.get("Content-Encoding") is None and plain.content == made.content, refusing
+    assert renders == [long_page]
+
+
+def test_a_short_kept_page_is_never_compressed(served):
+    client = served(cached_for_visitors(data_sets("events"))(_counting("short")))
+    client.get("/events/")
+    kept = client.get("/events/", headers={"accept-encoding": "gzip"})
+    assert kept.content == b"short" and kept.get("Content-Encoding") is None
+    assert "Accept-Encoding" not in kept["Vary"]
 
 
 def test_a_dated_page_is_rendered_again_the_next_day(monkeypatch, served):

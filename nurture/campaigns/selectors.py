@@ -45,11 +45,11 @@ Status = PledgeSignature.Status
 def cached_fragment(campaign: Campaign | None, name: str, render: Callable[[], str]) -> str:
     """A rendered public fragment from the cache, keyed by the campaign's data version
     (bumped on every change those pages show) and the code release, so it is never stale.
-    A campaign read by `for_public_display` carries its version; another costs one query."""
+    The version costs one primary-key read."""
     release = code_release()
-    version = None if campaign is None else getattr(campaign, "content_version", None)
-    if campaign is not None and version is None:
-        version = data_versions(campaign_data_set(campaign.pk))[campaign_data_set(campaign.pk)]
+    version = (
+        None if campaign is None else data_versions(campaign_data_set(campaign.pk))[campaign_data_set(campaign.pk)]
+    )
     key = f"campaigns:{release}:{campaign.pk}:{version}:{name}" if campaign else f"campaigns:{release}:none:{name}"
     html = cache.get(key)
     if html is None:

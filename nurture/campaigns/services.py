@@ -154,6 +154,7 @@ def pledge_sign(*, campaign: Campaign, signer: Signer, address: str | None, now:
         held = _over_limit(address=address, network=network, now=now)
         status = Status.HELD if held else Status.PENDING
         signature = PledgeSignature.objects.filter(campaign=campaign, canonical_email=canonical).first()
+        created = False
         if signature is None:
             try:
                 with transaction.atomic():
@@ -163,6 +164,7 @@ def pledge_sign(*, campaign: Campaign, signer: Signer, address: str | None, now:
             except IntegrityError:
                 signature = PledgeSignature.objects.get(campaign=campaign, canonical_email=canonical)
             else:
+                created = True
                 audit_record(
                     action="campaigns.pledge.signed",
                     actor_label="pledge signer",
@@ -180,7 +182,9 @@ def pledge_sign(*, campaign: Campaign, signer: Signer, address: str | None, now:
             )
         # Held as it stands now: a new or renewed signature over the limit, or one
         # held earlier and signed again. A pending one signed again gets its link again.
-        if PledgeSignature.objects.filter(pk=signature.pk, status=Status.HELD).exists():
+        # (One just written in this transaction is as written: no need to ask.)
+        held_now = held if created else PledgeSignature.objects.filter(pk=signature.pk, status=Status.HELD).exists()
+        if held_now:
             return False
         try:
             _email_links(

@@ -283,7 +283,10 @@ def serve_early(get_response: Callable[[HttpRequest], HttpResponseBase]) -> Call
             response["ETag"] = etag
         if _storable(request, response):
             assert isinstance(response, HttpResponse)
-            _memory.put(key, _kept(response, for_visitors=not kept.for_everyone))
+            stored = _kept(response, for_visitors=not kept.for_everyone)
+            _memory.put(key, stored)
+            if len(stored[0]) >= GZIP_FROM and accepts_gzip(request):
+                return _copy(_gzipped(key, stored))
             _mark_variants(response, for_visitors=not kept.for_everyone)
         return response
 

@@ -130,6 +130,18 @@ def test_a_long_kept_page_is_sent_compressed_to_whoever_takes_gzip(served):
     assert renders == [long_page]
 
 
+def test_a_long_page_made_afresh_is_sent_compressed_too(served):
+    """Another web process, or the first request after a change, makes the page: a client
+    that takes gzip gets it compressed from the first answer."""
+    long_page = "<p>A calendar of events.</p>" * 200
+    client = served(cached_for_visitors(data_sets("events"))(_counting(long_page)))
+    first = client.get("/events/", headers={"accept-encoding": "gzip"})
+    assert first["Content-Encoding"] == "gzip" and gzip.decompress(first.content) == long_page.encode()
+    assert "Cookie" in first["Vary"] and "Accept-Encoding" in first["Vary"]
+    again = client.get("/events/", headers={"accept-encoding": "gzip"})
+    assert again.content == first.content and renders == [long_page]
+
+
 def test_a_short_kept_page_is_never_compressed(served):
     client = served(cached_for_visitors(data_sets("events"))(_counting("short")))
     client.get("/events/")

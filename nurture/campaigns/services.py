@@ -223,6 +223,12 @@ def pledge_signature_from_token(token: str, *, confirm: bool) -> PledgeSignature
     return PledgeSignature.objects.select_related("campaign").filter(pk=pk, anonymised_at__isnull=True).first()
 
 
+def _reload(signature: PledgeSignature) -> None:
+    """The signature's own fields as stored now; its campaign, which a signature never
+    changes, stays as read (the page after a confirm shows it without another query)."""
+    signature.refresh_from_db(fields=[f.name for f in PledgeSignature._meta.concrete_fields if f.name != "campaign"])
+
+
 def _tally(*, signature: PledgeSignature, delta: int) -> None:
     key = {"campaign_id": signature.campaign_id, "profession": signature.profession, "region": signature.region}
     PledgeTally.objects.bulk_create([PledgeTally(**key, count=0)], ignore_conflicts=True)
@@ -250,7 +256,7 @@ def pledge_confirm(*, signature: PledgeSignature, now: datetime | None = None) -
             confirmed_at=now
         ):
             audit_record(action="campaigns.pledge.confirmed_while_held", actor_label="pledge signer", target=signature)
-    signature.refresh_from_db()
+    _reload(signature)
     return signature
 
 
@@ -269,7 +275,7 @@ def pledge_withdraw(*, signature: PledgeSignature, now: datetime | None = None) 
             audit_record(
                 action="campaigns.pledge.withdrawn", actor_label="pledge signer", target=signature, data={"from": old}
             )
-    signature.refresh_from_db()
+    _reload(signature)
     return signature
 
 
@@ -290,7 +296,7 @@ def pledge_hide(*, signature: PledgeSignature, actor: User, reason: str) -> Pled
         if old == Status.CONFIRMED:
             _tally(signature=signature, delta=-1)
         audit_record(action="campaigns.pledge.hidden", actor=actor, target=signature, reason=reason, data={"from": old})
-    signature.refresh_from_db()
+    _reload(signature)
     return signature
 
 
@@ -310,7 +316,7 @@ def pledge_release(*, signature: PledgeSignature, actor: User) -> PledgeSignatur
         else:
             raise CampaignError("This signature is not held.")
         audit_record(action="campaigns.pledge.released", actor=actor, target=signature)
-    signature.refresh_from_db()
+    _reload(signature)
     return signature
 
 

@@ -164,6 +164,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DATABASE_PREPARED_STATEMENTS", True):
+    # Parameters sent apart from the SQL (server-side binding) and a statement prepared
+    # once it has run five times on a connection: PostgreSQL then skips parsing and
+    # planning the queries every request repeats. Off (false) behind a pooler that
+    # hands a connection to another client between transactions (PgBouncer's
+    # transaction mode), where a prepared statement may not exist on the next one.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update({"server_side_binding": True, "prepare_threshold": 5})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(

@@ -111,3 +111,23 @@ def test_days_not_written_as_name_days_pairs_stop_start_up_naming_the_variable(m
     monkeypatch.setenv("NURTURE_TEST_DAYS", raw)
     with pytest.raises(ImproperlyConfigured, match="NURTURE_TEST_DAYS must be name:days pairs"):
         envdays("NURTURE_TEST_DAYS")
+
+
+@pytest.mark.parametrize(("value", "prepared"), [(None, True), ("false", False)])
+def test_postgresql_prepares_repeated_statements_unless_told_not_to(value, prepared):
+    """Read without connecting: the options the settings give a PostgreSQL database."""
+    env = {"DATABASE_URL": "postgres://someone:secret@db.example.org:5432/nurture"}
+    if value is not None:
+        env["DATABASE_PREPARED_STATEMENTS"] = value
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(sorted(settings.DATABASES['default']['OPTIONS'].items()))",
+        **env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    options = result.stdout.strip().splitlines()[-1]
+    if prepared:
+        assert options == "[('prepare_threshold', 5), ('server_side_binding', True)]"
+    else:
+        assert "server_side_binding" not in options and "prepare_threshold" not in options

@@ -177,7 +177,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update(
         {
             "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            # cache_size: up to 64 MiB of pages kept per connection (SQLite's default is
+            # 2 MiB, smaller than the Register's name index at 100,000 entries, so a search
+            # read its pages from the operating system again each time: two-word searches
+            # took a quarter longer).
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+                "PRAGMA cache_size=-65536;"
+            ),
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

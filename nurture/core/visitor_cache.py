@@ -35,7 +35,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.http.response import HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -81,6 +81,12 @@ class _Memory:
             while len(self._items) > MAX_PAGES or self._bytes > MAX_BYTES:
                 _, dropped = self._items.popitem(last=False)
                 self._bytes -= len(dropped[0])
+
+    def discard(self, key: tuple[str, ...]) -> None:
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[0])
 
     def clear(self) -> None:
         with self._lock:
@@ -129,21 +135,28 @@ class Kept:
 
     version_of: Callable[..., str | None]
     for_everyone: bool = False
+    # For pages kept for everyone: how long others may keep them, sent with the page and
+    # with each 304 (which must say what the page said, whichever process answers it).
+    cache_control: str = ""
 
 
 KEPT = "visitor_cache_kept"
 
 
-def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
+def _storable(response: HttpResponseBase) -> bool:
     vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+    cache_control = response.get("Cache-Control", "").lower()
     return (
         isinstance(response, HttpResponse)
         and response.status_code == 200
+        # A page that rendered a CSRF token (or called get_token) is answered with the CSRF
+        # cookie, new or renewed (CsrfViewMiddleware does so for every request that used
+        # one, and clears its flag as it does), or with the session cookie that holds the
+        # token: so a page with a token meant for one browser always sets a cookie.
         and not response.cookies
         and vary <= STORABLE_VARY
-        # A rendered {% csrf_token %} (or get_token) marks the request; that page holds a
-        # token meant for one browser.
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in cache_control
+        and "no-store" not in cache_control
     )
 
 
@@ -160,11 +173,11 @@ def cached_for_visitors(version_of: Callable[..., str | None]) -> Callable[[View
     return _marked(Kept(version_of))
 
 
-def cached_for_everyone(version_of: Callable[..., str | None]) -> Callable[[View], View]:
+def cached_for_everyone(version_of: Callable[..., str | None], *, cache_control: str = "") -> Callable[[View], View]:
     """Marks a view whose GET answers are the same for everyone (a feed): kept whole and
     served to anyone, with an ETag from the version, so `If-None-Match` gets a 304 for the
-    version read alone."""
-    return _marked(Kept(version_of, for_everyone=True))
+    version read alone; `cache_control` goes with the page and every 304."""
+    return _marked(Kept(version_of, for_everyone=True, cache_control=cache_control))
 
 
 @lru_cache(maxsize=4096)
@@ -226,24 +239,31 @@ def _gzipped(key: tuple[str, ...], stored: Stored) -> Stored:
 
 
 def accepts_gzip(request: HttpRequest) -> bool:
-    """Whether `Accept-Encoding` takes gzip (by name or `*`) with a weight above zero."""
+    """Whether `Accept-Encoding` takes gzip with a weight above zero: named, or through `*`
+    when gzip is not named (RFC 9110 12.5.3; `gzip;q=0` refuses it whatever `*` says)."""
+    weights: dict[str, float] = {}
     for part in request.headers.get("Accept-Encoding", "").split(","):
-        name, _, parameters = part.partition(";")
-        if name.strip().lower() in ("gzip", "*"):
-            weight = parameters.strip().lower()
-            try:
-                return not weight.startswith("q=") or float(weight[2:]) > 0
-            except ValueError:
-                return False
-    return False
+        name, *parameters = (piece.strip() for piece in part.split(";"))
+        weight = 1.0
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights.setdefault(name.lower(), weight)
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
 
 
-def _not_modified(etag: str, stored: Stored | None) -> HttpResponse:
-    response = HttpResponse(status=304)
-    for name, value in stored[1] if stored else ():
-        if name.lower() in ("cache-control", "vary"):
-            response[name] = value
-    response["ETag"] = etag
+def _not_modified(matched: str, kept: Kept) -> HttpResponseNotModified:
+    """A 304 naming the ETag as the client holds it (weak for a compressed copy), with the
+    headers the page itself carries for caches: the same whichever process answers."""
+    response = HttpResponseNotModified()
+    response["ETag"] = matched
+    if kept.cache_control:
+        response["Cache-Control"] = kept.cache_control
+    patch_vary_headers(response, ("Accept-Encoding",))
     return response
 
 
@@ -259,6 +279,9 @@ def serve_early(get_response: Callable[[HttpRequest], HttpResponseBase]) -> Call
     def middleware(request: HttpRequest) -> HttpResponseBase:
         if request.method != "GET" or nul_refused(request):  # a NUL: refused further in
             return get_response(request)
+        # A host not in ALLOWED_HOSTS is a 400 (DisallowedHost), as the layers after this
+        # one would make it: a kept page is not an answer to any name.
+        request.get_host()
         found = _kept_at(settings.ROOT_URLCONF, request.path_info)
         if found is None:
             return get_response(request)
@@ -272,8 +295,8 @@ def serve_early(get_response: Callable[[HttpRequest], HttpResponseBase]) -> Call
         key = ("page", address, version)
         hit = _memory.get(key)
         etag = etag_for(address, version) if kept.for_everyone else ""
-        if etag and etag_matches(request, etag, exists=hit is not None):
-            return _not_modified(etag, hit)
+        if etag and (matched := etag_matched(request, etag, exists=hit is not None)):
+            return _not_modified(matched, kept)
         if hit is not None:
             if len(hit[0]) >= GZIP_FROM and accepts_gzip(request):
                 return _copy(_gzipped(key, hit))
@@ -281,10 +304,13 @@ def serve_early(get_response: Callable[[HttpRequest], HttpResponseBase]) -> Call
         response = get_response(request)
         if etag and response.status_code == 200:
             response["ETag"] = etag
-        if _storable(request, response):
+            if kept.cache_control:
+                response["Cache-Control"] = kept.cache_control
+        if _storable(response):
             assert isinstance(response, HttpResponse)
             stored = _kept(response, for_visitors=not kept.for_everyone)
             _memory.put(key, stored)
+            _memory.discard((*key, "gzip"))  # a compressed copy of an earlier making
             if len(stored[0]) >= GZIP_FROM and accepts_gzip(request):
                 return _copy(_gzipped(key, stored))
             _mark_variants(response, for_visitors=not kept.for_everyone)
@@ -299,13 +325,17 @@ def etag_for(address: str, version: str) -> str:
     return f'"{digest}"'
 
 
-def etag_matches(request: HttpRequest, etag: str, *, exists: bool = False) -> bool:
-    """Whether `If-None-Match` names this ETag (weak or strong), or is `*` ("any current
-    representation", RFC 9110 13.1.2) when the caller knows one `exists`."""
+def etag_matched(request: HttpRequest, etag: str, *, exists: bool = False) -> str:
+    """The tag in `If-None-Match` that names this ETag, as the client sent it (`W/…` for a
+    compressed copy; weak comparison, RFC 9110 13.1.2), or `*` ("any current
+    representation") when the caller knows one `exists`; "" when none does."""
     wanted = request.headers.get("If-None-Match", "")
     if wanted.strip() == "*":
-        return exists
-    return etag in [tag.strip().removeprefix("W/") for tag in wanted.split(",")]
+        return etag if exists else ""
+    for tag in wanted.split(","):
+        if tag.strip().removeprefix("W/") == etag:
+            return tag.strip()
+    return ""
 
 
 @cache

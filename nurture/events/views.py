@@ -150,11 +150,9 @@ def detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     )
 
 
-def _ics_response(body: bytes, *, filename: str, subscribed: bool = False) -> HttpResponse:
+def _ics_response(body: bytes, *, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    if subscribed:  # calendars ask again on their own: let them keep it five minutes
-        response["Cache-Control"] = "public, max-age=300"
     return response
 
 
@@ -170,7 +168,8 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@cached_for_everyone(selectors.calendar_version)
+# Calendars ask again on their own: they may keep it five minutes.
+@cached_for_everyone(selectors.calendar_version, cache_control="public, max-age=300")
 def feed(request: HttpRequest) -> HttpResponse:
     """The iCalendar subscription of a filtered list, the same for everyone: kept whole
     under the calendar's versions, with an ETag from those versions and the filters alone,
@@ -184,7 +183,7 @@ def feed(request: HttpRequest) -> HttpResponse:
         name=_feed_name(filters),
         description="Infant Mental Health Awareness Week events",
     )
-    return _ics_response(body, filename="awareness-week-events.ics", subscribed=True)
+    return _ics_response(body, filename="awareness-week-events.ics")
 
 
 def _feed_name(filters: dict[str, Any]) -> str:

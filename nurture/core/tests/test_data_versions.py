@@ -142,6 +142,57 @@ def test_a_long_page_made_afresh_is_sent_compressed_too(served):
     assert again.content == first.content and renders == [long_page]
 
 
+def test_a_compressed_copy_is_revalidated_as_the_client_holds_it(served):
+    """A cache holding the gzip copy (weak ETag) gets a 304 naming that tag, with the
+    headers the page carries, even from a process that has no copy."""
+    from nurture.core.visitor_cache import visitor_cache_clear
+
+    long_page = "<p>A calendar of events.</p>" * 200
+    view = cached_for_everyone(data_sets("events"), cache_control="public, max-age=300")(_counting(long_page))
+    client = served(view)
+    packed = client.get("/events/", headers={"accept-encoding": "gzip"})
+    assert packed["ETag"].startswith("W/") and packed["Cache-Control"] == "public, max-age=300"
+    for holding in (True, False):
+        if not holding:
+            visitor_cache_clear()  # another web process: no copy of its own
+        again = client.get("/events/", headers={"accept-encoding": "gzip", "if-none-match": packed["ETag"]})
+        assert again.status_code == 304 and again.content == b""
+        assert again["ETag"] == packed["ETag"] and again["Cache-Control"] == "public, max-age=300"
+        assert "Accept-Encoding" in again["Vary"] and not again.has_header("Content-Type")
+    assert renders == [long_page]
+
+
+@pytest.mark.parametrize(
+    ("accept", "compressed"),
+    [
+        ("gzip", True),
+        ("GZIP;q=0.5", True),
+        ("gzip;q=0.5;level=1", True),
+        ("*", True),
+        ("*;q=0, gzip", True),
+        ("br, *", True),
+        ("*, gzip;q=0", False),
+        ("gzip;q=0", False),
+        ("gzip;q=nonsense", False),
+        ("identity", False),
+        ("", False),
+    ],
+)
+def test_gzip_is_sent_only_where_accept_encoding_takes_it(served, accept, compressed):
+    client = served(cached_for_visitors(data_sets("events"))(_counting("<p>x</p>" * 400)))
+    client.get("/events/")
+    answer = client.get("/events/", headers={"accept-encoding": accept})
+    assert (answer.get("Content-Encoding") == "gzip") is compressed
+
+
+def test_a_kept_page_is_no_answer_to_a_host_the_site_does_not_serve(served, settings):
+    client = served(cached_for_visitors(data_sets("events"))(_counting("page")))
+    assert client.get("/events/").status_code == 200
+    settings.ALLOWED_HOSTS = ["nurture.example.org"]
+    assert client.get("/events/", headers={"host": "evil.example"}).status_code == 400
+    assert client.get("/events/", headers={"host": "nurture.example.org"}).content == b"page"
+
+
 def test_a_short_kept_page_is_never_compressed(served):
     client = served(cached_for_visitors(data_sets("events"))(_counting("short")))
     client.get("/events/")
@@ -186,24 +237,34 @@ def test_a_request_with_a_nul_is_refused_not_looked_up(served):
         lambda request: HttpResponse(f"<input name=csrfmiddlewaretoken value={get_token(request)}>"),
         lambda request: _with_cookie(HttpResponse("page")),
         lambda request: _with_vary(HttpResponse("page")),
+        lambda request: _with_cache_control(HttpResponse("page"), "private, max-age=60"),
+        lambda request: _with_cache_control(HttpResponse("page"), "no-store"),
     ],
-    ids=["404", "400", "csrf token", "sets a cookie", "varies"],
+    ids=["404", "400", "csrf token", "sets a cookie", "varies", "private", "no-store"],
 )
-def test_what_is_not_the_same_for_every_visitor_is_never_kept(respond, served):
+@pytest.mark.parametrize("csrf_cookie", [False, True], ids=["first visit", "holding a CSRF cookie"])
+def test_what_is_not_the_same_for_every_visitor_is_never_kept(respond, served, csrf_cookie):
     def view(request: HttpRequest) -> HttpResponse:
         renders.append("rendered")
         response: HttpResponse = respond(request)
         return response
 
     client = served(cached_for_visitors(data_sets("events"))(view))
-    client.get("/events/")
-    client.cookies.clear()  # a visitor again, whatever the first answer set
-    client.get("/events/")
+    for _ in range(2):
+        client.cookies.clear()  # a visitor again, whatever the answer set ...
+        if csrf_cookie:  # ... or one who already holds a CSRF cookie from an earlier form
+            client.cookies["csrftoken"] = "a" * 32
+        client.get("/events/")
     assert len(renders) == 2
 
 
 def _with_cookie(response: HttpResponse) -> HttpResponse:
     response.set_cookie("seen", "1")
+    return response
+
+
+def _with_cache_control(response: HttpResponse, value: str) -> HttpResponse:
+    response["Cache-Control"] = value
     return response
 
 

@@ -167,7 +167,7 @@ def _pledge_page(request: HttpRequest, campaign: Campaign, form: PledgeForm, sta
 # a CSRF token the page is the same for every visitor and can be cached whole.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-@cached_for_visitors(campaign_version)
+@cached_for_visitors(campaign_version, params={"page"})
 def pledge(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_public(slug)
     if campaign is None or not campaign.pledge_text:

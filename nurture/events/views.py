@@ -22,7 +22,7 @@ from nurture.campaigns.selectors import campaign_public
 from nurture.core.audit import audit_trail
 from nurture.core.forms import page_number
 from nurture.core.permissions import staff_required
-from nurture.core.visitor_cache import cached_for_everyone, cached_for_visitors
+from nurture.core.visitor_cache import cached_for_everyone, cached_for_visitors, form_parameters
 from nurture.events import selectors
 from nurture.events.calendar_files import calendar_bytes
 from nurture.events.forms import AttendanceForm, CancelForm, EventFilterForm, EventForm, ModerationForm
@@ -68,8 +68,12 @@ def _filters(request: HttpRequest) -> tuple[EventFilterForm, dict[str, Any] | No
 # The public calendar -------------------------------------------------------------------
 
 
+# What the calendar's pages read from their address: the filters, and the list's page.
+CALENDAR_PARAMETERS = form_parameters(EventFilterForm)
+
+
 @require_GET
-@cached_for_visitors(selectors.calendar_version)
+@cached_for_visitors(selectors.calendar_version, params=CALENDAR_PARAMETERS | {"page"})
 def event_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     results = None
@@ -89,7 +93,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cached_for_visitors(selectors.calendar_version)
+@cached_for_visitors(selectors.calendar_version, params=CALENDAR_PARAMETERS)
 def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """The month as a table of days: each day's count, its first few events and, when it
     holds more, a link to the day's full list (the calendar list on that day, same filters)."""
@@ -169,7 +173,7 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 # Calendars ask again on their own: they may keep it five minutes.
-@cached_for_everyone(selectors.calendar_version, cache_control="public, max-age=300")
+@cached_for_everyone(selectors.calendar_version, params=CALENDAR_PARAMETERS, cache_control="public, max-age=300")
 def feed(request: HttpRequest) -> HttpResponse:
     """The iCalendar subscription of a filtered list, the same for everyone: kept whole
     under the calendar's versions, with an ETag from those versions and the filters alone,

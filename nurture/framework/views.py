@@ -43,7 +43,7 @@ def framework_home(request: HttpRequest, number: int | None = None) -> HttpRespo
 
 
 @require_GET
-@cached_for_visitors(framework_pages_version)
+@cached_for_visitors(framework_pages_version, params={"q"})
 def framework_search_view(request: HttpRequest) -> HttpResponse:
     """The current framework's competencies that hold every word searched, by domain."""
     version = framework_version(None)

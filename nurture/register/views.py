@@ -19,7 +19,7 @@ from nurture.core.emails import Sender
 from nurture.core.forms import page_number, search_text
 from nurture.core.origins import site_url
 from nurture.core.permissions import practitioner_required, staff_required
-from nurture.core.visitor_cache import cached_for_visitors, data_sets
+from nurture.core.visitor_cache import cached_for_visitors, data_sets, form_parameters
 from nurture.framework.models import FRAMEWORK_DATA_SET, Level
 from nurture.register.forms import (
     CheckForm,
@@ -85,7 +85,7 @@ register_pages_version = data_sets(REGISTER_DATA_SET, FRAMEWORK_DATA_SET, dated=
 
 
 @require_GET
-@cached_for_visitors(register_pages_version)
+@cached_for_visitors(register_pages_version, params=form_parameters(RegisterSearchForm, "page", "after", "before"))
 def search(request: HttpRequest) -> HttpResponse:
     form = RegisterSearchForm(request.GET, levels=_level_choices())
     results = None

@@ -102,7 +102,7 @@ def test_a_page_is_rendered_once_per_version_and_its_hit_is_the_version_read(ser
 
 
 def test_a_page_kept_for_everyone_carries_an_etag_from_its_version(served):
-    client = served(cached_for_everyone(data_sets("events"))(_counting("feed")))
+    client = served(cached_for_everyone(data_sets("events"), params={"a", "b"})(_counting("feed")))
     made = client.get("/events/?b=2&a=1")
     assert made.status_code == 200 and made["ETag"].startswith('"')
     assert client.get("/events/?a=1&b=2", headers={"if-none-match": made["ETag"]}).status_code == 304
@@ -199,6 +199,32 @@ def test_a_short_kept_page_is_never_compressed(served):
     kept = client.get("/events/", headers={"accept-encoding": "gzip"})
     assert kept.content == b"short" and kept.get("Content-Encoding") is None
     assert "Accept-Encoding" not in kept["Vary"]
+
+
+def test_a_request_with_a_parameter_the_view_does_not_read_is_answered_but_never_kept(served):
+    """`?x=1`, `?x=2` … must not each make a copy and push the pages people use out of memory."""
+    from nurture.core import visitor_cache
+
+    client = served(cached_for_visitors(data_sets("events"), params={"region"})(_counting("page")))
+    for n in range(3):
+        assert client.get("/events/", {"region": "london", "utm_source": str(n)}).content == b"page"
+    assert len(renders) == 3 and visitor_cache._memory._bytes == 0
+    client.get("/events/", {"region": "london"})
+    client.get("/events/", {"region": "london"})
+    assert len(renders) == 4  # the parameters it reads are kept as before
+
+
+def test_form_parameters_name_every_part_of_a_multi_part_field():
+    from django import forms
+
+    from nurture.core.forms import DateParts
+    from nurture.core.visitor_cache import form_parameters
+
+    class Filter(forms.Form):
+        q = forms.CharField(required=False)
+        start = DateParts(required=False)
+
+    assert form_parameters(Filter, "page") == {"q", "start", "start_day", "start_month", "start_year", "page"}
 
 
 def test_a_dated_page_is_rendered_again_the_next_day(monkeypatch, served):

@@ -47,9 +47,8 @@ def cached_fragment(campaign: Campaign | None, name: str, render: Callable[[], s
     (bumped on every change those pages show) and the code release, so it is never stale.
     The version costs one primary-key read."""
     release = code_release()
-    version = (
-        None if campaign is None else data_versions(campaign_data_set(campaign.pk))[campaign_data_set(campaign.pk)]
-    )
+    data_set = None if campaign is None else campaign_data_set(campaign.pk)
+    version = None if data_set is None else data_versions(data_set)[data_set]
     key = f"campaigns:{release}:{campaign.pk}:{version}:{name}" if campaign else f"campaigns:{release}:none:{name}"
     html = cache.get(key)
     if html is None:

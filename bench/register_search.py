@@ -73,7 +73,10 @@ def manage_env(database_url: str) -> dict[str, str]:
 
 
 def register_made(database_url: str, marker: Path, entries: int) -> None:
-    if marker.exists() and marker.read_text() == str(entries):
+    """The Register of `entries` at `database_url`, made once per size and migration state:
+    a Register made before a new migration of the app is migrated (and topped up) again."""
+    made = f"{entries} {max(path.stem for path in (ROOT / 'nurture' / 'register' / 'migrations').glob('0*.py'))}"
+    if marker.exists() and marker.read_text() == made:
         return
     env = manage_env(database_url)
     print(f"Making a Register of {entries:,} entries at {database_url.split('@')[-1]} (once) …", flush=True)
@@ -90,7 +93,7 @@ def register_made(database_url: str, marker: Path, entries: int) -> None:
 
         with psycopg.connect(database_url, autocommit=True) as connection:
             connection.execute("ANALYZE")
-    marker.write_text(str(entries))
+    marker.write_text(made)
 
 
 def postgres_ready() -> bool:

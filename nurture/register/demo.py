@@ -34,7 +34,7 @@ from nurture.core.data_versions import data_version_bump
 from nurture.core.demo import DEMO_DOMAIN, DemoRun
 from nurture.framework.models import Level
 from nurture.register.models import REGISTER_DATA_SET, RegisterEntry, RegisterNameToken
-from nurture.register.names import name_fold, name_tokens
+from nurture.register.names import name_fold, search_tokens
 from nurture.register.numbers import DEMO_SERIAL_BASE, number_for
 from nurture.register.renewal import one_year_after, status_for_dates
 
@@ -100,7 +100,7 @@ def _write(entries: list[RegisterEntry]) -> int:
         tokens = [
             RegisterNameToken(entry_id=e.pk, token=t, sort_name=e.search_name)
             for e in entries
-            for t in name_tokens(e.full_name)
+            for t in search_tokens(e.full_name)
         ]
         RegisterNameToken.objects.bulk_create(tokens, batch_size=BATCH)
     return len(tokens)
@@ -254,7 +254,7 @@ def _bulk_write(entries: list[RegisterEntry], first_id: int, now: datetime) -> i
                 created,
             )
         )
-        tokens.extend((pk, token, e.search_name) for token in name_tokens(e.full_name))
+        tokens.extend((pk, token, e.search_name) for token in search_tokens(e.full_name))
     with transaction.atomic():
         _insert(RegisterEntry._meta.db_table, ENTRY_COLUMNS, rows)
         _insert(RegisterNameToken._meta.db_table, ("entry_id", "token", "sort_name"), tokens)

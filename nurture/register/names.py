@@ -84,6 +84,43 @@ def name_tokens(text: str) -> list[str]:
     return list(dict.fromkeys(token[:TOKEN_MAX] for token in tokens if token))
 
 
+# A pair token: " " + the first three letters of one token + " " + another token
+# ("Sarah Jones" → " sar jones", " jon sarah", " jon sarahjones"). The leading space
+# sorts before every folded token (which holds no space), so a one-word search's
+# range never meets a pair; a two-word search reads one range of pairs instead of
+# checking the rows of one word's range for the other.
+PAIR_PREFIX = 3
+PAIR_MARK = " "
+
+
+def pair_token(first: str, second: str) -> str:
+    """The pair token (or the start of those) of a token beginning with `first`'s
+    first three letters and one beginning with `second`, within `TOKEN_MAX`."""
+    return f"{PAIR_MARK}{first[:PAIR_PREFIX]} {second}"[:TOKEN_MAX]
+
+
+def name_pairs(tokens: list[str]) -> list[str]:
+    """The pair tokens of a name's tokens: each three-letter start of a token with
+    every token that does not itself begin with those three letters (a query whose
+    two words share their start is not answered from pairs: `pair_usable`)."""
+    starts = dict.fromkeys(token[:PAIR_PREFIX] for token in tokens if len(token) >= PAIR_PREFIX)
+    pairs = (pair_token(start, token) for start in starts for token in tokens if token[:PAIR_PREFIX] != start)
+    return list(dict.fromkeys(pairs))
+
+
+def search_tokens(text: str) -> list[str]:
+    """Every token stored for a name: its `name_tokens`, then their `name_pairs`."""
+    tokens = name_tokens(text)
+    return tokens + name_pairs(tokens)
+
+
+def pair_usable(first: str, second: str) -> bool:
+    """Whether the pairs answer "a token starts with `first` and one with `second`":
+    `first` has at least three letters and its start is not also the start of
+    `second`'s (both words could then begin the same token, which is never paired)."""
+    return len(first) >= PAIR_PREFIX and not first[:PAIR_PREFIX].startswith(second[:PAIR_PREFIX])
+
+
 def query_words(text: str, *, most: int = 6) -> list[str]:
     """The folded words of a search; each must be the start of one of an entry's tokens."""
     return list(dict.fromkeys(word.replace("-", "")[:TOKEN_MAX] for word in name_words(text[:200])))[:most]

@@ -20,7 +20,7 @@ from nurture.core.audit import audit_trail
 from nurture.framework.models import Level
 from nurture.portfolios.selectors import cpd_hours_of, supervision_hours_of
 from nurture.register.models import RegisterEntry, RegisterNameToken
-from nurture.register.names import query_words
+from nurture.register.names import PAIR_MARK, PAIR_PREFIX, TOKEN_MAX, pair_token, pair_usable, query_words
 from nurture.register.numbers import NumberCheck, number_check
 
 # The audit action written on an entry when its practitioner erases their account.
@@ -203,14 +203,39 @@ def _driver(words: list[str]) -> str:
     return min(words, key=lambda word: (counts[words.index(word)], -len(word), words.index(word)))
 
 
+def _pair_plan(words: list[str]) -> tuple[str, str] | None:
+    """The two words a search of several reads from the pair tokens, (first, second):
+    the last word that has a usable partner as `second` (so results come grouped by
+    the surname a person usually types last), and its longest partner as `first`
+    (`names.pair_usable`). None when no two words can be paired ("jo li")."""
+    for second in reversed(words):
+        partners = sorted((w for w in words if w != second), key=lambda w: (-len(w), words.index(w)))
+        for first in partners:
+            if pair_usable(first, second):
+                return first, second
+    return None
+
+
+def _pair_driver(words: list[str]) -> str | None:
+    """The start of the pair tokens a search reads (`_pair_plan`), if it reads them."""
+    pair = _pair_plan(words)
+    return pair_token(*pair) if pair else None
+
+
+def _plan(words: list[str]) -> str:
+    """The driver of a search: the start of its pair tokens, else the rarest word."""
+    return _pair_driver(words) or _driver(words)
+
+
 def _name_tokens(
     words: list[str], filters: dict[str, Any], driver: str, *, cursor: Cursor | None = None
 ) -> QuerySet[RegisterNameToken]:
-    """The matching name tokens of the driver word, one per entry (its first in token
-    order): the driver drives an index range scan; the other words and the filters are
-    checked on each row through the (entry, token) index. After (before) a `cursor`,
-    its `RowBeyond` replaces the range's lower (upper) bound: SQLite seeks with one of
-    the two only, and would otherwise start from the start (end) of the range."""
+    """The matching tokens of the driver, one per entry (its first in token order): the
+    driver (a word, or the start of pair tokens) drives an index range scan; the words
+    the range does not settle and the filters are checked on each row through the
+    (entry, token) index. After (before) a `cursor`, its `RowBeyond` replaces the
+    range's lower (upper) bound: SQLite seeks with one of the two only, and would
+    otherwise start from the start (end) of the range."""
     end = Q(token__lt=_prefix_end(driver))
     start = Q(token__gte=driver)
     if cursor is None:
@@ -223,12 +248,24 @@ def _name_tokens(
         entry_id=OuterRef("entry_id"), token__gte=driver, token__lt=OuterRef("token")
     )
     tokens = tokens.filter(~Exists(earlier))
-    for word in words:
-        if word != driver:
-            tokens = tokens.filter(
-                Exists(RegisterNameToken.objects.filter(_prefix(word), entry_id=OuterRef("entry_id")))
-            )
+    for word in _unsettled(words, driver):
+        tokens = tokens.filter(Exists(RegisterNameToken.objects.filter(_prefix(word), entry_id=OuterRef("entry_id"))))
     return tokens.filter(**{f"entry__{name}": value for name, value in filters.items()})
+
+
+def _unsettled(words: list[str], driver: str) -> list[str]:
+    """The words a row of the driver's range may still fail: all but the driver word;
+    for a pair, all but its two words, and those two where the pair token holds only
+    their start (the first word's three letters, the second cut at `TOKEN_MAX`)."""
+    if not driver.startswith(PAIR_MARK):
+        return [word for word in words if word != driver]
+    first, second = _pair_plan(words) or ("", "")
+    settled = set()
+    if len(first) <= PAIR_PREFIX:
+        settled.add(first)
+    if len(PAIR_MARK) + PAIR_PREFIX + 1 + len(second) <= TOKEN_MAX:
+        settled.add(second)
+    return [word for word in words if word not in settled]
 
 
 @dataclass(frozen=True)
@@ -285,7 +322,7 @@ def _cursor(text: str, *, backwards: bool, words: list[str]) -> Cursor | None:
     if not text:
         return None
     cursor = Cursor.loads(text, backwards=backwards)
-    if (cursor.driver == "") != (not words) or (cursor.driver and cursor.driver not in words):
+    if (cursor.driver == "") != (not words) or (cursor.driver and cursor.driver not in (*words, _pair_driver(words))):
         raise PageLinkError("This page link belongs to another search. Start again from the first page.")
     return cursor
 
@@ -328,7 +365,7 @@ def register_search(
     filters = _filters(number, level, region, profession)
     words = query_words(q)
     cursor = _cursor(after, backwards=False, words=words) or _cursor(before, backwards=True, words=words)
-    driver = cursor.driver if cursor else (_driver(words) if words else "")
+    driver = cursor.driver if cursor else (_plan(words) if words else "")
     backwards = cursor is not None and cursor.backwards
     in_page: QuerySet[Any]  # the rows from the page's start, in the page's order
     if driver:

@@ -35,7 +35,7 @@ from nurture.register.models import (
     RenewalReminder,
     Subscription,
 )
-from nurture.register.names import name_fold, name_tokens
+from nurture.register.names import name_fold, search_tokens
 from nurture.register.numbers import REAL_SERIALS, number_check, number_for
 from nurture.register.renewal import lapses_on, next_period, one_year_after, status_for_dates
 from nurture.register.selectors import ACCOUNT_ERASED, STATUS_LABELS, renewal_requirements
@@ -58,7 +58,7 @@ def tokens_write(*, entry: RegisterEntry) -> None:
     RegisterNameToken.objects.bulk_create(
         [
             RegisterNameToken(entry=entry, token=token, sort_name=entry.search_name)
-            for token in name_tokens(entry.full_name)
+            for token in search_tokens(entry.full_name)
         ]
     )
 

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, F, Max, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -42,7 +42,7 @@ from nurture.campaigns.signers import name_problem
 from nurture.core.addresses import email_canonical, network_of
 from nurture.core.audit import audit_record
 from nurture.core.data_versions import data_version_bump
-from nurture.core.emails import EmailLimitReached, Sender, email_send
+from nurture.core.emails import EmailLimitReached, Sender, email_allowance_check, email_send
 from nurture.core.link_tokens import pk_from_signed_token, signed_token
 from nurture.core.origins import site_url
 from nurture.core.uploads import atomic_with_files, validate_upload
@@ -51,6 +51,7 @@ Status = PledgeSignature.Status
 CONFIRM_SALT = "campaigns.pledge.confirm"
 WITHDRAW_SALT = "campaigns.pledge.withdraw"
 CONFIRM_DAYS = 14
+PLEDGE_EMAIL = "campaigns/email/pledge_confirm"
 RATE_WINDOW = timedelta(hours=1)
 EMBED_HOSTS = frozenset({"www.youtube-nocookie.com", "www.youtube.com", "youtube.com", "player.vimeo.com", "vimeo.com"})
 
@@ -140,6 +141,7 @@ def pledge_sign(*, campaign: Campaign, signer: Signer, address: str | None, now:
     canonical = email_canonical(signer.email)
     network = network_of(address or "")
     address = address if network else None
+    sender = Sender.from_address(address or "")
     details = {
         "name": signer.name,
         "profession": signer.profession,
@@ -150,10 +152,20 @@ def pledge_sign(*, campaign: Campaign, signer: Signer, address: str | None, now:
         "address": address,
         "network": network,
     }
+    # What is only read comes before the transaction, which on SQLite holds the one
+    # write lock from its first statement: the limits (counts, so a burst of signatures
+    # in the same instant may pass a limit by a few, as on PostgreSQL, where concurrent
+    # transactions do not see each other's rows) and whether this address has signed
+    # (every write below is conditional on what it found, or refused by the unique key).
+    held = _over_limit(address=address, network=network, now=now)
+    try:
+        if not held:  # a held signature sends nothing
+            email_allowance_check(to=signer.email, sender=sender, purpose=PLEDGE_EMAIL)
+    except EmailLimitReached as refused:
+        raise CampaignError(str(refused)) from None
+    status = Status.HELD if held else Status.PENDING
+    signature = next(iter(PledgeSignature.objects.filter(campaign=campaign, canonical_email=canonical)[:1]), None)
     with transaction.atomic():
-        held = _over_limit(address=address, network=network, now=now)
-        status = Status.HELD if held else Status.PENDING
-        signature = PledgeSignature.objects.filter(campaign=campaign, canonical_email=canonical).first()
         created = False
         if signature is None:
             try:
@@ -171,7 +183,7 @@ def pledge_sign(*, campaign: Campaign, signer: Signer, address: str | None, now:
                     target=signature,
                     data={"campaign": campaign.slug, "held": held},
                 )
-        elif PledgeSignature.objects.filter(pk=signature.pk, status=Status.WITHDRAWN).update(
+        if not created and PledgeSignature.objects.filter(pk=signature.pk, status=Status.WITHDRAWN).update(
             status=status, confirmed_at=None, withdrawn_at=None, created_at=now, **details
         ):
             audit_record(
@@ -186,12 +198,7 @@ def pledge_sign(*, campaign: Campaign, signer: Signer, address: str | None, now:
         held_now = held if created else PledgeSignature.objects.filter(pk=signature.pk, status=Status.HELD).exists()
         if held_now:
             return False
-        try:
-            _email_links(
-                campaign=campaign, signature=signature, to=signer.email, sender=Sender.from_address(address or "")
-            )
-        except EmailLimitReached as refused:
-            raise CampaignError(str(refused)) from None
+        _email_links(campaign=campaign, signature=signature, to=signer.email, sender=sender, allowance_checked=True)
     return True
 
 
@@ -203,7 +210,9 @@ def pledge_links(signature_id: int) -> tuple[str, str]:
     )
 
 
-def _email_links(*, campaign: Campaign, signature: PledgeSignature, to: str, sender: Sender | None) -> None:
+def _email_links(
+    *, campaign: Campaign, signature: PledgeSignature, to: str, sender: Sender | None, allowance_checked: bool = False
+) -> None:
     confirm_url, withdraw_url = pledge_links(signature.pk)
     context = {
         "campaign": f"{campaign.name} {campaign.year}",
@@ -212,7 +221,14 @@ def _email_links(*, campaign: Campaign, signature: PledgeSignature, to: str, sen
         "withdraw_url": withdraw_url,
         "days": CONFIRM_DAYS,
     }
-    email_send(to=to, template="campaigns/email/pledge_confirm", context=context, about=signature, sender=sender)
+    email_send(
+        to=to,
+        template=PLEDGE_EMAIL,
+        context=context,
+        about=signature,
+        sender=sender,
+        allowance_checked=allowance_checked,
+    )
 
 
 def pledge_signature_from_token(token: str, *, confirm: bool) -> PledgeSignature | None:
@@ -220,7 +236,9 @@ def pledge_signature_from_token(token: str, *, confirm: bool) -> PledgeSignature
     pk = pk_from_signed_token(token, salt=salt, max_age=max_age)
     if pk is None:
         return None
-    return PledgeSignature.objects.select_related("campaign").filter(pk=pk, anonymised_at__isnull=True).first()
+    # At most one row: no ORDER BY (which `first()` would add).
+    found = PledgeSignature.objects.select_related("campaign").filter(pk=pk, anonymised_at__isnull=True)[:1]
+    return next(iter(found), None)
 
 
 def _reload(signature: PledgeSignature) -> None:
@@ -230,9 +248,20 @@ def _reload(signature: PledgeSignature) -> None:
 
 
 def _tally(*, signature: PledgeSignature, delta: int) -> None:
+    """Add `delta` to the signature's tally row. One more is one statement, an upsert
+    (both databases; the ORM's upsert can only set a value, not add to it); one less
+    updates the row that the signature's confirmation made."""
     key = {"campaign_id": signature.campaign_id, "profession": signature.profession, "region": signature.region}
-    PledgeTally.objects.bulk_create([PledgeTally(**key, count=0)], ignore_conflicts=True)
-    PledgeTally.objects.filter(**key).update(count=F("count") + delta)
+    if delta > 0:
+        table = connection.ops.quote_name(PledgeTally._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (campaign_id, profession, region, count) VALUES (%s, %s, %s, %s) "  # noqa: S608 - the model's own table
+                f"ON CONFLICT (campaign_id, profession, region) DO UPDATE SET count = {table}.count + excluded.count",
+                [signature.campaign_id, signature.profession, signature.region, delta],
+            )
+    else:
+        PledgeTally.objects.filter(**key).update(count=F("count") + delta)
     campaign_touch(campaign_id=signature.campaign_id)
 
 
@@ -252,7 +281,10 @@ def pledge_confirm(*, signature: PledgeSignature, now: datetime | None = None) -
         if _move(signature, frm=(Status.PENDING,), status=Status.CONFIRMED, confirmed_at=now):
             _tally(signature=signature, delta=1)
             audit_record(action="campaigns.pledge.confirmed", actor_label="pledge signer", target=signature)
-        elif PledgeSignature.objects.filter(pk=signature.pk, status=Status.HELD, confirmed_at__isnull=True).update(
+            # Moved from pending by this very statement: stored as set here, no need to read it back.
+            signature.status, signature.confirmed_at = Status.CONFIRMED, now
+            return signature
+        if PledgeSignature.objects.filter(pk=signature.pk, status=Status.HELD, confirmed_at__isnull=True).update(
             confirmed_at=now
         ):
             audit_record(action="campaigns.pledge.confirmed_while_held", actor_label="pledge signer", target=signature)

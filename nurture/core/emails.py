@@ -151,13 +151,17 @@ def email_send(
     context: dict[str, Any],
     about: models.Model | None = None,
     sender: Sender | None = None,
+    allowance_checked: bool = False,
 ) -> OutboundEmail:
     """Record one message in the outbox, in the caller's transaction; it goes once that commits.
 
     With `sender` (an address someone typed), the limits are checked first and
-    `EmailLimitReached` is raised, with nothing recorded, when one is reached.
+    `EmailLimitReached` is raised, with nothing recorded, when one is reached;
+    `allowance_checked` says the caller has just done that itself, before opening its
+    transaction (a count is a read: on SQLite, counting inside the transaction holds
+    every other writer back for as long).
     """
-    if sender is not None:
+    if sender is not None and not allowance_checked:
         email_allowance_check(to=to, sender=sender, purpose=template)
     subject, text, html = email_render(template=template, context=context)
     return message_record(

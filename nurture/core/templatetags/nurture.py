@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import template
+from django.conf import settings
 from django.forms import BoundField
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -30,3 +34,16 @@ def hours(value: object) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+@lru_cache(maxsize=256)
+def _fixed_url(name: str, prefix: str, urlconf: str) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    """`{% url name %}` for a page without arguments, reversed once per process (and
+    script prefix, and URLconf): the links every page's header and footer carry were
+    reversed again for each page, about a fifth of rendering a short one."""
+    return _fixed_url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)

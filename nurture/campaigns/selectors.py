@@ -135,7 +135,8 @@ def campaign_version(slug: str | None = None) -> str | None:
 
 
 def campaign_public(slug: str) -> Campaign | None:
-    return Campaign.objects.for_public_display().filter(slug=slug[:50]).first()
+    # The slug is unique: at most one row, so no ORDER BY (which `first()` would add).
+    return next(iter(Campaign.objects.for_public_display().filter(slug=slug[:50])[:1]), None)
 
 
 def campaign_of_year(year: int) -> Campaign | None:

@@ -12,7 +12,7 @@ from typing import Any
 from django.core import signing
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Expression, F, Func, Q, QuerySet, Value
 from django.db.models.sql.compiler import SQLCompiler
 
 from nurture.accounts.models import Profession, Region, User
@@ -244,13 +244,34 @@ def _name_tokens(
         in_range = RowBeyond(TOKEN_KEY, cursor.key, backwards=cursor.backwards) & (start if cursor.backwards else end)
     tokens = RegisterNameToken.objects.filter(in_range).exclude(entry__status=RegisterEntry.Status.REMOVED)
     # An entry matches through its first matching token only, so it is on one page once.
-    earlier = RegisterNameToken.objects.filter(
-        entry_id=OuterRef("entry_id"), token__gte=driver, token__lt=OuterRef("token")
-    )
-    tokens = tokens.filter(~Exists(earlier))
+    tokens = tokens.filter(~HasToken(driver, None))
     for word in _unsettled(words, driver):
-        tokens = tokens.filter(Exists(RegisterNameToken.objects.filter(_prefix(word), entry_id=OuterRef("entry_id"))))
+        tokens = tokens.filter(HasToken(word, _prefix_end(word)))
     return tokens.filter(**{f"entry__{name}": value for name, value in filters.items()})
+
+
+class HasToken(Expression):
+    """Whether the row's entry has a token in `[low, high)`, or, with `high` None, in
+    `[low, this row's token)` (an earlier matching token): `EXISTS (…)` over the
+    (entry, token) index, written out because the ORM's `Exists(…OuterRef…)` cost more
+    to build and compile than the search spent in the database."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, low: str, high: str | None) -> None:
+        super().__init__()
+        self.low, self.high = low, high
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+        table = connection.ops.quote_name(RegisterNameToken._meta.db_table)
+        outer = compiler.quote_name_unless_alias(compiler.query.base_table or RegisterNameToken._meta.db_table)
+        high = f"{outer}.token" if self.high is None else "%s"
+        sql = (  # the table and alias are the model's, the tokens parameters
+            f"EXISTS (SELECT 1 FROM {table} other WHERE other.entry_id = {outer}.entry_id "  # noqa: S608
+            f"AND other.token >= %s AND other.token < {high})"
+        )
+        return sql, [self.low] if self.high is None else [self.low, self.high]
 
 
 def _unsettled(words: list[str], driver: str) -> list[str]:

@@ -183,9 +183,10 @@ def pledge_sign(*, campaign: Campaign, signer: Signer, address: str | None, now:
                     target=signature,
                     data={"campaign": campaign.slug, "held": held},
                 )
-        if not created and PledgeSignature.objects.filter(pk=signature.pk, status=Status.WITHDRAWN).update(
-            status=status, confirmed_at=None, withdrawn_at=None, created_at=now, **details
-        ):
+        # Not one anonymised since it was read above: its details stay gone.
+        if not created and PledgeSignature.objects.filter(
+            pk=signature.pk, status=Status.WITHDRAWN, anonymised_at__isnull=True
+        ).update(status=status, confirmed_at=None, withdrawn_at=None, created_at=now, **details):
             audit_record(
                 action="campaigns.pledge.signed_again",
                 actor_label="pledge signer",
@@ -198,7 +199,14 @@ def pledge_sign(*, campaign: Campaign, signer: Signer, address: str | None, now:
         held_now = held if created else PledgeSignature.objects.filter(pk=signature.pk, status=Status.HELD).exists()
         if held_now:
             return False
-        _email_links(campaign=campaign, signature=signature, to=signer.email, sender=sender, allowance_checked=True)
+        # Over the pledge limit the allowance was not counted above (a held signature
+        # sends nothing), but a pending one signed again gets its link: counted here.
+        try:
+            _email_links(
+                campaign=campaign, signature=signature, to=signer.email, sender=sender, allowance_checked=not held
+            )
+        except EmailLimitReached as refused:
+            raise CampaignError(str(refused)) from None
     return True
 
 

@@ -293,7 +293,8 @@ def demo_register(*, entries: int, stdout: TextIO | Any) -> None:
         _sequences_reset()
     stdout.write(
         f"Register: {len(mine)} practitioners' entries and {created:,} standalone entries created "
-        f"({tokens:,} name tokens), {done:,} standalone already there ({time.monotonic() - started:.1f}s)\n"
+        f"({tokens:,} name tokens, pairs included), {done:,} standalone already there "
+        f"({time.monotonic() - started:.1f}s)\n"
     )
 
 

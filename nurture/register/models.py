@@ -98,7 +98,9 @@ class RegisterEntry(models.Model):
 
 class RegisterNameToken(models.Model):
     """One folded part of an entry's name, or a run of its parts joined (from one part
-    to the end of the name; the whole name without spaces is the longest): `names.name_tokens`.
+    to the end of the name; the whole name without spaces is the longest): `names.name_tokens`;
+    or a pair token, " " + the first three letters of one of those + " " + another
+    (`names.name_pairs`), read by searches of two words or more.
 
     A name search is an indexed prefix range on `token`, read in index order
     (token, sort_name, entry), so a page of results costs about a page of index

@@ -377,12 +377,14 @@ def register_search(
     to `COUNT_CAP` matches from the start and stops (`MatchCount.more`).
 
     `q` is matched word by word against the start of any part of the name, or of
-    any run of its parts joined, ignoring case, accents, apostrophes and hyphens. With
-    several words, the rarest drives the search (`_driver`) and results come grouped
-    by its matching name part, then by folded full name ("smi" lists every Smith,
-    then every Smithson). Without `q`, results are by folded full name. `number`
-    must already be valid (see `numbers.number_check`). Removed entries are never
-    found; region and profession match only where the practitioner shows them."""
+    any run of its parts joined, ignoring case, accents, apostrophes and hyphens. One
+    word drives the search and results come grouped by its matching name part, then
+    by folded full name ("smi" lists every Smith, then every Smithson). Several words
+    read the range of their pair tokens where two of them pair (`_pair_plan`; grouped
+    by the second word's part), else the rarest word drives (`_driver`). Without
+    `q`, results are by folded full name. `number` must already be valid (see
+    `numbers.number_check`). Removed entries are never found; region and profession
+    match only where the practitioner shows them."""
     filters = _filters(number, level, region, profession)
     words = query_words(q)
     cursor = _cursor(after, backwards=False, words=words) or _cursor(before, backwards=True, words=words)

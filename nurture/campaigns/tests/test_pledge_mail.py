@@ -100,3 +100,21 @@ def test_signing_again_over_the_limit_says_held_only_if_the_signature_is_held(
     held_again = post(client, send_now, address="198.51.100.11", fields={"email": "third@example.org"})
     assert "waiting for a check" in held_again.content.decode(), "held earlier, still held"
     assert ["third@example.org"] not in [m.to for m in mail.outbox]
+
+
+def test_an_address_over_the_pledge_limit_cannot_mail_a_pending_signer_past_the_email_limits(
+    client, open_campaign, send_now, settings
+):
+    # Signing again sends a pending signer their link; from an address over the pledge
+    # limit (whose own allowance is not counted before the transaction) it must still
+    # count against the email limits, or the pledge form would mail anyone without end.
+    settings.NURTURE_PLEDGE_LIMIT_PER_NETWORK = 2
+    settings.NURTURE_EMAIL_LIMIT_PER_ADDRESS_HOUR = 3
+    post(client, send_now, address="198.51.100.7", fields={"email": "victim@example.org"})
+    post(client, send_now, address="198.51.100.8", fields={"email": "other@example.org"})
+    answers = [
+        post(client, send_now, address="198.51.100.9", fields={"email": "victim@example.org"}).status_code
+        for _ in range(10)
+    ]
+    assert [m.to for m in mail.outbox].count(["victim@example.org"]) == 3
+    assert answers == [302, 302] + [400] * 8

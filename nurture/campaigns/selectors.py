@@ -31,6 +31,7 @@ from nurture.campaigns.models import (
 from nurture.campaigns.models import CAMPAIGNS_DATA_SET as CAMPAIGNS_DATA_SET  # for other apps' pages
 from nurture.core.data_versions import data_versions
 from nurture.core.models import DataVersion
+from nurture.core.prepared import PreparedRead
 from nurture.core.share import ShareCard, shortened, static_url
 from nurture.core.visitor_cache import code_release
 
@@ -134,9 +135,13 @@ def campaign_version(slug: str | None = None) -> str | None:
     return f"{found[0]}:{found[1]}" if found else None
 
 
+# The slug is unique: at most one row, so no ORDER BY (which `first()` would add).
+# Compiled once (core.prepared): it runs on every campaign page and signature.
+_campaign_public = PreparedRead(lambda slug: Campaign.objects.for_public_display().filter(slug=slug)[:1], slug=str)
+
+
 def campaign_public(slug: str) -> Campaign | None:
-    # The slug is unique: at most one row, so no ORDER BY (which `first()` would add).
-    return next(iter(Campaign.objects.for_public_display().filter(slug=slug[:50])[:1]), None)
+    return _campaign_public.first(slug=slug[:50])
 
 
 def campaign_of_year(year: int) -> Campaign | None:

@@ -45,6 +45,7 @@ from nurture.core.data_versions import data_version_bump
 from nurture.core.emails import EmailLimitReached, Sender, email_allowance_check, email_send
 from nurture.core.link_tokens import pk_from_signed_token, signed_token
 from nurture.core.origins import site_url
+from nurture.core.prepared import PreparedRead
 from nurture.core.uploads import atomic_with_files, validate_upload
 
 Status = PledgeSignature.Status
@@ -164,7 +165,7 @@ def pledge_sign(*, campaign: Campaign, signer: Signer, address: str | None, now:
     except EmailLimitReached as refused:
         raise CampaignError(str(refused)) from None
     status = Status.HELD if held else Status.PENDING
-    signature = next(iter(PledgeSignature.objects.filter(campaign=campaign, canonical_email=canonical)[:1]), None)
+    signature = _signature_of.first(campaign_id=campaign.pk, canonical=canonical)
     with transaction.atomic():
         created = False
         if signature is None:
@@ -239,14 +240,27 @@ def _email_links(
     )
 
 
+# Hot reads of signing, compiled once (core.prepared). At most one row each: no
+# ORDER BY (which `first()` would add).
+_signature_with_campaign = PreparedRead(
+    lambda pk: PledgeSignature.objects.select_related("campaign").filter(pk=pk, anonymised_at__isnull=True)[:1],
+    pk=int,
+)
+_signature_of = PreparedRead(
+    lambda campaign_id, canonical: PledgeSignature.objects.filter(campaign_id=campaign_id, canonical_email=canonical)[
+        :1
+    ],
+    campaign_id=int,
+    canonical=str,
+)
+
+
 def pledge_signature_from_token(token: str, *, confirm: bool) -> PledgeSignature | None:
     salt, max_age = (CONFIRM_SALT, CONFIRM_DAYS * 86400) if confirm else (WITHDRAW_SALT, None)
     pk = pk_from_signed_token(token, salt=salt, max_age=max_age)
     if pk is None:
         return None
-    # At most one row: no ORDER BY (which `first()` would add).
-    found = PledgeSignature.objects.select_related("campaign").filter(pk=pk, anonymised_at__isnull=True)[:1]
-    return next(iter(found), None)
+    return _signature_with_campaign.first(pk=pk)
 
 
 def _reload(signature: PledgeSignature) -> None:

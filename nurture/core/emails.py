@@ -21,8 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Count, Q
+from django.db import connection, models
 from django.http import HttpRequest
 from django.template import Context, Engine
 from django.template.loader import render_to_string
@@ -90,31 +89,49 @@ def email_allowance_check(*, to: str, sender: Sender, purpose: str) -> None:
     address blocks only more password resets to it, not the supervisor's link a
     practitioner sends there. A sender is counted across every kind.
     """
-    recipient = OutboundEmail.objects.exclude(sender_key="").filter(
-        recipient_key=email_canonical(to), purpose__startswith=_family(purpose)
-    )
-    from_sender = OutboundEmail.objects.filter(sender_key=sender.key)
+    family = _family(purpose)
     checks = (
-        (recipient, "NURTURE_EMAIL_LIMIT_PER_ADDRESS", "to this address"),
-        (from_sender, "NURTURE_EMAIL_LIMIT_PER_SENDER", "for you"),
+        ("recipient", email_canonical(to), family, "NURTURE_EMAIL_LIMIT_PER_ADDRESS", "to this address"),
+        ("sender", sender.key, "", "NURTURE_EMAIL_LIMIT_PER_SENDER", "for you"),
     )
-    for rows, setting, where in checks:
+    for counted, key, kind, setting, where in checks:
         per_hour, per_day = _limit(f"{setting}_HOUR"), _limit(f"{setting}_DAY")
         if not (per_hour or per_day):  # 0 turns a limit off: no need to count
             continue
-        counts = _counts_since(rows)
-        if per_hour and counts["hour"] >= per_hour:
+        hour, day = _counts_since(counted, key, kind)
+        if per_hour and hour >= per_hour:
             raise EmailLimitReached(_refusal(f"{where} in the last hour", per_hour, "in an hour"))
-        if per_day and counts["day"] >= per_day:
+        if per_day and day >= per_day:
             raise EmailLimitReached(_refusal(f"{where} today", per_day, "tomorrow"))
 
 
-def _counts_since(rows: models.QuerySet[OutboundEmail]) -> dict[str, int]:
-    """How many of `rows` were recorded in the last hour and the last day, in one query."""
+# The two counts as SQL written once: they run before every email someone's typing
+# asks for (a pledge signature, an invitation), and compiling the ORM's filtered
+# aggregate each time cost several times what the database spent on it. Each reads
+# along its (key, created_at) index.
+_COUNTS_SQL = {
+    "recipient": (
+        "SELECT COUNT(CASE WHEN created_at > %s THEN 1 END), COUNT(*) FROM {table} "
+        "WHERE recipient_key = %s AND created_at > %s AND sender_key <> '' AND SUBSTR(purpose, 1, %s) = %s"
+    ),
+    "sender": "SELECT COUNT(CASE WHEN created_at > %s THEN 1 END), COUNT(*) FROM {table} "
+    "WHERE sender_key = %s AND created_at > %s",
+}
+
+
+def _counts_since(counted: str, key: str, family: str) -> tuple[int, int]:
+    """How many messages were recorded in the last hour and the last day for `key` (a
+    recipient's in `family`, the kind of email, or a sender's across every kind), in one query."""
     now = timezone.now()
-    return rows.filter(created_at__gt=now - timedelta(days=1)).aggregate(
-        hour=Count("pk", filter=Q(created_at__gt=now - timedelta(hours=1))), day=Count("pk")
-    )
+    adapt = connection.ops.adapt_datetimefield_value
+    params: list[Any] = [adapt(now - timedelta(hours=1)), key, adapt(now - timedelta(days=1))]
+    if counted == "recipient":
+        params += [len(family), family]
+    sql = _COUNTS_SQL[counted].format(table=connection.ops.quote_name(OutboundEmail._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        hour, day = cursor.fetchone()
+    return int(hour), int(day)
 
 
 def _refusal(where: str, limit: int, later: str) -> str:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
@@ -46,6 +46,7 @@ from nurture.core.addresses import email_canonical
 from nurture.core.audit import audit_record
 from nurture.core.models import OutboundEmail
 from nurture.core.origins import site_host
+from nurture.core.prepared import PreparedRead
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -214,18 +215,33 @@ def message_attempt(message_id: int, *, now: datetime | None = None, claimed: bo
     if not claimed and not _claim(message_id, now):
         state = OutboundEmail.objects.filter(pk=message_id).values_list("state", flat=True).first()
         return str(state or "")
-    message = OutboundEmail.objects.get(pk=message_id)
+    message = _message_of.first(pk=message_id)
+    if message is None:
+        raise OutboundEmail.DoesNotExist(f"No email {message_id} in the outbox")
     if message.state != State.SENDING:
         return str(message.state)
     try:
-        with get_connection(fail_silently=False) as connection:
-            connection.send_messages([_email_message(message)])
+        with get_connection(fail_silently=False) as mail:
+            mail.send_messages([_email_message(message)])
     except Exception as error:
         return _attempt_failed(message, error, now)
-    OutboundEmail.objects.filter(pk=message_id, state=State.SENDING).update(
-        state=State.SENT, sent_at=now, claimed_until=None, last_error=""
-    )
+    _sent_record(message_id, now)
     return State.SENT
+
+
+# Every message's delivery reads it and records it sent: compiled once (core.prepared)
+# and written once, as it runs for every email the site sends.
+_message_of = PreparedRead(lambda pk: OutboundEmail.objects.filter(pk=pk)[:1], pk=int)
+
+
+def _sent_record(message_id: int, now: datetime) -> None:
+    table = connection.ops.quote_name(OutboundEmail._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET state = %s, sent_at = %s, claimed_until = NULL, last_error = '' "  # noqa: S608 - the model's own table
+            "WHERE id = %s AND state = %s",
+            [State.SENT.value, connection.ops.adapt_datetimefield_value(now), message_id, State.SENDING.value],
+        )
 
 
 def _attempt_failed(message: OutboundEmail, error: Exception, now: datetime) -> str:

@@ -10,7 +10,6 @@ Core knows no domain: the names are the callers' own.
 from __future__ import annotations
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 
 from nurture.core.models import DataVersion
 
@@ -22,14 +21,24 @@ def data_version_bump(*names: str) -> None:
     are ordered; names are bumped in sorted order so two transactions bumping the same
     sets never wait on each other in a cycle."""
     for name in sorted(set(names)):
-        if DataVersion.objects.filter(name=name).update(version=F("version") + 1):
+        if _bumped(name):
             continue
         try:
             with transaction.atomic():
                 DataVersion.objects.create(name=name, version=1)
         except IntegrityError:
             # Another transaction created it first (and has committed by now).
-            DataVersion.objects.filter(name=name).update(version=F("version") + 1)
+            _bumped(name)
+
+
+def _bumped(name: str) -> bool:
+    """One more on the named version, if it has a row. SQL written once: it runs in every
+    public change (each confirmed pledge signature), where the ORM's compiling of the
+    same UPDATE cost more than the database spent on it."""
+    table = connection.ops.quote_name(DataVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET version = version + 1 WHERE name = %s", [name])  # noqa: S608 - the model's own table
+        return bool(cursor.rowcount)
 
 
 def data_versions(*names: str) -> dict[str, int]:

@@ -252,9 +252,19 @@ def _name_tokens(
 
 class HasToken(Expression):
     """Whether the row's entry has a token in `[low, high)`, or, with `high` None, in
-    `[low, this row's token)` (an earlier matching token): `EXISTS (…)` over the
-    (entry, token) index, written out because the ORM's `Exists(…OuterRef…)` cost more
-    to build and compile than the search spent in the database."""
+    `[low, this row's token)` (an earlier matching token): one probe of the (entry, token)
+    index, written out because the ORM's `Exists(…OuterRef…)` cost more to build and
+    compile than the search spent in the database.
+
+    An earlier matching token is asked with `EXISTS`; a bounded range (the other words
+    of a search) as a scalar subquery, `(SELECT 1 … LIMIT 1) IS NOT NULL`. PostgreSQL
+    keeps one generic plan for a one-word search's prepared statement, but plans a
+    two-word one afresh each time (its pair range is too narrow for a generic plan to
+    price), and an `EXISTS` is pulled up into that join search: with the check as a
+    subplan a two-word search planned in 0.8 ms instead of 1.3 ms, for 0.2 ms of
+    running. A one-word search written the same way lost its generic plan, so the
+    earlier-token check stays `EXISTS`. SQLite runs both forms alike.
+    """
 
     output_field = BooleanField()
     conditional = True
@@ -267,10 +277,11 @@ class HasToken(Expression):
         table = connection.ops.quote_name(RegisterNameToken._meta.db_table)
         outer = compiler.quote_name_unless_alias(compiler.query.base_table or RegisterNameToken._meta.db_table)
         high = f"{outer}.token" if self.high is None else "%s"
-        sql = (  # the table and alias are the model's, the tokens parameters
-            f"EXISTS (SELECT 1 FROM {table} other WHERE other.entry_id = {outer}.entry_id "  # noqa: S608
-            f"AND other.token >= %s AND other.token < {high})"
+        probe = (  # the table and alias are the model's, the tokens parameters
+            f"SELECT 1 FROM {table} other WHERE other.entry_id = {outer}.entry_id "  # noqa: S608
+            f"AND other.token >= %s AND other.token < {high}"
         )
+        sql = f"EXISTS ({probe})" if self.high is None else f"({probe} LIMIT 1) IS NOT NULL"
         return sql, [self.low] if self.high is None else [self.low, self.high]
 
 

@@ -63,7 +63,7 @@ class _Compiled:
 
 class PreparedRead(Generic[M]):
     """A read built by `build` with the named values (each `str` or `int`), compiled once
-    per database alias and process."""
+    per database alias, process and thread."""
 
     def __init__(self, build: Callable[..., models.QuerySet[M]], **values: type) -> None:
         self._build = build

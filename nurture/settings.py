@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "nurture.register",
     "nurture.campaigns",
     "nurture.events",
+    "nurture.exams",
 ]
 
 MIDDLEWARE = [

@@ -6,11 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
@@ -670,3 +672,32 @@ def practitioner_next_steps(applications: list[Application]) -> dict[int, str]:
         )
         for a in applications
     }
+
+
+# The exam --------------------------------------------------------------------------
+
+
+@runtime_checkable
+class PassesExams(Protocol):
+    """An app config that names the selector saying whether a candidate has passed a
+    level's exam: the exams app's (`ExamsConfig.exam_passed`), which stands on this app
+    (an attempt belongs to an application) and so cannot be imported here."""
+
+    exam_passed: str
+
+
+def exam_outstanding(application: Application) -> str:
+    """Why the application cannot be endorsed yet for want of the exam, or "" when its
+    level needs none or its practitioner has passed it. Without the exams app, a level
+    that needs the exam can never be endorsed: nothing passes by default."""
+    if not application.level.exam_required:
+        return ""
+    outstanding = f"{application.level.name} requires the exam, and {application.practitioner} has not passed it yet."
+    try:
+        config = apps.get_app_config("exams")
+    except LookupError:
+        return outstanding
+    if not isinstance(config, PassesExams):
+        raise TypeError(f"{type(config).__name__} has no exam_passed: the exams app names its selector there.")
+    passed: Any = import_string(config.exam_passed)
+    return "" if passed(application.practitioner_id, application.level.code) else outstanding

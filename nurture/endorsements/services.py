@@ -44,6 +44,7 @@ from nurture.endorsements.selectors import (
     SNAPSHOT_FORMAT,
     application_status,
     conflicts_of,
+    exam_outstanding,
     references_missing,
     submission_problems,
 )
@@ -794,6 +795,8 @@ def decision_check(
         raise WorkflowError("Give the reasons for the decision.")
     if action == Action.DEFER and not required_actions.strip():
         raise WorkflowError("List the actions the practitioner must complete before resubmitting.")
+    if action == Action.ENDORSE and (outstanding := exam_outstanding(application)):
+        raise WorkflowError(f"{outstanding} Nothing was changed.")
     return action
 
 
@@ -855,6 +858,8 @@ def appeal_decide(*, application: Application, actor: User, overturn: bool, reas
         _check(application, action, actor)
         if not reason.strip():
             raise WorkflowError("Give the reasons for the appeal decision.")
+        if overturn and (outstanding := exam_outstanding(application)):
+            raise WorkflowError(f"{outstanding} Nothing was changed.")
         _transition(
             application=application,
             action=action,

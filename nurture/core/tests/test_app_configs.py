@@ -19,6 +19,7 @@ def test_every_installed_nurture_app_uses_its_own_nurture_app_config():
         "register",
         "campaigns",
         "events",
+        "exams",
     ]
     for config in ours:
         assert isinstance(config, NurtureAppConfig), config.label

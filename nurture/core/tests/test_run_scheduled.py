@@ -17,6 +17,7 @@ DAILY_JOBS = {
     "nurture.register.tasks.register_daily",
     "nurture.campaigns.tasks.pledges_daily",
     "nurture.events.tasks.events_daily",
+    "nurture.exams.tasks.exams_daily",
 }
 
 
@@ -50,7 +51,8 @@ def test_without_enqueue_each_job_runs_here_and_says_what_it_did(settings):
 
     assert output == (
         "Daily jobs for 13 May 2031: 0 email texts cleared, 0 reminders, 0 status changes, "
-        "0 pledge signatures anonymised, 0 attendance requests, 0 attendance reminders\n"
+        "0 pledge signatures anonymised, 0 attendance requests, 0 attendance reminders, "
+        "0 attempts submitted, 0 answers given markers\n"
     )
     assert queue().results == []
 

@@ -1,0 +1,158 @@
+"""Reads of the exam: what the framework says about it, the bank a level draws from,
+and a candidate's standing. Typed values, never dicts of anything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from nurture.accounts.models import User
+from nurture.exams.drawing import BankQuestion
+from nurture.exams.models import Attempt, Blueprint, Kind, Part, QuestionVersion
+from nurture.exams.rules import may_start_again, retake_from
+from nurture.framework.selectors import framework_competencies, framework_current, framework_levels
+
+VIGNETTES = "Case vignettes"
+
+
+@dataclass(frozen=True)
+class ExamFramework:
+    """The current framework as the exam reads it: its level codes in order (those that
+    sit the exam marked), each competency's domain, and each domain's label."""
+
+    levels: tuple[str, ...]
+    exam_levels: tuple[str, ...]
+    level_names: dict[str, str]
+    domain_of: dict[str, str]  # competency code → domain code
+    domain_labels: dict[str, str]  # domain code → "D4 Observation, …"
+
+    def pool_levels(self, level: str) -> tuple[str, ...]:
+        """The levels whose questions a level's paper may draw: its own and the exam levels
+        before it (a leadership paper may ask what an intervention paper asks)."""
+        if level not in self.exam_levels:
+            return ()
+        return self.exam_levels[: self.exam_levels.index(level) + 1]
+
+
+def exam_framework() -> ExamFramework:
+    version = framework_current()
+    levels = list(framework_levels(version))
+    competencies = list(framework_competencies(version))
+    return ExamFramework(
+        levels=tuple(level.code for level in levels),
+        exam_levels=tuple(level.code for level in levels if level.exam_required),
+        level_names={level.code: level.name for level in levels},
+        domain_of={c.code: c.domain.code for c in competencies},
+        domain_labels={c.domain.code: f"{c.domain.code} {c.domain.name}" for c in competencies},
+    )
+
+
+def current_versions(*, levels: tuple[str, ...] | None = None, kind: str | None = None) -> QuerySet[QuestionVersion]:
+    found = QuestionVersion.objects.filter(is_current=True).select_related("question")
+    if levels is not None:
+        found = found.filter(level__in=levels)
+    if kind is not None:
+        found = found.filter(question__kind=kind)
+    return found.order_by("question__key")
+
+
+def draw_pool(level: str, part: int, framework: ExamFramework) -> list[BankQuestion]:
+    """The bank a level's part draws from, as the draw sees it: each question's domain is
+    its label (part 1) or the one pool of vignettes (part 2)."""
+    kind = Kind.MULTIPLE_CHOICE if part == Part.MULTIPLE_CHOICE else Kind.VIGNETTE
+    pool = current_versions(levels=framework.pool_levels(level), kind=kind).values_list("pk", "domain", "options")
+    if part == Part.MULTIPLE_CHOICE:
+        return [
+            BankQuestion(id=pk, domain=framework.domain_labels.get(domain, domain), options=len(options))
+            for pk, domain, options in pool
+        ]
+    return [BankQuestion(id=pk, domain=VIGNETTES) for pk, _, _ in pool]
+
+
+def blueprint_wanted(blueprint: Blueprint, framework: ExamFramework) -> dict[str, int]:
+    """What the draw is asked for, keyed as `draw_pool` keys the bank."""
+    if blueprint.part == Part.MULTIPLE_CHOICE:
+        return {framework.domain_labels.get(code, code): count for code, count in blueprint.per_domain.items() if count}
+    return {VIGNETTES: blueprint.vignettes_shown}
+
+
+def blueprint_of(level: str, part: int) -> Blueprint | None:
+    return Blueprint.objects.filter(level=level, part=part).first()
+
+
+@dataclass(frozen=True)
+class PartStanding:
+    """Where a candidate stands on one part of a level's exam."""
+
+    part: int
+    label: str
+    blueprint: Blueprint | None
+    open_attempt: Attempt | None
+    attempts_used: int
+    passed: bool
+    awaiting_result: bool
+    last_failed_on: date | None
+    may_start: bool
+    retake_from: date | None  # after a fail, the first day of the next attempt
+    why_not: str  # why an attempt may not start now ("" when it may, or when passed)
+
+
+def part_standing(candidate: User, level: str, part: int, *, today: date | None = None) -> PartStanding:
+    today = today or timezone.localdate()
+    blueprint = blueprint_of(level, part)
+    attempts = list(Attempt.objects.filter(candidate=candidate, level=level, part=part).order_by("number"))
+    open_attempt = next((a for a in attempts if a.status == Attempt.Status.OPEN), None)
+    passed = any(a.status == Attempt.Status.RELEASED and a.passed for a in attempts)
+    awaiting = any(a.status == Attempt.Status.SUBMITTED for a in attempts)
+    failed = [a for a in attempts if a.status == Attempt.Status.RELEASED and a.passed is False]
+    last_failed_on = timezone.localdate(failed[-1].released_at) if failed and failed[-1].released_at else None
+    waiting = blueprint.waiting_days if blueprint else 0
+    again_from = retake_from(last_failed_on, waiting) if last_failed_on else None
+    why = ""
+    if blueprint is None:
+        why = "This part of the exam has no blueprint yet; the registrar sets one up."
+    elif passed:
+        why = "You have passed this part."
+    elif awaiting:
+        why = "Your attempt is being marked. You will be emailed when the result is released."
+    elif open_attempt is None and not may_start_again(
+        today=today,
+        attempts_used=len(attempts),
+        attempts_allowed=blueprint.attempts_allowed,
+        last_failed_on=last_failed_on,
+        waiting_days=waiting,
+    ):
+        if len(attempts) >= blueprint.attempts_allowed:
+            why = f"You have used all {blueprint.attempts_allowed} attempts allowed at this level."
+        else:
+            why = f"You may sit this part again from {again_from:%-d %B %Y}."
+    return PartStanding(
+        part=part,
+        label=Part(part).label,
+        blueprint=blueprint,
+        open_attempt=open_attempt,
+        attempts_used=len(attempts),
+        passed=passed,
+        awaiting_result=awaiting,
+        last_failed_on=last_failed_on,
+        may_start=open_attempt is not None or not why,
+        retake_from=again_from,
+        why_not=why,
+    )
+
+
+def exam_passed(candidate_id: int, level: str) -> bool:
+    """Whether the candidate has passed every part of the level's exam (a released pass
+    of each part that has a blueprint, and at least one part)."""
+    parts = set(Blueprint.objects.filter(level=level).values_list("part", flat=True))
+    if not parts:
+        return False
+    passed = set(
+        Attempt.objects.filter(
+            candidate_id=candidate_id, level=level, status=Attempt.Status.RELEASED, passed=True
+        ).values_list("part", flat=True)
+    )
+    return parts <= passed

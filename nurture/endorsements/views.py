@@ -54,7 +54,7 @@ from nurture.endorsements.selectors import (
     submission_problems,
     submitted_portfolio,
 )
-from nurture.endorsements.workflow import State, WorkflowError
+from nurture.endorsements.workflow import EXAM_STATES, State, WorkflowError
 from nurture.framework.selectors import framework_current, framework_levels, level_for
 
 
@@ -231,6 +231,8 @@ def _practitioner_page(
         "timeline": _timeline(application),
         "portfolio": submitted_portfolio(application),
         "register_entry": register_entry_of(application),
+        # The exams app's page for this application (exams stands on endorsements: a link only).
+        "exam_open": application.level.exam_required and application.state in EXAM_STATES,
     }
     return render(request, "endorsements/application_detail.html", context, status=status)
 

@@ -138,6 +138,11 @@ RECOMMENDATIONS = ("endorse", "defer", "not_endorse")
 DECISIONS: dict[str, Action] = {"endorse": Action.ENDORSE, "defer": Action.DEFER, "not_endorse": Action.NOT_ENDORSE}
 ENDORSING = frozenset({State.ENDORSED, State.OVERTURNED})
 FINAL = frozenset({State.ENDORSED, State.UPHELD, State.OVERTURNED, State.WITHDRAWN})
+# Accepted for review and not yet decided: the practitioner may sit the exam of a level
+# that requires one (the exams app starts attempts only from these).
+EXAM_STATES = frozenset(
+    {State.UNDER_REVIEW, State.MORE_INFO_REQUESTED, State.RESUBMITTED, State.REVIEWED, State.MODERATED}
+)
 # States in which a practitioner has an application open for a level (one at a time).
 OPEN = frozenset(set(State) - {State.ENDORSED, State.NOT_ENDORSED, State.UPHELD, State.OVERTURNED, State.WITHDRAWN})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -156,3 +157,156 @@ def exam_passed(candidate_id: int, level: str) -> bool:
         ).values_list("part", flat=True)
     )
     return parts <= passed
+
+
+# The sitting, as the candidate's pages show it -------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptionShown:
+    position: int  # 0-based, in the order this candidate sees the options
+    text: str
+    chosen: bool
+
+
+@dataclass(frozen=True)
+class QuestionShown:
+    """One question of a paper as the candidate sees it: never which option is correct,
+    nor the rationale, the model answer or the rubric."""
+
+    position: int
+    total: int
+    kind: str
+    stem: str
+    options: tuple[OptionShown, ...]
+    case: str
+    question: str
+    written: str
+    points: int
+
+
+@dataclass(frozen=True)
+class PaperPlace:
+    position: int
+    answered: bool
+
+
+def question_shown(attempt: Attempt, position: int) -> QuestionShown | None:
+    item = attempt.items.select_related("version__question").filter(position=position).first()
+    if item is None:
+        return None
+    version = item.version
+    options = tuple(
+        OptionShown(position=shown, text=version.options[index], chosen=item.chosen == index)
+        for shown, index in enumerate(item.option_order)
+    )
+    return QuestionShown(
+        position=item.position,
+        total=attempt.items.count(),
+        kind=version.question.kind,
+        stem=version.stem,
+        options=options,
+        case=version.case,
+        question=version.question_text,
+        written=item.written,
+        points=version.points,
+    )
+
+
+def paper_places(attempt: Attempt) -> list[PaperPlace]:
+    return [
+        PaperPlace(position=position, answered=chosen is not None or bool(written.strip()))
+        for position, chosen, written in attempt.items.order_by("position").values_list("position", "chosen", "written")
+    ]
+
+
+# Results ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DomainScore:
+    label: str
+    right: int
+    out_of: int
+
+
+@dataclass(frozen=True)
+class OptionReviewed:
+    text: str
+    chosen: bool
+    correct: bool
+
+
+@dataclass(frozen=True)
+class ItemReviewed:
+    position: int
+    kind: str
+    stem: str
+    options: tuple[OptionReviewed, ...]
+    right: bool
+    rationale: str
+    case: str
+    question: str
+    written: str
+    mark: Decimal | None
+    points: int
+    feedback: tuple[str, ...]  # the markers' feedback, whose it is never said
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    attempt: Attempt
+    level_name: str
+    percent: Decimal
+    by_domain: tuple[DomainScore, ...]
+    items: tuple[ItemReviewed, ...]
+    standing: PartStanding
+
+
+def attempt_result(attempt: Attempt) -> AttemptResult:
+    """A released attempt's result: score, domain by domain for multiple choice, each
+    question with the candidate's answer, the correct one and its rationale, and each
+    written answer's mark and its markers' feedback."""
+    framework = exam_framework()
+    items = list(attempt.items.select_related("version__question").prefetch_related("marks"))
+    by_domain: dict[str, list[int]] = {}
+    reviewed = []
+    for item in items:
+        version = item.version
+        right = item.chosen is not None and item.chosen == version.correct
+        if version.question.kind == Kind.MULTIPLE_CHOICE:
+            tally = by_domain.setdefault(version.domain, [0, 0])
+            tally[0] += int(right)
+            tally[1] += 1
+        reviewed.append(
+            ItemReviewed(
+                position=item.position,
+                kind=version.question.kind,
+                stem=version.stem,
+                options=tuple(
+                    OptionReviewed(text=version.options[i], chosen=item.chosen == i, correct=version.correct == i)
+                    for i in item.option_order
+                ),
+                right=right,
+                rationale=version.rationale,
+                case=version.case,
+                question=version.question_text,
+                written=item.written,
+                mark=item.mark,
+                points=version.points,
+                feedback=tuple(m.comment for m in sorted(item.marks.all(), key=lambda m: m.role) if m.submitted_at),
+            )
+        )
+    score = attempt.score or Decimal(0)
+    percent = score if attempt.part == Part.WRITTEN else (score * 100 / max(attempt.out_of, 1))
+    return AttemptResult(
+        attempt=attempt,
+        level_name=framework.level_names.get(attempt.level, attempt.level),
+        percent=percent.quantize(Decimal("0.1")),
+        by_domain=tuple(
+            DomainScore(label=framework.domain_labels.get(code, code), right=right, out_of=out_of)
+            for code, (right, out_of) in sorted(by_domain.items())
+        ),
+        items=tuple(reviewed),
+        standing=part_standing(attempt.candidate, attempt.level, attempt.part),
+    )

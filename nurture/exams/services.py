@@ -20,7 +20,7 @@ from nurture.accounts.models import User
 from nurture.core.audit import audit_record
 from nurture.endorsements.models import Application
 from nurture.endorsements.selectors import assessors_without_conflict
-from nurture.endorsements.workflow import State
+from nurture.endorsements.workflow import EXAM_STATES
 from nurture.exams import rules
 from nurture.exams.bank_file import BankFile, Criterion, Problem, QuestionDraft, bank_file_read, bank_file_write
 from nurture.exams.drawing import BlueprintShortfall, blueprint_shortfalls, paper_draw
@@ -45,10 +45,6 @@ from nurture.exams.selectors import (
     part_standing,
 )
 
-# An application accepted for review and not yet decided: its practitioner may sit the exam.
-ACCEPTED_FOR_REVIEW = frozenset(
-    {State.UNDER_REVIEW, State.MORE_INFO_REQUESTED, State.RESUBMITTED, State.REVIEWED, State.MODERATED}
-)
 WRITTEN_MAX = 20_000
 EXTRA_MINUTES_MAX = 240
 # C0 controls but tab, newline and carriage return: dropped from a written answer as it is saved.
@@ -339,7 +335,7 @@ def start_check(*, application: Application, actor: User, part: int) -> PartStan
         raise ExamError("Only the applicant sits their exam.")
     if not application.level.exam_required:
         raise ExamError(f"The {application.level.name} level has no exam.")
-    if application.state not in ACCEPTED_FOR_REVIEW:
+    if application.state not in EXAM_STATES:
         raise ExamError("You can sit the exam once your application has been accepted for review.")
     if part not in Part.values:
         raise ExamError("There is no such part of the exam.")

@@ -334,6 +334,7 @@ APP_TABLES = (
     "nurture.register.tests.test_permissions",
     "nurture.campaigns.tests.test_permissions",
     "nurture.events.tests.test_permissions",
+    "nurture.exams.tests.test_permissions",
 )
 
 

@@ -1,0 +1,78 @@
+"""This domain's rows of the permission table (see nurture/core/tests/test_permissions.py).
+
+"practitioner" is the candidate: the application and attempts are theirs. "other", another
+practitioner, gets 404 for every one of them, so nobody learns whether it exists."""
+
+# The table reads best with one row per URL, so its lines may be long.
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from nurture.core.tests.test_permissions import GET, LOGIN, POST, ROLES, Row, assert_row, to
+from nurture.endorsements.models import Application
+from nurture.exams.models import Attempt, Blueprint, Part
+from nurture.exams.services import attempt_start
+
+TO_QUESTION = to("/exam/attempt/<pk>/question/<pk>/")
+
+# fmt: off
+TABLE: dict[str, Row] = {
+    #                                       method visitor  practitioner        other               assessor            registrar           coordinator         organiser
+    "exams:overview":                       (GET , LOGIN,  200,                404,                403,                403,                403,                403),
+    "exams:start":                          (POST, LOGIN,  TO_QUESTION,        404,                403,                403,                403,                403),
+    "exams:question":                       (GET , LOGIN,  200,                404,                403,                403,                403,                403),
+    "exams:answer":                         (POST, LOGIN,  200,                404,                403,                403,                403,                403),
+    "exams:submit":                         (GET , LOGIN,  200,                404,                403,                403,                403,                403),
+    "exams:result":                         (GET , LOGIN,  200,                404,                403,                403,                403,                403),
+}
+# fmt: on
+
+DATA = {"exams:answer": {"choice": "0"}}
+
+
+@dataclass(frozen=True)
+class Sitting:
+    application: Application
+    open_attempt: Attempt
+    released: Attempt
+
+
+@pytest.fixture
+def sitting(blueprints: tuple[Blueprint, Blueprint], application: Application) -> Sitting:
+    opened = attempt_start(application=application, actor=application.practitioner, part=Part.MULTIPLE_CHOICE)
+    now = timezone.now()
+    released = Attempt.objects.create(
+        candidate=application.practitioner, application=application, level="intervention", part=Part.WRITTEN,
+        number=1, seed="x", minutes=90, pass_mark_percent=60, started_at=now, deadline=now,
+        status=Attempt.Status.RELEASED, score=70, out_of=100, passed=True, released_at=now,
+    )  # fmt: skip
+    return Sitting(application, opened, released)
+
+
+KWARGS: dict[str, Callable[[Sitting], dict[str, Any]]] = {
+    "exams:overview": lambda s: {"application_pk": s.application.pk},
+    "exams:start": lambda s: {"application_pk": s.application.pk, "part": 1},
+    "exams:question": lambda s: {"pk": s.open_attempt.pk, "position": 1},
+    "exams:answer": lambda s: {"pk": s.open_attempt.pk, "position": 1},
+    "exams:submit": lambda s: {"pk": s.open_attempt.pk},
+    "exams:result": lambda s: {"pk": s.released.pk},
+}
+
+
+@pytest.mark.parametrize(("name", "role"), [(name, role) for name in TABLE for role in ROLES], ids=lambda value: value)
+def test_the_role_gets_the_answer_in_the_table(request, sitting, name, role):
+    assert_row(request, TABLE[name], role, reverse(name, kwargs=KWARGS[name](sitting)), DATA.get(name))
+
+
+def test_every_exams_url_is_in_the_table():
+    from nurture.exams.urls import urlpatterns
+
+    assert {f"exams:{p.name}" for p in urlpatterns} == set(TABLE)

@@ -139,11 +139,12 @@ def bank_import(content: bytes, *, actor: User) -> BankImport:
                 number = version.number + 1
                 new_versions += 1
             QuestionVersion.objects.create(question=question, number=number, created_by=actor, **fields)
-        audit_record(
-            action="exams.bank.imported",
-            actor=actor,
-            data={"added": added, "new_versions": new_versions, "unchanged": unchanged},
-        )
+        if added or new_versions:  # the same file again changes nothing, the log included
+            audit_record(
+                action="exams.bank.imported",
+                actor=actor,
+                data={"added": added, "new_versions": new_versions, "unchanged": unchanged},
+            )
     return BankImport(added=added, new_versions=new_versions, unchanged=unchanged)
 
 

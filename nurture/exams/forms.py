@@ -1,0 +1,176 @@
+"""The staff forms of the exam: a marker's mark, the registrar's bank file, blueprints and
+extra time. Each hands its values over typed, never as `cleaned_data` keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from nurture.accounts.models import User
+from nurture.accounts.roles import Role
+from nurture.core.forms import PlainTextMixin
+from nurture.exams.bank_file import MAX_BYTES
+from nurture.exams.models import Blueprint, Part
+from nurture.exams.services import BlueprintValues
+
+
+@dataclass(frozen=True)
+class Marked:
+    points: list[int]
+    comment: str
+
+
+class MarkForm(PlainTextMixin, forms.Form):
+    """One field per rubric criterion (0 to its points), and feedback for the candidate."""
+
+    def __init__(self, *args: Any, rubric: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for number, criterion in enumerate(rubric, start=1):
+            self.fields[f"criterion_{number}"] = forms.IntegerField(
+                label=f"{criterion['criterion']} (0 to {criterion['points']})",
+                min_value=0,
+                max_value=int(criterion["points"]),
+                error_messages={
+                    "required": f"Give a mark from 0 to {criterion['points']}.",
+                    "invalid": f"Give a whole number from 0 to {criterion['points']}.",
+                    "min_value": f"Give a mark from 0 to {criterion['points']}.",
+                    "max_value": f"Give a mark from 0 to {criterion['points']}.",
+                },
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+        self.fields["comment"] = forms.CharField(
+            label="Feedback for the candidate",
+            help_text="They read it with their result, whatever the outcome, without your name.",
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 6}),
+            error_messages={"required": "Write feedback for the candidate."},
+        )
+        self.criteria = len(rubric)
+
+    def marked(self) -> Marked:
+        return Marked(
+            points=[int(self.cleaned_data[f"criterion_{n}"]) for n in range(1, self.criteria + 1)],
+            comment=self.cleaned_data["comment"],
+        )
+
+
+class BankFileForm(forms.Form):
+    bank_file = forms.FileField(
+        label="Question bank file (JSON)",
+        help_text="The format is described in the exams README; the export below is an example.",
+        error_messages={"required": "Choose a bank file to import."},
+    )
+
+    def content(self) -> bytes:
+        upload = self.cleaned_data["bank_file"]
+        if upload.size > MAX_BYTES:
+            return b" " * (MAX_BYTES + 1)  # the reader says how large a file may be
+        data: bytes = upload.read()
+        return data
+
+
+class BlueprintForm(PlainTextMixin, forms.Form):
+    """Part 1 asks for questions per domain; part 2 for vignettes shown and answered."""
+
+    def __init__(
+        self, *args: Any, part: int, domains: dict[str, str], blueprint: BlueprintValues, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.part = part
+        self.domains = domains
+        number = {"min_value": 0, "max_value": 500}
+        if part == Part.MULTIPLE_CHOICE:
+            for code, label in domains.items():
+                self.fields[f"domain_{code}"] = forms.IntegerField(
+                    label=label, initial=blueprint.per_domain.get(code, 0), **number
+                )
+        else:
+            self.fields["vignettes_shown"] = forms.IntegerField(
+                label="Vignettes shown", initial=blueprint.vignettes_shown, min_value=1, max_value=20
+            )
+            self.fields["vignettes_answered"] = forms.IntegerField(
+                label="Vignettes the candidate answers", initial=blueprint.vignettes_answered, min_value=1, max_value=20
+            )
+            self.fields["marking_margin"] = forms.IntegerField(
+                label="Marking margin (points)",
+                help_text="Two markers' marks further apart than this go to a third marker.",
+                initial=blueprint.marking_margin,
+                min_value=0,
+                max_value=100,
+            )
+        self.fields["minutes"] = forms.IntegerField(
+            label="Time allowed (minutes)", initial=blueprint.minutes, min_value=1, max_value=600
+        )
+        self.fields["pass_mark_percent"] = forms.IntegerField(
+            label="Pass mark (%)", initial=blueprint.pass_mark_percent, min_value=1, max_value=100
+        )
+        self.fields["attempts_allowed"] = forms.IntegerField(
+            label="Attempts allowed", initial=blueprint.attempts_allowed, min_value=1, max_value=10
+        )
+        self.fields["waiting_days"] = forms.IntegerField(
+            label="Waiting period before a retake (days)", initial=blueprint.waiting_days, min_value=0, max_value=730
+        )
+
+    def values(self) -> BlueprintValues:
+        data = self.cleaned_data
+        written = self.part == Part.WRITTEN
+        return BlueprintValues(
+            per_domain={code: int(data[f"domain_{code}"]) for code in self.domains} if not written else {},
+            vignettes_shown=int(data["vignettes_shown"]) if written else 0,
+            vignettes_answered=int(data["vignettes_answered"]) if written else 0,
+            minutes=int(data["minutes"]),
+            pass_mark_percent=int(data["pass_mark_percent"]),
+            attempts_allowed=int(data["attempts_allowed"]),
+            waiting_days=int(data["waiting_days"]),
+            marking_margin=int(data["marking_margin"]) if written else 0,
+        )
+
+
+def blueprint_values(blueprint: Blueprint) -> BlueprintValues:
+    return BlueprintValues(
+        per_domain=dict(blueprint.per_domain),
+        vignettes_shown=blueprint.vignettes_shown,
+        vignettes_answered=blueprint.vignettes_answered,
+        minutes=blueprint.minutes,
+        pass_mark_percent=blueprint.pass_mark_percent,
+        attempts_allowed=blueprint.attempts_allowed,
+        waiting_days=blueprint.waiting_days,
+        marking_margin=blueprint.marking_margin,
+    )
+
+
+@dataclass(frozen=True)
+class ExtraTime:
+    candidate: User
+    level: str
+    minutes: int
+    reason: str
+
+
+class ExtraTimeForm(PlainTextMixin, forms.Form):
+    email = forms.EmailField(label="Candidate's email address", max_length=254)
+    level = forms.ChoiceField(label="Level")
+    minutes = forms.IntegerField(label="Extra minutes", min_value=1, max_value=240)
+    reason = forms.CharField(
+        label="Reason",
+        help_text="Kept in the audit log with your name.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, levels: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = list(levels.items())  # type: ignore[attr-defined]
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"]
+        person = User.objects.filter(email__iexact=email, role=Role.PRACTITIONER).first()
+        if person is None:
+            raise forms.ValidationError("No practitioner has this email address.")
+        return person
+
+    def extra_time(self) -> ExtraTime:
+        data = self.cleaned_data
+        return ExtraTime(candidate=data["email"], level=data["level"], minutes=int(data["minutes"]), reason=data["reason"])

@@ -80,11 +80,10 @@ class BlueprintForm(PlainTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.part = part
         self.domains = domains
-        number = {"min_value": 0, "max_value": 500}
         if part == Part.MULTIPLE_CHOICE:
             for code, label in domains.items():
                 self.fields[f"domain_{code}"] = forms.IntegerField(
-                    label=label, initial=blueprint.per_domain.get(code, 0), **number
+                    label=label, initial=blueprint.per_domain.get(code, 0), min_value=0, max_value=500
                 )
         else:
             self.fields["vignettes_shown"] = forms.IntegerField(
@@ -173,4 +172,6 @@ class ExtraTimeForm(PlainTextMixin, forms.Form):
 
     def extra_time(self) -> ExtraTime:
         data = self.cleaned_data
-        return ExtraTime(candidate=data["email"], level=data["level"], minutes=int(data["minutes"]), reason=data["reason"])
+        return ExtraTime(
+            candidate=data["email"], level=data["level"], minutes=int(data["minutes"]), reason=data["reason"]
+        )

@@ -3,16 +3,18 @@ and a candidate's standing. Typed values, never dicts of anything."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
 
 from nurture.accounts.models import User
 from nurture.exams.drawing import BankQuestion
-from nurture.exams.models import Attempt, Blueprint, Kind, Part, QuestionVersion
+from nurture.exams.item_analysis import OMITTED, ItemStats, PaperStats, item_stats, paper_stats
+from nurture.exams.models import Attempt, AttemptItem, Blueprint, Kind, Part, QuestionVersion, WrittenMark
 from nurture.exams.rules import may_start_again, retake_from
 from nurture.framework.selectors import framework_competencies, framework_current, framework_levels
 
@@ -309,4 +311,178 @@ def attempt_result(attempt: Attempt) -> AttemptResult:
         ),
         items=tuple(reviewed),
         standing=part_standing(attempt.candidate, attempt.level, attempt.part),
+    )
+
+
+# Marking ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarkingRow:
+    """An answer given to a marker: what they may know of it, never whose it is."""
+
+    mark: WrittenMark
+    case_opening: str
+    level_name: str
+    points: int
+
+
+def marking_rows(marker: User) -> list[MarkingRow]:
+    framework = exam_framework()
+    marks = (
+        WrittenMark.objects.filter(marker=marker)
+        .select_related("item__version")
+        .only("pk", "role", "total", "assigned_at", "submitted_at", "item__version__case", "item__version__rubric",
+              "item__version__level")
+        .order_by(F("submitted_at").desc(nulls_first=True), "assigned_at", "pk")
+    )  # fmt: skip
+    return [
+        MarkingRow(
+            mark=m,
+            case_opening=m.item.version.case[:140].rsplit(" ", 1)[0] + "…",
+            level_name=framework.level_names.get(m.item.version.level, m.item.version.level),
+            points=m.item.version.points,
+        )
+        for m in marks
+    ]
+
+
+# The registrar's overview ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BankCount:
+    level_name: str
+    kind: str
+    domain: str
+    questions: int
+
+
+@dataclass(frozen=True)
+class LevelBlueprints:
+    code: str
+    name: str
+    parts: list[Blueprint | None]  # [part 1, part 2]
+
+
+@dataclass(frozen=True)
+class ExamOverview:
+    blueprints: list[LevelBlueprints]
+    exam_levels: dict[str, str]  # code → name
+    bank: list[BankCount]
+    open_attempts: int
+    being_marked: int
+    answers_without_markers: int
+
+
+def exam_overview() -> ExamOverview:
+    framework = exam_framework()
+    found = {(b.level, b.part): b for b in Blueprint.objects.all()}
+    counts = (
+        QuestionVersion.objects.filter(is_current=True)
+        .values("level", "question__kind", "domain")
+        .annotate(n=Count("pk"))
+        .order_by("level", "question__kind", "domain")
+    )
+    return ExamOverview(
+        blueprints=[
+            LevelBlueprints(code, framework.level_names[code], [found.get((code, part)) for part in Part.values])
+            for code in framework.exam_levels
+        ],
+        exam_levels={code: framework.level_names[code] for code in framework.exam_levels},
+        bank=[
+            BankCount(
+                level_name=framework.level_names.get(c["level"], c["level"]),
+                kind=Kind(c["question__kind"]).label,
+                domain=framework.domain_labels.get(c["domain"], c["domain"])
+                if c["question__kind"] == Kind.MULTIPLE_CHOICE
+                else "",
+                questions=c["n"],
+            )
+            for c in counts
+        ],
+        open_attempts=Attempt.objects.filter(status=Attempt.Status.OPEN).count(),
+        being_marked=Attempt.objects.filter(status=Attempt.Status.SUBMITTED).count(),
+        answers_without_markers=AttemptItem.objects.filter(
+            attempt__status=Attempt.Status.SUBMITTED, attempt__part=Part.WRITTEN, mark__isnull=True
+        )
+        .exclude(written="")
+        .annotate(markers=Count("marks"))
+        .filter(markers__lt=2)
+        .count(),
+    )
+
+
+# Item analysis ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    key: str
+    version: int
+    domain: str
+    stats: ItemStats
+    options: tuple[tuple[str, int, bool], ...]  # (option text, how many chose it, whether correct)
+    omitted: int
+
+
+@dataclass(frozen=True)
+class ItemAnalysis:
+    level_name: str
+    candidates: int
+    rows: list[ItemRow]
+    paper: PaperStats | None
+    common_questions: int
+
+
+def item_analysis(level: str) -> ItemAnalysis:
+    """Each question's statistics over candidates' first attempts at part 1 of `level`
+    (released ones), and the paper's KR-20 over the questions every one of them was given
+    (papers are drawn per candidate, so only those are a paper they all sat whole)."""
+    framework = exam_framework()
+    firsts = list(
+        Attempt.objects.filter(level=level, part=Part.MULTIPLE_CHOICE, number=1, status=Attempt.Status.RELEASED)
+        .prefetch_related(Prefetch("items", queryset=AttemptItem.objects.select_related("version__question")))
+        .order_by("pk")
+    )
+    versions: dict[int, QuestionVersion] = {}
+    sittings: list[dict[Hashable, str | None]] = []
+    for attempt in firsts:
+        sitting: dict[Hashable, str | None] = {}
+        for item in attempt.items.all():
+            versions[item.version_id] = item.version
+            sitting[item.version_id] = None if item.chosen is None else str(item.chosen)
+        sittings.append(sitting)
+    key: dict[Hashable, str] = {pk: str(v.correct) for pk, v in sorted(versions.items())}
+    rows = []
+    for stats in item_stats(sittings, key):
+        version = versions[int(str(stats.question))]
+        rows.append(
+            ItemRow(
+                key=version.question.key,
+                version=version.number,
+                domain=version.domain,
+                stats=stats,
+                options=tuple(
+                    (text, stats.chosen.get(str(i), 0), i == version.correct) for i, text in enumerate(version.options)
+                ),
+                omitted=stats.chosen.get(OMITTED, 0),
+            )
+        )
+    rows.sort(key=lambda r: (r.domain, r.key, r.version))
+    common = set(key)
+    for sitting in sittings:
+        common &= set(sitting)
+    ordered = sorted(common, key=str)
+    paper = (
+        paper_stats([[int(s[q] is not None and s[q] == key[q]) for q in ordered] for s in sittings])
+        if sittings and len(ordered) >= 2
+        else None
+    )
+    return ItemAnalysis(
+        level_name=framework.level_names.get(level, level),
+        candidates=len(sittings),
+        rows=rows,
+        paper=paper,
+        common_questions=len(ordered),
     )

@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from nurture.accounts.models import User
 from nurture.core.audit import audit_record
+from nurture.core.emails import email_send
+from nurture.core.origins import site_url
 from nurture.endorsements.models import Application
 from nurture.endorsements.selectors import assessors_without_conflict
 from nurture.endorsements.workflow import EXAM_STATES
@@ -503,6 +505,8 @@ def attempt_submit(*, attempt: Attempt, actor: User | None, now: datetime | None
                 for item in answered:
                     _markers_assign(item, locked, roles=(WrittenMark.Role.FIRST, WrittenMark.Role.SECOND))
         locked.save()
+        if locked.status == Attempt.Status.RELEASED:
+            _result_email(locked)
         audit_record(
             action="exams.attempt.submitted",
             actor=actor,
@@ -520,6 +524,32 @@ def _release(attempt: Attempt, score: Fraction, out_of: int, now: datetime) -> N
     attempt.passed = rules.passed(score, out_of, attempt.pass_mark_percent)
     attempt.status = Attempt.Status.RELEASED
     attempt.released_at = now
+
+
+def _result_email(attempt: Attempt) -> None:
+    """Tell the candidate their result is released (in the caller's transaction: it goes
+    once that commits), with when they may retake after a fail."""
+    framework = exam_framework()
+    retake = ""
+    if not attempt.passed:
+        blueprint = Blueprint.objects.filter(level=attempt.level, part=attempt.part).first()
+        used = Attempt.objects.filter(candidate_id=attempt.candidate_id, level=attempt.level, part=attempt.part).count()
+        if blueprint is not None and used < blueprint.attempts_allowed and attempt.released_at is not None:
+            retake = f"{rules.retake_from(timezone.localdate(attempt.released_at), blueprint.waiting_days):%-d %B %Y}"
+    candidate = attempt.candidate
+    email_send(
+        to=candidate.email,
+        template="exams/email/result",
+        context={
+            "name": str(candidate),
+            "part": Part(attempt.part).label,
+            "level_name": framework.level_names.get(attempt.level, attempt.level),
+            "passed": attempt.passed,
+            "retake_from": retake,
+            "result_url": site_url("exams:result", attempt.pk),
+        },
+        about=attempt,
+    )
 
 
 def attempts_overdue_submit(*, now: datetime | None = None) -> int:
@@ -614,6 +644,7 @@ def _settle(item: AttemptItem) -> None:
     share = sum((Fraction(mark) / points for mark, points in settled), Fraction(0))
     _release(attempt, share * 100 / max(attempt.vignettes_answered, 1), 100, timezone.now())
     attempt.save(update_fields=["score", "out_of", "passed", "status", "released_at"])
+    _result_email(attempt)
     audit_record(action="exams.attempt.released", target=attempt, data={"passed": attempt.passed})
 
 

@@ -12,3 +12,14 @@ urlpatterns = [
     path("exam/attempt/<int:pk>/hand-in/", views.submit, name="submit"),
     path("exam/attempt/<int:pk>/result/", views.result, name="result"),
 ]
+
+urlpatterns += [
+    path("marking/", views.marking, name="marking"),
+    path("marking/<int:pk>/", views.mark, name="mark"),
+    path("staff/exam/", views.staff, name="staff"),
+    path("staff/exam/bank/import/", views.staff_bank_import, name="staff_bank_import"),
+    path("staff/exam/bank/export.json", views.staff_bank_export, name="staff_bank_export"),
+    path("staff/exam/blueprint/<slug:level>/<int:part>/", views.staff_blueprint, name="staff_blueprint"),
+    path("staff/exam/extra-time/", views.staff_extra_time, name="staff_extra_time"),
+    path("staff/exam/items/<slug:level>/", views.staff_items, name="staff_items"),
+]

@@ -11,23 +11,42 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nurture.accounts.http import AuthenticatedHttpRequest
-from nurture.core.permissions import practitioner_required
+from nurture.accounts.roles import Role
+from nurture.core.permissions import practitioner_required, staff_required
 from nurture.endorsements.models import Application
 from nurture.endorsements.workflow import EXAM_STATES
 from nurture.exams import rules
-from nurture.exams.models import Attempt, Kind, Part
+from nurture.exams.forms import BankFileForm, BlueprintForm, ExtraTimeForm, MarkForm, blueprint_values
+from nurture.exams.models import Accommodation, Attempt, Kind, Part, WrittenMark
 from nurture.exams.selectors import (
     QuestionShown,
     attempt_result,
+    blueprint_of,
+    exam_framework,
+    exam_overview,
+    item_analysis,
+    marking_rows,
     paper_places,
     part_standing,
     question_shown,
 )
-from nurture.exams.services import ExamError, answer_save, attempt_start, attempt_submit
+from nurture.exams.services import (
+    ExamError,
+    accommodation_grant,
+    answer_save,
+    attempt_start,
+    attempt_submit,
+    bank_export,
+    bank_import,
+    blueprint_default,
+    blueprint_save,
+    mark_submit,
+)
 
 
 def _own_application(request: AuthenticatedHttpRequest, pk: int) -> Application:
@@ -207,3 +226,151 @@ def result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     if attempt.status == Attempt.Status.SUBMITTED:
         return render(request, "exams/submitted.html", {"attempt": attempt, "part_label": Part(attempt.part).label})
     return render(request, "exams/result.html", {"r": attempt_result(attempt), "part_label": Part(attempt.part).label})
+
+
+# Markers ---------------------------------------------------------------------------------
+
+
+@staff_required(Role.ASSESSOR)
+@require_GET
+def marking(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "exams/marking.html", {"rows": marking_rows(request.user)})
+
+
+@staff_required(Role.ASSESSOR)
+@require_http_methods(["GET", "POST"])
+def mark(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    """One answer to mark: the case, the question, the answer, the model answer and the
+    rubric; never whose answer it is."""
+    given = get_object_or_404(WrittenMark.objects.select_related("item__version"), pk=pk, marker=request.user)
+    version = given.item.version
+    if request.method == "POST" and given.submitted_at is not None:
+        messages.error(request, "You have already marked this answer: a mark cannot change once it is in.")
+        return redirect("exams:mark", pk=given.pk)
+    form = MarkForm(request.POST if request.method == "POST" else None, rubric=version.rubric)
+    if request.method == "POST" and form.is_valid():
+        marked = form.marked()
+        try:
+            mark_submit(mark=given, actor=request.user, points=marked.points, comment=marked.comment)
+        except ExamError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"Your mark is saved: {sum(marked.points)} of {version.points}.")
+            return redirect("exams:marking")
+    context = {
+        "given": given,
+        "version": version,
+        "answer": given.item.written,
+        "form": form,
+        "criteria": list(zip(version.rubric, given.points or [None] * len(version.rubric), strict=False)),
+    }
+    return render(request, "exams/mark.html", context, status=400 if form.errors else 200)
+
+
+# The registrar ---------------------------------------------------------------------------
+
+
+def _staff_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    bank_form: BankFileForm | None = None,
+    extra_form: ExtraTimeForm | None = None,
+    problems: list[str] | None = None,
+) -> HttpResponse:
+    overview = exam_overview()
+    context = {
+        "o": overview,
+        "bank_form": bank_form or BankFileForm(),
+        "extra_form": extra_form or ExtraTimeForm(levels=overview.exam_levels),
+        "problems": problems or [],
+        "accommodations": Accommodation.objects.select_related("candidate").order_by("-granted_at")[:50],
+    }
+    failed = bool(problems) or any(f is not None and f.errors for f in (bank_form, extra_form))
+    return render(request, "exams/staff.html", context, status=400 if failed else 200)
+
+
+@staff_required(Role.REGISTRAR)
+@require_GET
+def staff(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _staff_page(request)
+
+
+@staff_required(Role.REGISTRAR)
+@require_POST
+def staff_bank_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = BankFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _staff_page(request, bank_form=form)
+    done = bank_import(form.content(), actor=request.user)
+    if not done.ok:
+        return _staff_page(request, bank_form=form, problems=[str(p) for p in done.problems])
+    messages.success(
+        request,
+        f"Imported: {done.added} new question{pluralize(done.added)}, {done.new_versions} new "
+        f"version{pluralize(done.new_versions)}, {done.unchanged} unchanged.",
+    )
+    return redirect("exams:staff")
+
+
+@staff_required(Role.REGISTRAR)
+@require_GET
+def staff_bank_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    response = HttpResponse(bank_export(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="exam-bank-{timezone.localdate():%Y-%m-%d}.json"'
+    return response
+
+
+@staff_required(Role.REGISTRAR)
+@require_http_methods(["GET", "POST"])
+def staff_blueprint(request: AuthenticatedHttpRequest, level: str, part: int) -> HttpResponse:
+    framework = exam_framework()
+    if level not in framework.exam_levels or part not in Part.values:
+        raise Http404("No such blueprint.")
+    existing = blueprint_of(level, part)
+    current = blueprint_values(existing) if existing else blueprint_default(level, part, framework)
+    domains = dict(framework.domain_labels)
+    form = BlueprintForm(request.POST or None, part=part, domains=domains, blueprint=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            blueprint_save(level=level, part=part, values=form.values(), actor=request.user)
+        except ExamError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request, f"Saved the blueprint of {Part(part).label.lower()} for {framework.level_names[level]}."
+            )
+            return redirect("exams:staff")
+    context = {
+        "form": form,
+        "level_name": framework.level_names[level],
+        "part_label": Part(part).label,
+        "new": existing is None,
+    }
+    return render(request, "exams/staff_blueprint.html", context, status=400 if form.errors else 200)
+
+
+@staff_required(Role.REGISTRAR)
+@require_POST
+def staff_extra_time(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ExtraTimeForm(request.POST, levels=exam_overview().exam_levels)
+    if form.is_valid():
+        extra = form.extra_time()
+        try:
+            accommodation_grant(
+                candidate=extra.candidate, level=extra.level, extra_minutes=extra.minutes, reason=extra.reason,
+                actor=request.user,
+            )  # fmt: skip
+        except ExamError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"{extra.candidate} has {extra.minutes} extra minutes at this level.")
+            return redirect("exams:staff")
+    return _staff_page(request, extra_form=form)
+
+
+@staff_required(Role.REGISTRAR)
+@require_GET
+def staff_items(request: AuthenticatedHttpRequest, level: str) -> HttpResponse:
+    if level not in exam_framework().exam_levels:
+        raise Http404("No such level.")
+    return render(request, "exams/staff_items.html", {"a": item_analysis(level)})

@@ -16,9 +16,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from nurture.accounts.models import User
 from nurture.core.tests.test_permissions import GET, LOGIN, POST, ROLES, Row, assert_row, to
 from nurture.endorsements.models import Application
-from nurture.exams.models import Attempt, Blueprint, Part
+from nurture.exams.models import Attempt, AttemptItem, Blueprint, Part, QuestionVersion, WrittenMark
 from nurture.exams.services import attempt_start
 
 TO_QUESTION = to("/exam/attempt/<pk>/question/<pk>/")
@@ -32,6 +33,16 @@ TABLE: dict[str, Row] = {
     "exams:answer":                         (POST, LOGIN,  200,                404,                403,                403,                403,                403),
     "exams:submit":                         (GET , LOGIN,  200,                404,                403,                403,                403,                403),
     "exams:result":                         (GET , LOGIN,  200,                404,                403,                403,                403,                403),
+    # Markers (assessors, two-factor): the answers given to them; another's are 404
+    "exams:marking":                        (GET , LOGIN,  403,                403,                200,                403,                403,                403),
+    "exams:mark":                           (GET , LOGIN,  403,                403,                200,                403,                403,                403),
+    # The registrar (two-factor): the bank, blueprints, extra time, item analysis
+    "exams:staff":                          (GET , LOGIN,  403,                403,                403,                200,                403,                403),
+    "exams:staff_bank_import":              (POST, LOGIN,  403,                403,                403,                400,                403,                403),
+    "exams:staff_bank_export":              (GET , LOGIN,  403,                403,                403,                200,                403,                403),
+    "exams:staff_blueprint":                (GET , LOGIN,  403,                403,                403,                200,                403,                403),
+    "exams:staff_extra_time":               (POST, LOGIN,  403,                403,                403,                400,                403,                403),
+    "exams:staff_items":                    (GET , LOGIN,  403,                403,                403,                200,                403,                403),
 }
 # fmt: on
 
@@ -43,10 +54,11 @@ class Sitting:
     application: Application
     open_attempt: Attempt
     released: Attempt
+    mark: WrittenMark
 
 
 @pytest.fixture
-def sitting(blueprints: tuple[Blueprint, Blueprint], application: Application) -> Sitting:
+def sitting(blueprints: tuple[Blueprint, Blueprint], application: Application, assessor: User) -> Sitting:
     opened = attempt_start(application=application, actor=application.practitioner, part=Part.MULTIPLE_CHOICE)
     now = timezone.now()
     released = Attempt.objects.create(
@@ -54,7 +66,10 @@ def sitting(blueprints: tuple[Blueprint, Blueprint], application: Application) -
         number=1, seed="x", minutes=90, pass_mark_percent=60, started_at=now, deadline=now,
         status=Attempt.Status.RELEASED, score=70, out_of=100, passed=True, released_at=now,
     )  # fmt: skip
-    return Sitting(application, opened, released)
+    vignette = QuestionVersion.objects.filter(question__kind="vignette")[0]
+    item = AttemptItem.objects.create(attempt=released, position=1, version=vignette, written="An answer")
+    mark = WrittenMark.objects.create(item=item, marker=assessor, role=WrittenMark.Role.FIRST)
+    return Sitting(application, opened, released, mark)
 
 
 KWARGS: dict[str, Callable[[Sitting], dict[str, Any]]] = {
@@ -64,15 +79,30 @@ KWARGS: dict[str, Callable[[Sitting], dict[str, Any]]] = {
     "exams:answer": lambda s: {"pk": s.open_attempt.pk, "position": 1},
     "exams:submit": lambda s: {"pk": s.open_attempt.pk},
     "exams:result": lambda s: {"pk": s.released.pk},
+    "exams:mark": lambda s: {"pk": s.mark.pk},
+    "exams:staff_blueprint": lambda s: {"level": "intervention", "part": 2},
+    "exams:staff_items": lambda s: {"level": "intervention"},
 }
 
 
 @pytest.mark.parametrize(("name", "role"), [(name, role) for name in TABLE for role in ROLES], ids=lambda value: value)
 def test_the_role_gets_the_answer_in_the_table(request, sitting, name, role):
-    assert_row(request, TABLE[name], role, reverse(name, kwargs=KWARGS[name](sitting)), DATA.get(name))
+    assert_row(
+        request,
+        TABLE[name],
+        role,
+        reverse(name, kwargs=KWARGS[name](sitting) if name in KWARGS else None),
+        DATA.get(name),
+    )
 
 
 def test_every_exams_url_is_in_the_table():
     from nurture.exams.urls import urlpatterns
 
     assert {f"exams:{p.name}" for p in urlpatterns} == set(TABLE)
+
+
+def test_a_marker_gets_404_for_an_answer_given_to_someone_else(sitting, markers):
+    from conftest import client_for
+
+    assert client_for(markers[0]).get(reverse("exams:mark", args=[sitting.mark.pk])).status_code == 404

@@ -439,3 +439,22 @@ def test_a_level_with_the_exam_cannot_be_endorsed_until_both_parts_are_passed(
         )
         assert exam_passed(application.practitioner_id, "intervention") is (part == Part.WRITTEN)
     assert decision_check(application=application, actor=registrar, decision="endorse", reason="Strong portfolio.")
+
+
+def test_the_candidate_is_emailed_when_the_result_is_released(
+    blueprints: tuple[Blueprint, Blueprint],
+    application: Application,
+    practitioner: User,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt_submit(attempt=_started(application), actor=practitioner)
+    (sent,) = mailoutbox
+    assert sent.to == [practitioner.email]
+    assert sent.subject == "Your exam result: Part 1: multiple choice"
+    released = Attempt.objects.get()
+    assert f"/exam/attempt/{released.pk}/result/" in sent.body
+    assert "you did not pass this time" in sent.body
+    retake = (timezone.localdate() + timedelta(days=30)).strftime("%-d %B %Y")
+    assert f"You may sit this part again from {retake}." in sent.body

@@ -17,6 +17,7 @@ from nurture.campaigns.api import router as pledges_router
 from nurture.core.api import api_errors_install
 from nurture.endorsements.api import router as endorsements_router
 from nurture.events.api import router as events_router
+from nurture.exams.api import router as exams_router
 from nurture.framework.api import router as framework_router
 from nurture.portfolios.api import router as portfolio_router
 from nurture.register.api import router as register_router
@@ -52,3 +53,4 @@ api.add_router("/register", register_router)
 api.add_router("/applications", endorsements_router)
 api.add_router("/events", events_router)
 api.add_router("/pledges", pledges_router)
+api.add_router("/exam", exams_router)

@@ -117,13 +117,20 @@ def test_no_page_or_save_reveals_the_correct_answers_before_the_result(
     saved = client.post(reverse("exams:answer", args=[attempt.pk, 1]), {"choice": "1"})
     assert set(json.loads(saved.content)) == {"saved", "answered", "total", "position"}
     seen.append(saved.content.decode())
+    listed = client.get("/api/v1/exam/attempts")
+    assert [a["status"] for a in json.loads(listed.content)] == ["open", "open"]
+    seen.append(listed.content.decode())
+    for a in (attempt, written):
+        one = json.loads(client.get(f"/api/v1/exam/attempts/{a.pk}").content)
+        assert (one["passed"], one["score"], one["by_domain"]) == (None, None, [])
+        seen.append(json.dumps(one))
     for text in seen:
         for secret in secrets:
             assert secret not in text
         assert "correct" not in text.lower()
     # The options are shown in the candidate's shuffled order, so their order says nothing either.
     item = attempt.items.select_related("version").get(position=1)
-    page = seen[2]  # question 1
+    page = seen[2]  # question 1 of the multiple-choice paper
     shown = re.findall(r'<label for="choice-\d">([^<]+)</label>', page)
     assert shown == [item.version.options[i] for i in item.option_order]
 
@@ -173,3 +180,22 @@ def test_a_reopened_page_resumes_with_the_time_that_is_left(
     page = client.get(again["Location"]).content.decode()
     assert "5 minutes left" in page  # 4 minutes 30 seconds, as the minute hand reads it
     assert '<div id="exam-warnings" aria-live="assertive" class="visually-hidden">5 minutes left.</div>' in page
+
+
+def test_the_api_gives_the_result_once_released(
+    blueprints: tuple[Blueprint, Blueprint], application: Application, practitioner: User
+) -> None:
+    client = client_for(practitioner)
+    attempt, first = _start(client, application)
+    item = attempt.items.select_related("version").get(position=1)
+    client.post(first, {"choice": str(item.option_order.index(item.version.correct)), "go": "next"})
+    client.post(reverse("exams:submit", args=[attempt.pk]))
+    one = json.loads(client.get(f"/api/v1/exam/attempts/{attempt.pk}").content)
+    assert (one["status"], one["passed"], one["score"], one["out_of"], one["percent"]) == (
+        "released",
+        False,
+        1.0,
+        18,
+        5.6,
+    )
+    assert sum(d["correct"] for d in one["by_domain"]) == 1 and sum(d["questions"] for d in one["by_domain"]) == 18

@@ -4,17 +4,19 @@ with nothing changed."""
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from nurture.accounts.models import User
 from nurture.core.audit import audit_record
@@ -413,44 +415,79 @@ def attempt_start(*, application: Application, actor: User, part: int, now: date
     return attempt
 
 
-def _open_for_answers(attempt: Attempt, actor: User, now: datetime) -> Attempt:
-    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-    if locked.candidate_id != actor.pk:
-        raise ExamError("This is not your attempt.")
-    if locked.status != Attempt.Status.OPEN:
-        raise ExamError("This attempt has been submitted: its answers can no longer change.")
-    if not rules.answer_taken(now, locked.deadline):
-        raise ExamError("Time is up: this answer reached us after the exam ended, so it was not saved.")
-    return locked
+class NotYours(ExamError):
+    """The attempt is not the actor's, or does not exist: a page answers 404."""
+
+
+class NoSuchQuestion(ExamError):
+    """The paper has no question at that position: a page answers 404."""
+
+
+class AttemptClosed(ExamError):
+    """Handed in, or past its deadline and grace: no answer changes any more."""
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    position: int
+    chosen: int | None  # the version's index of the option chosen
+    written: str
+
+
+# Read in the save's transaction, before its write: on SQLite that transaction holds the one
+# write lock from its first statement, so each save asks for as little as it can.
+_SAVE_ATTEMPT = "SELECT candidate_id, status, deadline, vignettes_answered FROM exams_attempt WHERE id = %s"
+_SAVE_ITEM = (
+    "SELECT i.id, i.option_order, q.kind FROM exams_attemptitem i "
+    "JOIN exams_questionversion v ON v.id = i.version_id JOIN exams_question q ON q.id = v.question_id "
+    "WHERE i.attempt_id = %s AND i.position = %s"
+)
 
 
 def answer_save(
     *,
-    attempt: Attempt,
+    attempt: Attempt | int,
     actor: User,
     position: int,
     choice: int | None = None,
     written: str | None = None,
     now: datetime | None = None,
-) -> AttemptItem:
+) -> SavedAnswer:
     """Save one answer: `choice` is the position of the option as shown (None clears it),
     `written` a written answer. Taken up to the deadline and, for a save already on its
-    way, `rules.GRACE` after it; refused after that."""
+    way, `rules.GRACE` after it; refused after that. Saved as the candidate goes, every
+    few seconds by every candidate at once, so it reads two rows with plain SQL, locking
+    the attempt (a save racing the hand-in waits for it, and is then refused), and writes one."""
     now = now or timezone.now()
-    with transaction.atomic():
-        locked = _open_for_answers(attempt, actor, now)
-        item = locked.items.select_related("version__question").filter(position=position).first()
+    attempt_id = attempt if isinstance(attempt, int) else attempt.pk
+    with transaction.atomic(), connection.cursor() as cursor:
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        cursor.execute(_SAVE_ATTEMPT + lock, [attempt_id])
+        found = cursor.fetchone()
+        if found is None or found[0] != actor.pk:
+            raise NotYours("This is not your attempt.")
+        _, status, deadline, answered_allowed = found
+        if status != Attempt.Status.OPEN:
+            raise AttemptClosed("This attempt has been submitted: its answers can no longer change.")
+        deadline = _aware(deadline if isinstance(deadline, datetime) else parse_datetime(str(deadline)))
+        if not rules.answer_taken(now, deadline):
+            raise AttemptClosed("Time is up: this answer reached us after the exam ended, so it was not saved.")
+        cursor.execute(_SAVE_ITEM, [attempt_id, position])
+        item = cursor.fetchone()
         if item is None:
-            raise ExamError("This paper has no such question.")
-        if item.version.question.kind == Kind.MULTIPLE_CHOICE:
+            raise NoSuchQuestion("This paper has no such question.")
+        item_id, option_order, kind = item
+        if isinstance(option_order, str):
+            option_order = json.loads(option_order)
+        items = AttemptItem.objects.filter(pk=item_id)
+        if kind == Kind.MULTIPLE_CHOICE:
             if written is not None:
                 raise ExamError("This question is answered by choosing an option.")
-            if choice is not None and not 0 <= choice < len(item.option_order):
+            if choice is not None and not 0 <= choice < len(option_order):
                 raise ExamError("Choose one of the options shown.")
-            item.chosen = None if choice is None else item.option_order[choice]
-            item.answered_at = now if choice is not None else None
-            item.save(update_fields=["chosen", "answered_at"])
-            return item
+            chosen = None if choice is None else int(option_order[choice])
+            items.update(chosen=chosen, answered_at=now if choice is not None else None)
+            return SavedAnswer(position=position, chosen=chosen, written="")
         if choice is not None or written is None:
             raise ExamError("This question is answered in writing.")
         text = _CONTROL.sub("", written.replace("\r\n", "\n"))
@@ -459,16 +496,38 @@ def answer_save(
                 f"An answer can be at most {WRITTEN_MAX:,} characters; this one is {len(text):,}. It was not saved."
             )
         if text.strip():
-            others = locked.items.exclude(pk=item.pk).exclude(written="").filter(~Q(written__regex=r"^\s*$")).count()
-            if others >= locked.vignettes_answered:
+            others = [
+                w for w in AttemptItem.objects.filter(attempt_id=attempt_id).exclude(pk=item_id).values_list(
+                    "written", flat=True
+                ) if w.strip()
+            ]  # fmt: skip
+            if len(others) >= answered_allowed:
+                shown = AttemptItem.objects.filter(attempt_id=attempt_id).count()
                 raise ExamError(
-                    f"You answer {locked.vignettes_answered} of the {locked.items.count()} cases: clear one of your "
+                    f"You answer {answered_allowed} of the {shown} cases: clear one of your "
                     "other answers before writing this one. This answer was not saved."
                 )
-        item.written = text
-        item.answered_at = now if text.strip() else None
-        item.save(update_fields=["written", "answered_at"])
-        return item
+        items.update(written=text, answered_at=now if text.strip() else None)
+        return SavedAnswer(position=position, chosen=None, written=text)
+
+
+def _aware(value: datetime | None) -> datetime:
+    """A stored time as PostgreSQL gives it (aware) or SQLite does (text, in UTC)."""
+    if value is None:
+        raise ValueError("an attempt always has a deadline")
+    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+
+
+def answers_count(attempt_id: int) -> tuple[int, int]:
+    """(answered, questions) of an attempt's paper."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), COUNT(CASE WHEN chosen IS NOT NULL OR TRIM(written) <> '' THEN 1 END) "
+            "FROM exams_attemptitem WHERE attempt_id = %s",
+            [attempt_id],
+        )
+        total, answered = cursor.fetchone()
+    return int(answered), int(total)
 
 
 def _decimal(score: Fraction) -> Decimal:

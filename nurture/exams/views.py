@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
@@ -36,9 +37,13 @@ from nurture.exams.selectors import (
     question_shown,
 )
 from nurture.exams.services import (
+    AttemptClosed,
     ExamError,
+    NoSuchQuestion,
+    NotYours,
     accommodation_grant,
     answer_save,
+    answers_count,
     attempt_start,
     attempt_submit,
     bank_export,
@@ -96,17 +101,8 @@ def start(request: AuthenticatedHttpRequest, application_pk: int, part: int) -> 
 
 
 def _save(request: AuthenticatedHttpRequest, attempt: Attempt, shown: QuestionShown, data: QueryDict) -> None:
-    if shown.kind == Kind.MULTIPLE_CHOICE:
-        raw = data.get("choice", "")
-        if raw == "":
-            choice = None
-        elif raw.isdigit() and len(raw) < 3:
-            choice = int(raw)
-        else:
-            raise ExamError("Choose one of the options shown.")
-        answer_save(attempt=attempt, actor=request.user, position=shown.position, choice=choice)
-    else:
-        answer_save(attempt=attempt, actor=request.user, position=shown.position, written=data.get("written", ""))
+    given = {"written": data.get("written", "")} if shown.kind == Kind.VIGNETTE else _answer_given(data)
+    answer_save(attempt=attempt, actor=request.user, position=shown.position, **given)
 
 
 def _time_left_words(left: timedelta) -> str:
@@ -174,24 +170,30 @@ def _as_posted(shown: QuestionShown, data: QueryDict) -> QuestionShown:
 @practitioner_required
 @require_POST
 def answer(request: AuthenticatedHttpRequest, pk: int, position: int) -> JsonResponse:
-    """The page's script saves each change here; the answer is the status to show."""
-    attempt = get_object_or_404(Attempt, pk=pk, candidate=request.user)
-    shown = question_shown(attempt, position) if attempt.status == Attempt.Status.OPEN else None
-    if attempt.status != Attempt.Status.OPEN:
-        return JsonResponse(
-            {"saved": False, "error": "This attempt has been handed in: answers can no longer change."}, status=409
-        )
-    if shown is None:
-        raise Http404("This paper has no such question.")
+    """The page's script saves each change here; the answer is the status to show. Every
+    candidate saves every few seconds, so this reads nothing the save does not need."""
     try:
-        _save(request, attempt, shown, request.POST)
+        saved = answer_save(attempt=pk, actor=request.user, position=position, **_answer_given(request.POST))
+    except (NotYours, NoSuchQuestion) as missing:
+        raise Http404(str(missing)) from None
+    except AttemptClosed as closed:
+        return JsonResponse({"saved": False, "error": str(closed)}, status=409)
     except ExamError as refused:
-        closed = not rules.answer_taken(timezone.now(), attempt.deadline)
-        return JsonResponse({"saved": False, "error": str(refused)}, status=409 if closed else 400)
-    places = paper_places(attempt)
-    return JsonResponse(
-        {"saved": True, "answered": sum(p.answered for p in places), "total": len(places), "position": position}
-    )
+        return JsonResponse({"saved": False, "error": str(refused)}, status=400)
+    answered, total = answers_count(pk)
+    return JsonResponse({"saved": True, "answered": answered, "total": total, "position": saved.position})
+
+
+def _answer_given(data: QueryDict) -> dict[str, Any]:
+    """The choice (its place on screen) or the written answer a form sent, as `answer_save` takes them."""
+    if "written" in data:
+        return {"written": data.get("written", "")}
+    raw = data.get("choice", "")
+    if raw == "":
+        return {"choice": None}
+    if raw.isdigit() and len(raw) < 3:
+        return {"choice": int(raw)}
+    raise ExamError("Choose one of the options shown.")
 
 
 @practitioner_required

@@ -200,6 +200,9 @@ CACHES = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # ModelBackend with the user read of each request prepared once (accounts/backends.py).
+    "nurture.accounts.backends.ModelBackend",
+    # Sessions signed in before it was first: they still name Django's own.
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -365,6 +368,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 NURTURE_TRUSTED_PROXY_COUNT = envint("NURTURE_TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_PROXY_COUNT = NURTURE_TRUSTED_PROXY_COUNT
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions, each request's read prepared once (core/sessions.py).
+SESSION_ENGINE = "nurture.core.sessions"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -479,14 +479,17 @@ def answer_save(
         item_id, option_order, kind = item
         if isinstance(option_order, str):
             option_order = json.loads(option_order)
-        items = AttemptItem.objects.filter(pk=item_id)
         if kind == Kind.MULTIPLE_CHOICE:
             if written is not None:
                 raise ExamError("This question is answered by choosing an option.")
             if choice is not None and not 0 <= choice < len(option_order):
                 raise ExamError("Choose one of the options shown.")
             chosen = None if choice is None else int(option_order[choice])
-            items.update(chosen=chosen, answered_at=now if choice is not None else None)
+            answered_at = connection.ops.adapt_datetimefield_value(now) if choice is not None else None
+            cursor.execute(
+                "UPDATE exams_attemptitem SET chosen = %s, answered_at = %s WHERE id = %s",
+                [chosen, answered_at, item_id],
+            )
             return SavedAnswer(position=position, chosen=chosen, written="")
         if choice is not None or written is None:
             raise ExamError("This question is answered in writing.")
@@ -507,7 +510,7 @@ def answer_save(
                     f"You answer {answered_allowed} of the {shown} cases: clear one of your "
                     "other answers before writing this one. This answer was not saved."
                 )
-        items.update(written=text, answered_at=now if text.strip() else None)
+        AttemptItem.objects.filter(pk=item_id).update(written=text, answered_at=now if text.strip() else None)
         return SavedAnswer(position=position, chosen=None, written=text)
 
 

@@ -17,11 +17,17 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 if not settings.configured:
-    database = dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)
+    # Connected as nurture/settings.py connects (persistent, health-checked, the same options).
+    database = dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+                "PRAGMA cache_size=-65536;"
+            ),
         }
     settings.configure(
         DEBUG=False,

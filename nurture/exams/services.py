@@ -434,13 +434,17 @@ class SavedAnswer:
     written: str
 
 
-# Read in the save's transaction, before its write: on SQLite that transaction holds the one
-# write lock from its first statement, so each save asks for as little as it can.
-_SAVE_ATTEMPT = "SELECT candidate_id, status, deadline, vignettes_answered FROM exams_attempt WHERE id = %s"
-_SAVE_ITEM = (
-    "SELECT i.id, i.option_order, q.kind FROM exams_attemptitem i "
-    "JOIN exams_questionversion v ON v.id = i.version_id JOIN exams_question q ON q.id = v.question_id "
-    "WHERE i.attempt_id = %s AND i.position = %s"
+# The one read of a save, in its transaction before its write (on SQLite the transaction
+# holds the one write lock from its first statement; on PostgreSQL the attempt's row is
+# locked, so a save racing the hand-in waits for it): the attempt, and its question at
+# the position, if there is one.
+_SAVE_READ = (
+    "SELECT a.candidate_id, a.status, a.deadline, a.vignettes_answered, i.id, i.option_order, q.kind "
+    "FROM exams_attempt a "
+    "LEFT JOIN exams_attemptitem i ON i.attempt_id = a.id AND i.position = %s "
+    "LEFT JOIN exams_questionversion v ON v.id = i.version_id "
+    "LEFT JOIN exams_question q ON q.id = v.question_id "
+    "WHERE a.id = %s"
 )
 
 
@@ -461,22 +465,19 @@ def answer_save(
     now = now or timezone.now()
     attempt_id = attempt if isinstance(attempt, int) else attempt.pk
     with transaction.atomic(), connection.cursor() as cursor:
-        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-        cursor.execute(_SAVE_ATTEMPT + lock, [attempt_id])
+        lock = " FOR UPDATE OF a" if connection.features.has_select_for_update_of else ""
+        cursor.execute(_SAVE_READ + lock, [position, attempt_id])
         found = cursor.fetchone()
         if found is None or found[0] != actor.pk:
             raise NotYours("This is not your attempt.")
-        _, status, deadline, answered_allowed = found
+        _, status, deadline, answered_allowed, item_id, option_order, kind = found
         if status != Attempt.Status.OPEN:
             raise AttemptClosed("This attempt has been submitted: its answers can no longer change.")
         deadline = _aware(deadline if isinstance(deadline, datetime) else parse_datetime(str(deadline)))
         if not rules.answer_taken(now, deadline):
             raise AttemptClosed("Time is up: this answer reached us after the exam ended, so it was not saved.")
-        cursor.execute(_SAVE_ITEM, [attempt_id, position])
-        item = cursor.fetchone()
-        if item is None:
+        if item_id is None:
             raise NoSuchQuestion("This paper has no such question.")
-        item_id, option_order, kind = item
         if isinstance(option_order, str):
             option_order = json.loads(option_order)
         if kind == Kind.MULTIPLE_CHOICE:
@@ -519,18 +520,6 @@ def _aware(value: datetime | None) -> datetime:
     if value is None:
         raise ValueError("an attempt always has a deadline")
     return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
-
-
-def answers_count(attempt_id: int) -> tuple[int, int]:
-    """(answered, questions) of an attempt's paper."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*), COUNT(CASE WHEN chosen IS NOT NULL OR TRIM(written) <> '' THEN 1 END) "
-            "FROM exams_attemptitem WHERE attempt_id = %s",
-            [attempt_id],
-        )
-        total, answered = cursor.fetchone()
-    return int(answered), int(total)
 
 
 def _decimal(score: Fraction) -> Decimal:

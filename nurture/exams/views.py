@@ -43,7 +43,6 @@ from nurture.exams.services import (
     NotYours,
     accommodation_grant,
     answer_save,
-    answers_count,
     attempt_start,
     attempt_submit,
     bank_export,
@@ -180,8 +179,7 @@ def answer(request: AuthenticatedHttpRequest, pk: int, position: int) -> JsonRes
         return JsonResponse({"saved": False, "error": str(closed)}, status=409)
     except ExamError as refused:
         return JsonResponse({"saved": False, "error": str(refused)}, status=400)
-    answered, total = answers_count(pk)
-    return JsonResponse({"saved": True, "answered": answered, "total": total, "position": saved.position})
+    return JsonResponse({"saved": True, "position": saved.position})
 
 
 def _answer_given(data: QueryDict) -> dict[str, Any]:

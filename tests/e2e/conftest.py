@@ -277,6 +277,13 @@ class Visitor:
         self.page.goto(urljoin(self.base_url, path))
         self._arrived()
 
+    def close_tab_and_open_another(self) -> None:
+        """Close this tab, as a person does half-way, and open a fresh one (same cookies)."""
+        context = self.page.context
+        self.page.close()
+        self.page = context.new_page()
+        self.page.on("console", self._console)
+
     def reload(self) -> None:
         self.page.reload()
         self._arrived()

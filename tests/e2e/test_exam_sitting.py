@@ -5,6 +5,8 @@ axe checks every page, and every page is shown on a 390 px phone as well."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -15,7 +17,7 @@ from nurture.endorsements.models import Application
 from nurture.endorsements.workflow import State
 from nurture.exams.models import Attempt, Part
 from nurture.exams.services import bank_import, blueprint_save
-from nurture.exams.tests.conftest import bank_content, intervention, part1_values, small_bank
+from nurture.exams.tests.conftest import bank_content, intervention, part1_values, part2_values, small_bank
 from tests.e2e.conftest import tab_to
 
 
@@ -94,3 +96,78 @@ def test_without_javascript_and_by_keyboard_save_and_next_saves(new_visitor):
     expect(page.get_by_role("heading", level=1)).to_have_text("Question 2 of 3")
     item = Attempt.objects.get().items.get(position=1)
     assert item.chosen == item.option_order[2]
+
+
+def _written_exam() -> tuple[Application, list[Any]]:
+    """A short exam with one written case, and two assessors free to mark it."""
+    registrar = make_person("exam.registrar@example.org", Role.REGISTRAR)
+    assert bank_import(bank_content(*small_bank()), actor=registrar).ok
+    blueprint_save(
+        level="intervention",
+        part=Part.WRITTEN,
+        values=part2_values(vignettes_shown=1, vignettes_answered=1, minutes=45),
+        actor=registrar,
+    )
+    markers = [make_person(f"marker{n}@example.org", Role.ASSESSOR, name=f"Dr Marker {n}") for n in (1, 2)]
+    candidate = make_person("nkechi.eze@example.org", name="Nkechi Eze")
+    application = Application.objects.create(practitioner=candidate, level=intervention(), state=State.UNDER_REVIEW)
+    return application, markers
+
+
+@pytest.mark.browser
+def test_a_candidate_closes_the_tab_comes_back_with_less_time_goes_offline_and_gets_two_markers_result(new_visitor):
+    application, markers = _written_exam()
+    me = new_visitor()
+    page = me.page
+    me.sign_in_as(application.practitioner)
+    me.visit(f"/exam/{application.pk}/")
+    me.follow(page.get_by_role("button", name="Start part 2: written case vignettes"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Case 1 of 1")
+    answer = page.get_by_label("Your answer to case 1")
+    answer.fill("I would notice how the baby turns towards her father's voice.")
+    expect(page.locator("#exam-saved")).to_have_text("All answers saved", timeout=10_000)
+
+    # Half-way, the tab is closed; ten minutes pass; the candidate opens the exam again.
+    attempt = Attempt.objects.get()
+    Attempt.objects.filter(pk=attempt.pk).update(
+        started_at=attempt.started_at - timedelta(minutes=10), deadline=attempt.deadline - timedelta(minutes=10)
+    )
+    me.close_tab_and_open_another()
+    page = me.page
+    me.visit(f"/exam/{application.pk}/")
+    me.follow(page.get_by_role("button", name="Continue part 2: written case vignettes"))
+    expect(page.get_by_role("timer")).to_have_text(re.compile(r"^Time left: 3[45]:\d\d$"))
+    answer = page.get_by_label("Your answer to case 1")
+    expect(answer).to_have_value("I would notice how the baby turns towards her father's voice.")
+
+    # Offline for one change: kept on the device, sent when the connection returns.
+    page.context.set_offline(True)
+    answer.press("End")
+    answer.type(" I would wonder with him what she is telling him.")
+    expect(page.locator("#exam-saved")).to_contain_text("you seem to be offline", timeout=10_000)
+    assert Attempt.objects.get().items.get().written.endswith("father's voice.")
+    page.context.set_offline(False)
+    expect(page.locator("#exam-saved")).to_have_text("All answers saved", timeout=10_000)
+    assert Attempt.objects.get().items.get().written.endswith("what she is telling him.")
+    me.follow(page.get_by_role("button", name="Save and review"))
+    me.follow(page.get_by_role("button", name="Hand in my answers"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your answers are handed in")
+
+    # Two assessors mark it, each on their own, without knowing whose it is.
+    for n, marker in enumerate(markers):
+        them = new_visitor()
+        them.sign_in_as(marker)
+        them.visit("/marking/")
+        them.follow(them.page.get_by_role("link", name=re.compile(r"^Case vig-")))
+        expect(them.page.get_by_text("Nkechi")).to_have_count(0)
+        them.page.get_by_label("Keeps the baby in mind (0 to 10)").fill(str(7 + n))
+        them.page.get_by_label("A safe, shared plan (0 to 10)").fill("6")
+        them.page.get_by_label("Feedback for the candidate").fill(f"Marker {n + 1}: you kept the baby in view.")
+        them.follow(them.page.get_by_role("button", name="Save my mark"))
+        expect(them.page.get_by_role("status")).to_contain_text("Your mark is saved")
+
+    me.visit(f"/exam/attempt/{attempt.pk}/result/")
+    expect(page.get_by_role("heading", level=2, name="Passed")).to_be_visible()
+    expect(page.get_by_text("67.5%.")).to_be_visible()  # (13 + 14) / 2 of 20
+    page.get_by_text("The case and your answer").click()
+    expect(page.get_by_text("Marker 2: you kept the baby in view.")).to_be_visible()

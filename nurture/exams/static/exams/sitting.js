@@ -72,19 +72,26 @@ document.addEventListener("DOMContentLoaded", () => {
     all[form.dataset.saveUrl] = fields;
     keep(all);
     say("Saving…");
-    if (await flush()) say("All answers saved");
+    if ((await flush()) && typing === null) say("All answers saved");
   }
 
-  let typing;
-  form.addEventListener("change", saveThis);
+  // A written answer is saved when typing pauses; until then it is not "saved".
+  let typing = null;
+  const typed = () => {
+    clearTimeout(typing);
+    typing = null;
+    saveThis();
+  };
+  form.addEventListener("change", (event) => (event.target.name === "written" ? typed() : saveThis()));
   form.addEventListener("input", (event) => {
     if (event.target.name !== "written") return;
     say("Not saved yet: saving when you pause typing…");
     clearTimeout(typing);
-    typing = setTimeout(saveThis, 1500);
+    typing = setTimeout(typed, 1500);
   });
   window.addEventListener("online", async () => {
-    if (await flush()) say("All answers saved");
+    if (typing !== null) typed();
+    else if (await flush()) say("All answers saved");
   });
   if (Object.keys(pending()).length) flush().then((done) => done && say("All answers saved"));
 

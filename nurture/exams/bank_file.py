@@ -195,6 +195,8 @@ def bank_file_read(content: bytes, *, levels: Collection[str], competencies: Col
         document = json.loads(content.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         return BankFile([], [Problem(0, "", f"it is not a JSON file in UTF-8 ({error})")])
+    except RecursionError:
+        return BankFile([], [Problem(0, "", "it is nested far deeper than a bank file is")])
     if not isinstance(document, dict) or document.get("format") != FORMAT or document.get("version") != VERSION:
         return BankFile(
             [], [Problem(0, "", f'it must be an object with "format": "{FORMAT}" and "version": {VERSION}')]

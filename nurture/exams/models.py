@@ -200,6 +200,18 @@ class Attempt(models.Model):
     def __str__(self) -> str:
         return f"{self.level} part {self.part}, attempt {self.number}"
 
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_being_marked(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_released(self) -> bool:
+        return self.status == self.Status.RELEASED
+
 
 class AttemptItem(models.Model):
     """One question of a candidate's paper, in the paper's order, and their answer."""

@@ -4,9 +4,9 @@ and a candidate's standing. Typed values, never dicts of anything."""
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
@@ -129,7 +129,8 @@ def part_standing(candidate: User, level: str, part: int, *, today: date | None 
         waiting_days=waiting,
     ):
         if len(attempts) >= blueprint.attempts_allowed:
-            why = f"You have used all {blueprint.attempts_allowed} attempts allowed at this level."
+            allowed = blueprint.attempts_allowed
+            why = f"You have used the {allowed} attempt{'s' if allowed != 1 else ''} allowed at this level."
         else:
             why = f"You may sit this part again from {again_from:%-d %B %Y}."
     return PartStanding(
@@ -148,11 +149,8 @@ def part_standing(candidate: User, level: str, part: int, *, today: date | None 
 
 
 def exam_passed(candidate_id: int, level: str) -> bool:
-    """Whether the candidate has passed every part of the level's exam (a released pass
-    of each part that has a blueprint, and at least one part)."""
-    parts = set(Blueprint.objects.filter(level=level).values_list("part", flat=True))
-    if not parts:
-        return False
+    """Whether the candidate has passed both parts of the level's exam (a released pass of each)."""
+    parts = set(Part.values)  # both parts, always: a part without a blueprint cannot be passed
     passed = set(
         Attempt.objects.filter(
             candidate_id=candidate_id, level=level, status=Attempt.Status.RELEASED, passed=True
@@ -185,6 +183,14 @@ class QuestionShown:
     question: str
     written: str
     points: int
+
+    @property
+    def is_multiple_choice(self) -> bool:
+        return self.kind == Kind.MULTIPLE_CHOICE
+
+    @property
+    def answered(self) -> bool:
+        return any(o.chosen for o in self.options) or bool(self.written.strip())
 
 
 @dataclass(frozen=True)
@@ -254,6 +260,10 @@ class ItemReviewed:
     points: int
     feedback: tuple[str, ...]  # the markers' feedback, whose it is never said
 
+    @property
+    def is_multiple_choice(self) -> bool:
+        return self.kind == Kind.MULTIPLE_CHOICE
+
 
 @dataclass(frozen=True)
 class AttemptResult:
@@ -263,6 +273,19 @@ class AttemptResult:
     by_domain: tuple[DomainScore, ...]
     items: tuple[ItemReviewed, ...]
     standing: PartStanding
+    answers_shown: bool  # the correct answers and rationales (see `answers_shown`)
+
+
+def answers_shown(standing: PartStanding) -> bool:
+    """Whether a candidate may see the correct answers and rationales of a part's papers:
+    once they have passed it or have no attempt left, never while a retake could draw the
+    same questions (whether each answer was right, and the markers' feedback, always)."""
+    blueprint = standing.blueprint
+    return standing.passed or (blueprint is not None and standing.attempts_used >= blueprint.attempts_allowed)
+
+
+def _without_key(item: ItemReviewed) -> ItemReviewed:
+    return replace(item, options=tuple(replace(o, correct=False) for o in item.options), rationale="")
 
 
 def attempt_result(attempt: Attempt) -> AttemptResult:
@@ -301,16 +324,19 @@ def attempt_result(attempt: Attempt) -> AttemptResult:
         )
     score = attempt.score or Decimal(0)
     percent = score if attempt.part == Part.WRITTEN else (score * 100 / max(attempt.out_of, 1))
+    standing = part_standing(attempt.candidate, attempt.level, attempt.part)
     return AttemptResult(
         attempt=attempt,
         level_name=framework.level_names.get(attempt.level, attempt.level),
-        percent=percent.quantize(Decimal("0.1")),
+        # Down, so that a score under the pass mark never reads as reaching it.
+        percent=percent.quantize(Decimal("0.1"), rounding=ROUND_FLOOR),
         by_domain=tuple(
             DomainScore(label=framework.domain_labels.get(code, code), right=right, out_of=out_of)
             for code, (right, out_of) in sorted(by_domain.items())
         ),
-        items=tuple(reviewed),
-        standing=part_standing(attempt.candidate, attempt.level, attempt.part),
+        items=tuple(reviewed) if answers_shown(standing) else tuple(_without_key(i) for i in reviewed),
+        standing=standing,
+        answers_shown=answers_shown(standing),
     )
 
 

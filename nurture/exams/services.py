@@ -22,6 +22,7 @@ from nurture.accounts.models import User
 from nurture.core.audit import audit_record
 from nurture.core.emails import email_send
 from nurture.core.origins import site_url
+from nurture.core.prepared import INT_RANGE
 from nurture.endorsements.models import Application
 from nurture.endorsements.selectors import assessors_without_conflict
 from nurture.endorsements.workflow import EXAM_STATES
@@ -113,7 +114,8 @@ def bank_import(content: bytes, *, actor: User) -> BankImport:
     text changed makes a new version (attempts already drawn keep theirs), the same text
     again changes nothing."""
     framework = exam_framework()
-    read: BankFile = bank_file_read(content, levels=framework.levels, competencies=framework.domain_of.keys())
+    # Only the levels that sit the exam: a question at another level would never be drawn.
+    read: BankFile = bank_file_read(content, levels=framework.exam_levels, competencies=framework.domain_of.keys())
     if not read.ok:
         return BankImport(problems=read.problems)
     kinds = dict(Question.objects.filter(key__in=[d.key for d in read.questions]).values_list("key", "kind"))
@@ -124,10 +126,20 @@ def bank_import(content: bytes, *, actor: User) -> BankImport:
     ]
     if mismatched:
         return BankImport(problems=mismatched)
+    try:
+        return _bank_write(read.questions, framework, actor)
+    except IntegrityError:
+        # Another import added the same new key at the same moment: nothing of this one stays.
+        raise ExamError(
+            "Another import changed the bank at the same moment; nothing was imported. Try again."
+        ) from None
+
+
+def _bank_write(drafts: list[QuestionDraft], framework: ExamFramework, actor: User) -> BankImport:
     added = new_versions = unchanged = 0
     with transaction.atomic():
         current = {v.question.key: v for v in current_versions().select_for_update(of=("self",))}
-        for draft in read.questions:
+        for draft in drafts:
             fields = _version_fields(draft, framework)
             version = current.get(draft.key)
             if version is not None and all(getattr(version, name) == fields[name] for name in _VERSION_FIELDS):
@@ -367,7 +379,7 @@ def attempt_start(*, application: Application, actor: User, part: int, now: date
         )
     except BlueprintShortfall as short:
         raise ExamError(
-            "The exam cannot be drawn: the question bank is short. " + str(short) + " The registrar has been told."
+            "The exam cannot be drawn today: the question bank is short. " + str(short) + " Please tell the registrar."
         ) from None
     extra = (
         Accommodation.objects.filter(candidate=actor, level=blueprint.level)
@@ -464,6 +476,10 @@ def answer_save(
     the attempt (a save racing the hand-in waits for it, and is then refused), and writes one."""
     now = now or timezone.now()
     attempt_id = attempt if isinstance(attempt, int) else attempt.pk
+    if attempt_id not in INT_RANGE:  # no row has it (SQLite would raise OverflowError)
+        raise NotYours("This is not your attempt.")
+    if position not in INT_RANGE:
+        raise NoSuchQuestion("This paper has no such question.")
     with transaction.atomic(), connection.cursor() as cursor:
         lock = " FOR UPDATE OF a" if connection.features.has_select_for_update_of else ""
         cursor.execute(_SAVE_READ + lock, [position, attempt_id])
@@ -526,8 +542,11 @@ def _decimal(score: Fraction) -> Decimal:
     return (Decimal(score.numerator) / Decimal(score.denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def attempt_submit(*, attempt: Attempt, actor: User | None, now: datetime | None = None) -> Attempt:
-    """Hand the paper in (by the candidate, or by the scheduled job when `actor` is None).
+def attempt_submit(
+    *, attempt: Attempt, actor: User | None, now: datetime | None = None, by: str = "scheduled job"
+) -> Attempt:
+    """Hand the paper in: by the candidate, or when `actor` is None, past the deadline, by
+    `by` (the scheduled job, or the candidate's next request, which is not the job).
     Multiple choice is scored at once and released; written answers go to their markers.
     Submitting twice changes nothing."""
     now = now or timezone.now()
@@ -540,7 +559,7 @@ def attempt_submit(*, attempt: Attempt, actor: User | None, now: datetime | None
         items = list(locked.items.select_related("version"))
         locked.status = Attempt.Status.SUBMITTED
         locked.submitted_at = now
-        locked.submitted_by_job = actor is None
+        locked.submitted_by_job = actor is None and by == "scheduled job"
         if locked.part == Part.MULTIPLE_CHOICE:
             for item in items:
                 item.mark = Decimal(1 if item.chosen is not None and item.chosen == item.version.correct else 0)
@@ -561,9 +580,9 @@ def attempt_submit(*, attempt: Attempt, actor: User | None, now: datetime | None
         audit_record(
             action="exams.attempt.submitted",
             actor=actor,
-            actor_label="" if actor is not None else "scheduled job",
+            actor_label="" if actor is not None else by,
             target=locked,
-            data={"level": locked.level, "part": locked.part, "by_job": actor is None},
+            data={"level": locked.level, "part": locked.part, "by_job": locked.submitted_by_job},
         )
     return locked
 
@@ -711,6 +730,11 @@ def markers_missing_assign() -> int:
             for item in locked.items.exclude(written="").filter(mark__isnull=True):
                 if not item.written.strip():
                     continue
+                # A mark still to give whose marker has gone (account erased or made
+                # inactive) goes to someone else, or the result would wait for ever.
+                item.marks.filter(submitted_at__isnull=True).filter(
+                    Q(marker__isnull=True) | Q(marker__is_active=False)
+                ).delete()
                 roles = set(item.marks.values_list("role", flat=True))
                 wanted = tuple(r for r in (WrittenMark.Role.FIRST, WrittenMark.Role.SECOND) if r not in roles)
                 submitted = {m.role: m.total for m in item.marks.all() if m.submitted_at is not None}

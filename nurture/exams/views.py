@@ -14,6 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nurture.accounts.http import AuthenticatedHttpRequest
@@ -65,10 +66,11 @@ def _own_attempt(request: AuthenticatedHttpRequest, pk: int) -> Attempt:
     grace is handed in now, as the scheduled job would."""
     attempt = get_object_or_404(Attempt, pk=pk, candidate=request.user)
     if attempt.status == Attempt.Status.OPEN and not rules.answer_taken(timezone.now(), attempt.deadline):
-        attempt = attempt_submit(attempt=attempt, actor=None)
+        attempt = attempt_submit(attempt=attempt, actor=None, by="deadline passed (on the candidate's next page)")
     return attempt
 
 
+@never_cache
 @practitioner_required
 @require_GET
 def overview(request: AuthenticatedHttpRequest, application_pk: int) -> HttpResponse:
@@ -85,6 +87,7 @@ def overview(request: AuthenticatedHttpRequest, application_pk: int) -> HttpResp
     return render(request, "exams/overview.html", context)
 
 
+@never_cache
 @practitioner_required
 @require_POST
 def start(request: AuthenticatedHttpRequest, application_pk: int, part: int) -> HttpResponse:
@@ -114,6 +117,7 @@ def _time_left_words(left: timedelta) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''} left"
 
 
+@never_cache
 @practitioner_required
 @require_http_methods(["GET", "POST"])
 def question(request: AuthenticatedHttpRequest, pk: int, position: int) -> HttpResponseBase:
@@ -149,6 +153,7 @@ def question(request: AuthenticatedHttpRequest, pk: int, position: int) -> HttpR
         "error": error,
         "time_left": _time_left_words(left),
         "deadline_ms": int(attempt.deadline.timestamp() * 1000),
+        "grace_ms": int(rules.GRACE.total_seconds() * 1000),
         "now_ms": int(now.timestamp() * 1000),
         "warnings": [int(at.total_seconds() // 60) for at in rules.warnings_passed(now, attempt.deadline)],
         "part_label": Part(attempt.part).label,
@@ -166,6 +171,7 @@ def _as_posted(shown: QuestionShown, data: QueryDict) -> QuestionShown:
     return replace(shown, written=data.get("written", "")[:50_000])
 
 
+@never_cache
 @practitioner_required
 @require_POST
 def answer(request: AuthenticatedHttpRequest, pk: int, position: int) -> JsonResponse:
@@ -194,6 +200,7 @@ def _answer_given(data: QueryDict) -> dict[str, Any]:
     raise ExamError("Choose one of the options shown.")
 
 
+@never_cache
 @practitioner_required
 @require_http_methods(["GET", "POST"])
 def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
@@ -217,6 +224,7 @@ def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     return render(request, "exams/submit.html", context)
 
 
+@never_cache
 @practitioner_required
 @require_GET
 def result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:

@@ -66,9 +66,21 @@ def test_a_candidate_sits_part_1_saving_as_they_go_through_a_lost_connection(new
     expect(page.locator("#exam-saved")).to_have_text("All answers saved")
     assert _item_chosen(1) == item.option_order[3]
 
+    # Signed out (in another tab, or the session ended): the save is not counted as saved,
+    # the answer stays on this device, and goes once the candidate is signed in again.
+    page.context.clear_cookies()
+    page.get_by_role("radio").nth(0).check()
+    expect(page.locator("#exam-saved")).to_contain_text("you are signed out")
+    assert _item_chosen(1) == item.option_order[3]
+    me.sign_in_as(application.practitioner)
+    me.reload()
+    expect(page.get_by_role("radio").nth(0)).to_be_checked()  # the answer kept here, not the server's older one
+    expect(page.locator("#exam-saved")).to_have_text("All answers saved")
+    assert _item_chosen(1) == item.option_order[0]
+
     # Reopened later: the same paper, the answer still chosen.
     me.reload()
-    expect(page.get_by_role("radio").nth(3)).to_be_checked()
+    expect(page.get_by_role("radio").nth(0)).to_be_checked()
     me.follow(page.get_by_role("button", name="Save and review all answers"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Hand in part 1: multiple choice")
     expect(page.get_by_text("You have answered 1 of 3 questions.")).to_be_visible()
@@ -88,9 +100,10 @@ def test_without_javascript_and_by_keyboard_save_and_next_saves(new_visitor):
     me.follow(page.get_by_role("button", name="Start part 1: multiple choice"))
     expect(page.get_by_role("timer")).to_have_text("1 hour 30 minutes left")
     # A group of radio buttons is one Tab stop; the arrow keys move the choice within it.
-    tab_to(page, page.get_by_role("radio").first)
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("ArrowDown")
+    # It stops on the checked one, "No answer yet", the last; down goes round to the first.
+    tab_to(page, page.get_by_label("No answer yet"))
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
     expect(page.get_by_role("radio").nth(2)).to_be_checked()
     me.follow(page.get_by_role("button", name="Save and next"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Question 2 of 3")

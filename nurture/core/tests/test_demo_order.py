@@ -22,7 +22,14 @@ def labels(configs: list[AppConfig]) -> list[str]:
 
 
 def test_the_installed_apps_load_people_first_and_events_after_their_campaign():
-    assert [app.label for app in demo_apps()] == ["portfolios", "register", "endorsements", "campaigns", "events"]
+    assert [app.label for app in demo_apps()] == [
+        "portfolios",
+        "register",
+        "endorsements",
+        "campaigns",
+        "events",
+        "exams",
+    ]
 
 
 def test_apps_keep_installed_order_unless_they_name_an_app_to_wait_for():

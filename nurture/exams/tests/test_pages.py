@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from conftest import client_for
 from nurture.accounts.models import User
+from nurture.core.models import AuditEntry
 from nurture.endorsements.models import Application
 from nurture.exams import rules
 from nurture.exams.models import Attempt, Blueprint, Part, QuestionVersion
@@ -55,7 +56,8 @@ def test_a_sitting_without_javascript_saves_and_moves_on(
     assert first == reverse("exams:question", args=[attempt.pk, 1])
     page = client.get(first).content.decode()
     assert 'role="timer"' in page and "1 hour 30 minutes left" in page and "All answers saved" in page
-    assert page.count('type="radio" name="choice"') == 4
+    assert page.count('type="radio" name="choice"') == 5  # the four options, and "No answer yet"
+    assert re.search(r'value="" id="choice-none" checked', page)
     moved = client.post(first, {"choice": "2", "go": "next"})
     assert moved.status_code == 302 and moved["Location"] == reverse("exams:question", args=[attempt.pk, 2])
     item = attempt.items.get(position=1)
@@ -75,10 +77,17 @@ def test_a_sitting_without_javascript_saves_and_moves_on(
     assert attempt.status == Attempt.Status.RELEASED
     assert "Not passed" in result and "The pass mark is 80%." in result
     assert "You may sit this part again from" in result
-    # With the result, each question's correct answer and rationale, and the score by domain.
+    # With the result, the score by domain and which answers were right; the correct answers
+    # and rationales only once no retake could draw the same questions.
+    assert "D1 Infant and Early Childhood Development</th><td" in result
+    assert "Question 1: not correct" in result or "Question 1: correct" in result
+    assert "(the correct answer)" not in result and item.version.rationale not in result
+    assert "shown once you have passed this part or have no attempt left" in result
+    Blueprint.objects.filter(level="intervention", part=Part.MULTIPLE_CHOICE).update(attempts_allowed=1)
+    result = client.get(done["Location"]).content.decode()
     assert result.count("(the correct answer)") == 18
     assert item.version.rationale in result
-    assert "D1 Infant and Early Childhood Development</th><td>" in result
+    assert "You have used the 1 attempt allowed at this level." in result
 
 
 def test_a_refused_answer_changes_nothing_and_keeps_what_was_typed(
@@ -161,7 +170,10 @@ def test_after_the_deadline_and_its_grace_saves_are_refused_and_the_paper_is_han
     page = client.get(first)
     assert page["Location"] == reverse("exams:result", args=[attempt.pk])
     attempt.refresh_from_db()
-    assert attempt.status == Attempt.Status.RELEASED and attempt.submitted_by_job
+    # Handed in by the candidate's next page, not the scheduled job, and the log says so.
+    assert attempt.status == Attempt.Status.RELEASED and not attempt.submitted_by_job
+    entry = AuditEntry.objects.get(action="exams.attempt.submitted")
+    assert entry.actor_label.startswith("deadline passed")
     assert attempt.items.get(position=1).chosen is not None
 
 
@@ -196,6 +208,6 @@ def test_the_api_gives_the_result_once_released(
         False,
         1.0,
         18,
-        5.6,
+        5.5,  # 5.56%, shown rounded down
     )
     assert sum(d["correct"] for d in one["by_domain"]) == 1 and sum(d["questions"] for d in one["by_domain"]) == 18

@@ -273,7 +273,7 @@ def test_a_fail_waits_for_the_retake_and_attempts_run_out(
     assert second.number == 2
     attempt_submit(attempt=second, actor=practitioner)
     Attempt.objects.update(released_at=timezone.now() - timedelta(days=60))
-    with pytest.raises(ExamError, match="used all 2 attempts"):
+    with pytest.raises(ExamError, match="used the 2 attempts allowed"):
         _started(application)
 
 
@@ -458,3 +458,46 @@ def test_the_candidate_is_emailed_when_the_result_is_released(
     assert "you did not pass this time" in sent.body
     retake = (timezone.localdate() + timedelta(days=30)).strftime("%-d %B %Y")
     assert f"You may sit this part again from {retake}." in sent.body
+
+
+def test_an_id_or_position_no_row_can_have_is_not_found(
+    blueprints: tuple[Blueprint, Blueprint], application: Application, practitioner: User
+) -> None:
+    attempt = _started(application)
+    with pytest.raises(ExamError, match="no such question"):
+        answer_save(attempt=attempt, actor=practitioner, position=2**63, choice=0)
+    with pytest.raises(ExamError, match="not your attempt"):
+        answer_save(attempt=2**63, actor=practitioner, position=1, choice=0)
+
+
+def test_passing_part_1_alone_is_not_passing_the_exam(bank: None, application: Application, registrar: User) -> None:
+    blueprint_save(level="intervention", part=Part.MULTIPLE_CHOICE, values=part1_values(), actor=registrar)
+    now = timezone.now()
+    Attempt.objects.create(
+        candidate=application.practitioner, application=application, level="intervention",
+        part=Part.MULTIPLE_CHOICE, number=1, seed="s", minutes=90, pass_mark_percent=80, started_at=now,
+        deadline=now, status=Attempt.Status.RELEASED, passed=True, released_at=now,
+    )  # fmt: skip
+    assert exam_passed(application.practitioner_id, "intervention") is False
+
+
+def test_an_answer_whose_marker_has_gone_goes_to_another(
+    blueprints: tuple[Blueprint, Blueprint], application: Application, markers: list[User]
+) -> None:
+    attempt = _written_submitted(application)
+    gone = WrittenMark.objects.filter(item__attempt=attempt, role="first").select_related("marker").first()
+    assert gone is not None and gone.marker is not None
+    User.objects.filter(pk=gone.marker.pk).update(is_active=False)
+    assert markers_missing_assign() == 1
+    again = WrittenMark.objects.get(item=gone.item, role="first")
+    assert again.marker_id != gone.marker.pk and again.marker is not None and again.marker.is_active
+    assert markers_missing_assign() == 0
+
+
+def test_a_file_nested_too_deep_or_a_level_without_the_exam_imports_nothing(registrar: User) -> None:
+    deep = b'{"format": "nurture-exam-bank", "version": 1, "questions": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    assert [str(p) for p in bank_import(deep, actor=registrar).problems] == [
+        "The file: it is nested far deeper than a bank file is"
+    ]
+    refused = bank_import(bank_content(mcq("mcq-promo", level="promotion")), actor=registrar)
+    assert "promotion" in str(refused.problems[0]) and not Question.objects.exists()

@@ -38,6 +38,7 @@ from nurture.endorsements.selectors import (
     assessors_without_conflict,
     assigned_applications,
     current_references,
+    exam_outstanding,
     practitioner_next_step,
     practitioner_next_steps,
     queue_states,
@@ -365,6 +366,8 @@ def _staff_page(
         "files": application.files.filter(round=application.round),
         "timeline": _timeline(application),
         "staff": True,
+        # Before the decision, not at it: why endorsing waits for the exam ("" when it does not).
+        "exam_outstanding": exam_outstanding(application),
     }
     return render(request, "endorsements/staff_application.html", context, status=status)
 

@@ -211,3 +211,11 @@ def test_the_api_gives_the_result_once_released(
         5.5,  # 5.56%, shown rounded down
     )
     assert sum(d["correct"] for d in one["by_domain"]) == 1 and sum(d["questions"] for d in one["by_domain"]) == 18
+
+
+def test_the_registrar_sees_the_exam_standing_before_deciding(
+    blueprints: tuple[Blueprint, Blueprint], application: Application, registrar: User
+) -> None:
+    page = client_for(registrar).get(reverse("endorsements:staff_application", args=[application.pk])).content.decode()
+    assert "<strong>The exam:</strong> Infant Mental Health Intervention requires the exam, and" in page
+    assert "has not passed it yet. It cannot be endorsed until then." in page

@@ -62,7 +62,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
-from bench.load import ROOT, Result, free_port, gunicorn, load, serving, wrk_available
+from bench.load import ROOT, Result, free_port, gunicorn, load, postgres_copy, serving, wrk_available
 from bench.register_search import DATA, PG_URL, WORKERS, manage_env, run
 
 SIGNATURES = 100_000
@@ -126,35 +126,14 @@ def working_copy() -> None:
 
 def postgres_made() -> str | None:
     """The campaign database on PostgreSQL, made once (as the SQLite one), and a fresh
-    copy of it for this run (CREATE DATABASE … TEMPLATE): its URL, or None when
-    PostgreSQL is not reachable."""
-    try:
-        import psycopg
-
-        admin = PG_CAMPAIGN_URL.rsplit("/", 1)[0] + "/postgres"
-        built, working = PG_CAMPAIGN_URL.rsplit("/", 1)[1], PG_CAMPAIGN_URL.rsplit("/", 1)[1] + "_run"
-        marker = DATA / "campaign-postgres.done"
-        wanted = f"{SIGNATURES} {EVENTS}"
-        with psycopg.connect(admin, connect_timeout=3, autocommit=True) as connection:
-            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [built]).fetchone()
-            if not (exists and marker.exists() and marker.read_text() == wanted):
-                connection.execute(f'DROP DATABASE IF EXISTS "{built}"')
-                connection.execute(f'CREATE DATABASE "{built}"')
-                marker.unlink(missing_ok=True)
-    except Exception as error:
-        print(f"PostgreSQL not reachable at {PG_CAMPAIGN_URL.split('@')[-1]} ({error}); its signing is left out.")
-        return None
-    if not marker.exists():
-        env = django_env(PG_CAMPAIGN_URL)
-        print(f"Making the campaign data on PostgreSQL ({built}, once) …", flush=True)
-        started = time.monotonic()
-        campaign_data_build(env)
-        marker.write_text(wanted)
-        print(f"\nMade in {time.monotonic() - started:.0f} s.", flush=True)
-    with psycopg.connect(admin, connect_timeout=3, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{working}"')
-        connection.execute(f'CREATE DATABASE "{working}" TEMPLATE "{built}"')
-    return PG_CAMPAIGN_URL.rsplit("/", 1)[0] + "/" + working
+    copy of it for this run: its URL, or None when PostgreSQL is not reachable."""
+    return postgres_copy(
+        PG_CAMPAIGN_URL,
+        marker=DATA / "campaign-postgres.done",
+        wanted=f"{SIGNATURES} {EVENTS}",
+        build=lambda: campaign_data_build(django_env(PG_CAMPAIGN_URL)),
+        what="the campaign's signing on PostgreSQL",
+    )
 
 
 def django_json(*args: str, database: Path | str = WORKING) -> Any:

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.load import ROOT, free_port, gunicorn, serving
+from bench.load import ROOT, free_port, gunicorn, postgres_copy, serving
 from bench.register_search import DATA, PG_URL, WORKERS, manage_env, run
 
 BUILT = DATA / "exam.sqlite3"
@@ -89,30 +89,13 @@ def sqlite_made(candidates: int) -> Path:
 
 
 def postgres_made(candidates: int) -> str | None:
-    try:
-        import psycopg
-
-        admin = PG_EXAM_URL.rsplit("/", 1)[0] + "/postgres"
-        built, working = PG_EXAM_URL.rsplit("/", 1)[1], PG_EXAM_URL.rsplit("/", 1)[1] + "_run"
-        marker = DATA / "exam-postgres.done"
-        wanted = f"{candidates} {made_marker()}"
-        with psycopg.connect(admin, connect_timeout=3, autocommit=True) as connection:
-            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [built]).fetchone()
-            if not (exists and marker.exists() and marker.read_text() == wanted):
-                connection.execute(f'DROP DATABASE IF EXISTS "{built}"')
-                connection.execute(f'CREATE DATABASE "{built}"')
-                marker.unlink(missing_ok=True)
-    except Exception as error:
-        print(f"PostgreSQL not reachable at {PG_EXAM_URL.split('@')[-1]} ({error}); its pass is left out.")
-        return None
-    if not marker.exists():
-        print(f"Making the exam data on PostgreSQL ({built}): {candidates} candidates (once) …", flush=True)
-        build(django_env(PG_EXAM_URL), candidates)
-        marker.write_text(wanted)
-    with psycopg.connect(admin, connect_timeout=3, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{working}"')
-        connection.execute(f'CREATE DATABASE "{working}" TEMPLATE "{built}"')
-    return PG_EXAM_URL.rsplit("/", 1)[0] + "/" + working
+    return postgres_copy(
+        PG_EXAM_URL,
+        marker=DATA / "exam-postgres.done",
+        wanted=f"{candidates} {made_marker()}",
+        build=lambda: build(django_env(PG_EXAM_URL), candidates),
+        what="the exam sitting on PostgreSQL",
+    )
 
 
 def exam_data(database: Path | str, *args: str) -> Any:

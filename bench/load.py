@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,3 +135,34 @@ def load(
         raise RuntimeError(f"wrk said:\n{output}")
     requests, micros, p50, p95, errors = found.groups()
     return Result(name, int(requests) / (int(micros) / 1e6), float(p50), float(p95), int(errors))
+
+
+def postgres_copy(url: str, *, marker: Path, wanted: str, build: Callable[[], None], what: str) -> str | None:
+    """A database at `url` made once by `build` (again when `marker` no longer says
+    `wanted`), and a fresh copy of it for this run (CREATE DATABASE … TEMPLATE): the copy's
+    URL, or None when PostgreSQL is not reachable (its pass is then left out, and said so)."""
+    try:
+        import psycopg
+
+        admin = url.rsplit("/", 1)[0] + "/postgres"
+        built = url.rsplit("/", 1)[1]
+        working = built + "_run"
+        with psycopg.connect(admin, connect_timeout=3, autocommit=True) as connection:
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [built]).fetchone()
+            if not (exists and marker.exists() and marker.read_text() == wanted):
+                connection.execute(f'DROP DATABASE IF EXISTS "{built}"')
+                connection.execute(f'CREATE DATABASE "{built}"')
+                marker.unlink(missing_ok=True)
+    except Exception as error:
+        print(f"PostgreSQL not reachable at {url.split('@')[-1]} ({error}); {what} is left out.")
+        return None
+    if not marker.exists():
+        print(f"Making the {what} data on PostgreSQL ({built}, once) …", flush=True)
+        started = time.monotonic()
+        build()
+        marker.write_text(wanted)
+        print(f"\nMade in {time.monotonic() - started:.0f} s.", flush=True)
+    with psycopg.connect(admin, connect_timeout=3, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{working}"')
+        connection.execute(f'CREATE DATABASE "{working}" TEMPLATE "{built}"')
+    return url.rsplit("/", 1)[0] + "/" + working

@@ -59,7 +59,7 @@ class MarkForm(PlainTextMixin, forms.Form):
 class BankFileForm(forms.Form):
     bank_file = forms.FileField(
         label="Question bank file (JSON)",
-        help_text="The format is described in the exams README; the export below is an example.",
+        help_text="The format is described in the exams README; the bank downloaded above is an example.",
         error_messages={"required": "Choose a bank file to import."},
     )
 

@@ -325,6 +325,7 @@ def attempt_result(attempt: Attempt) -> AttemptResult:
     score = attempt.score or Decimal(0)
     percent = score if attempt.part == Part.WRITTEN else (score * 100 / max(attempt.out_of, 1))
     standing = part_standing(attempt.candidate, attempt.level, attempt.part)
+    shown = answers_shown(standing)
     return AttemptResult(
         attempt=attempt,
         level_name=framework.level_names.get(attempt.level, attempt.level),
@@ -334,9 +335,9 @@ def attempt_result(attempt: Attempt) -> AttemptResult:
             DomainScore(label=framework.domain_labels.get(code, code), right=right, out_of=out_of)
             for code, (right, out_of) in sorted(by_domain.items())
         ),
-        items=tuple(reviewed) if answers_shown(standing) else tuple(_without_key(i) for i in reviewed),
+        items=tuple(reviewed) if shown else tuple(_without_key(i) for i in reviewed),
         standing=standing,
-        answers_shown=answers_shown(standing),
+        answers_shown=shown,
     )
 
 

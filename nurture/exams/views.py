@@ -5,6 +5,7 @@ change is also saved as it is made (`answer`, used by `static/exams/sitting.js`)
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -82,7 +83,6 @@ def overview(request: AuthenticatedHttpRequest, application_pk: int) -> HttpResp
         "accepted": application.state in EXAM_STATES,
         "parts": parts,
         "attempts": attempts,
-        "now": timezone.now(),
     }
     return render(request, "exams/overview.html", context)
 
@@ -163,8 +163,6 @@ def question(request: AuthenticatedHttpRequest, pk: int, position: int) -> HttpR
 
 def _as_posted(shown: QuestionShown, data: QueryDict) -> QuestionShown:
     """The question with what the candidate just sent, so a refused save loses nothing they typed."""
-    from dataclasses import replace
-
     if shown.kind == Kind.MULTIPLE_CHOICE:
         raw = data.get("choice", "")
         return replace(shown, options=tuple(replace(o, chosen=str(o.position) == raw) for o in shown.options))
@@ -195,7 +193,7 @@ def _answer_given(data: QueryDict) -> dict[str, Any]:
     raw = data.get("choice", "")
     if raw == "":
         return {"choice": None}
-    if raw.isdigit() and len(raw) < 3:
+    if raw.isascii() and raw.isdigit() and len(raw) < 3:
         return {"choice": int(raw)}
     raise ExamError("Choose one of the options shown.")
 

@@ -155,6 +155,11 @@ def test_the_save_as_you_go_answers_for_the_page_script(
     bad = client.post(reverse("exams:answer", args=[attempt.pk, 3]), {"choice": "9"})
     assert bad.status_code == 400 and json.loads(bad.content)["error"] == "Choose one of the options shown."
     assert client.post(reverse("exams:answer", args=[attempt.pk, 99]), {"choice": "1"}).status_code == 404
+    for bad_choice in ("abc", "-1", "1" * 40, "１"):
+        refused = client.post(reverse("exams:answer", args=[attempt.pk, 3]), {"choice": bad_choice})
+        assert refused.status_code == 400, bad_choice
+    assert client.post(reverse("exams:answer", args=[attempt.pk, 3]), {"choice": "1\x00"}).status_code == 400
+    assert attempt.items.get(position=3).chosen is not None  # still the answer saved first
 
 
 def test_after_the_deadline_and_its_grace_saves_are_refused_and_the_paper_is_handed_in(

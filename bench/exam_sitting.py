@@ -1,6 +1,6 @@
 """Candidates sitting the exam at once: answer saves under load, and none lost.
 
-    python -m bench.exam_sitting [--candidates 500] [--seconds 30] [--saves 180] [--no-postgres]
+    python -m bench.exam_sitting [--candidates 500] [--seconds 30] [--rounds 3] [--saves 180] [--no-postgres]
 
 What it does, all on this machine:
 1. Makes, once, a database with the demo (framework, staff, the demo bank and its
@@ -16,7 +16,10 @@ What it does, all on this machine:
    or `--seconds`, whichever ends first). Question k of a candidate's saves is question
    (k mod 60) + 1, so answers are also changed, as candidates do when they go back.
 3. Loads the reference the same way, with the same client and concurrency: a bare Django
-   view that writes one row (bench/bare_write_app.py), on the same database.
+   view that writes one row (bench/bare_write_app.py), on the same database. The two are
+   served side by side and loaded in turn, `--rounds` times each (`--seconds` is each
+   one's total, after `--warmup` seconds of each that are not counted), so the machine's
+   other work falls on both; each round's ratio is printed.
 4. Counts, from the database, every answer the clients were told was saved ("saved": true
    in a 200) against what is stored: an answer whose last told save is not what is stored
    is lost; a question stored twice for one attempt is duplicated. Both must be 0.
@@ -183,8 +186,11 @@ async def _sit(
             load.error(f"HTTP {status}")
 
 
-def sit_all(port: int, sittings: list[dict[str, Any]], *, seconds: int, saves: int, reference: bool) -> Load:
-    load = Load()
+def sit_all(
+    port: int, sittings: list[dict[str, Any]], *, seconds: float, saves: int, reference: bool, load: Load | None = None
+) -> Load:
+    """Every candidate at once for `seconds`; added to `load` when given (a later round)."""
+    load = load if load is not None else Load()
 
     async def everyone() -> None:
         until = time.monotonic() + seconds
@@ -197,7 +203,7 @@ def sit_all(port: int, sittings: list[dict[str, Any]], *, seconds: int, saves: i
 
     started = time.monotonic()
     asyncio.run(everyone())
-    load.elapsed = time.monotonic() - started
+    load.elapsed += time.monotonic() - started
     return load
 
 
@@ -219,19 +225,32 @@ def one_database(name: str, database: Path | str, args: argparse.Namespace) -> O
     env = django_env(database)
     sittings = exam_data(database, "sittings")
     print(f"\n{name}: {len(sittings)} candidates sit at once …", flush=True)
-    port = free_port()
-    reference_env = {"DATABASE_URL": env["DATABASE_URL"]}
-    with serving(
-        gunicorn("bench.bare_write_app:application", port, workers=WORKERS),
-        url=f"http://127.0.0.1:{port}/write/0/0/",
-        env=reference_env,
+    # Both servers run side by side (an idle sync worker waits in accept, using no CPU) and
+    # the load alternates between them round by round, so a change in what else this
+    # shared machine is doing falls on both rather than on one of them.
+    reference_port, port = free_port(), free_port()
+    reference, saves = Load(), Load()
+    with (
+        serving(
+            gunicorn("bench.bare_write_app:application", reference_port, workers=WORKERS),
+            url=f"http://127.0.0.1:{reference_port}/write/0/0/",
+            env={"DATABASE_URL": env["DATABASE_URL"]},
+        ),
+        serving(gunicorn("nurture.wsgi:application", port, workers=WORKERS), url=f"http://127.0.0.1:{port}/", env=env),
     ):
-        reference = sit_all(port, sittings, seconds=args.seconds, saves=args.saves, reference=True)
-    port = free_port()
-    with serving(gunicorn("nurture.wsgi:application", port, workers=WORKERS), url=f"http://127.0.0.1:{port}/", env=env):
-        saves = sit_all(port, sittings, seconds=args.seconds, saves=args.saves, reference=False)
+        # Uncounted first: each worker's first requests import and compile what later ones reuse.
+        sit_all(reference_port, sittings, seconds=args.warmup, saves=args.saves, reference=True, load=Load())
+        warm = sit_all(port, sittings, seconds=args.warmup, saves=args.saves, reference=False, load=Load())
+        each = args.seconds / args.rounds
+        for round_ in range(1, args.rounds + 1):
+            before = (len(reference.saved), reference.elapsed, len(saves.saved), saves.elapsed)
+            sit_all(reference_port, sittings, seconds=each, saves=args.saves, reference=True, load=reference)
+            sit_all(port, sittings, seconds=each, saves=args.saves, reference=False, load=saves)
+            bare = (len(reference.saved) - before[0]) / (reference.elapsed - before[1])
+            ours = (len(saves.saved) - before[2]) / (saves.elapsed - before[3])
+            print(f"  round {round_}: bare view {bare:.0f}/s, answer saves {ours:.0f}/s, {ours / bare:.2f}×")
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as told:
-        told.writelines(f"{a} {p} {c}\n" for a, p, c in saves.saved)
+        told.writelines(f"{a} {p} {c}\n" for a, p, c in warm.saved + saves.saved)  # the warm-up's too
     try:
         counted = exam_data(database, "verify", told.name)
     finally:
@@ -251,6 +270,8 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=500)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--saves", type=int, default=180)
+    parser.add_argument("--rounds", type=int, default=3, help="alternations of the two loads within --seconds")
+    parser.add_argument("--warmup", type=float, default=3, help="seconds of each load first, not counted")
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     DATA.mkdir(exist_ok=True)

@@ -59,6 +59,7 @@ class _Compiled:
     model_fields: slice
     related: list[Any]
     annotations: dict[str, int]
+    converters: dict[int, Any]  # the database's and fields' converters per column, as results_iter finds them
 
 
 class PreparedRead(Generic[M]):
@@ -99,6 +100,9 @@ class PreparedRead(Generic[M]):
         missing = set(self._markers) - set(slots.values())
         if missing:
             raise self._refused(f"the ORM changed the values of {sorted(missing)}")
+        selected = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(selected):
+            raise self._refused("a composite primary key is not read back as the ORM does")
         klass_info = compiler.klass_info
         select_fields = klass_info["select_fields"]
         fields = slice(select_fields[0], select_fields[-1] + 1)
@@ -111,6 +115,7 @@ class PreparedRead(Generic[M]):
             model_fields=fields,
             related=get_related_populators(klass_info, compiler.select, alias),
             annotations=dict(compiler.annotation_col_map or {}),
+            converters=compiler.get_converters(selected),
         )
         self._cache()[alias] = compiled
         return compiled
@@ -138,7 +143,9 @@ class PreparedRead(Generic[M]):
         compiler = compiled.compiler
         model = compiler.klass_info["model"]
         found: list[M] = []
-        for row in compiler.results_iter(results=[rows]):
+        # As `results_iter` does, with the converters found once rather than on every read.
+        converted = compiler.apply_converters(rows, compiled.converters) if compiled.converters else rows
+        for row in converted:
             instance = model.from_db(using, compiled.init_list, row[compiled.model_fields])
             for populator in compiled.related:
                 populator.populate(row, instance)

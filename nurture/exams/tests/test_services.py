@@ -324,6 +324,9 @@ def test_two_of_three_cases_and_an_answer_kept_to_its_limit(
         answer_save(attempt=attempt, actor=practitioner, position=3, written="x" * 20_001)
     assert attempt.items.get(position=3).written == "The third instead"
     assert attempt.items.get(position=1).written == "First case:\nI would notice…"
+    with pytest.raises(ExamError, match="answered in writing"):  # a choice fits no written question
+        answer_save(attempt=attempt, actor=practitioner, position=1, choice=0)
+    assert attempt.items.get(position=1).chosen is None
 
 
 def _written_submitted(application: Application) -> Attempt:

@@ -102,8 +102,11 @@ class BankFile:
         return not self.problems
 
 
-class _Refused(Exception):
-    pass
+class QuestionRefused(ValueError):
+    """Why one question was refused, as a sentence fragment ("stem is missing or empty")."""
+
+
+_Refused = QuestionRefused
 
 
 def _text(row: dict[str, Any], name: str, limit_name: str | None = None) -> str:
@@ -184,6 +187,15 @@ def _question(row: Any, levels: Collection[str], competencies: Collection[str]) 
         model_answer=_text(row, "model_answer"),
         rubric=tuple(criteria),
     )
+
+
+def question_read(row: dict[str, Any], *, levels: Collection[str], competencies: Collection[str]) -> QuestionDraft:
+    """One question, checked as a file's question is (its key included): the registrar's
+    page edits one question this way. Raises `QuestionRefused` with the reason."""
+    key = row.get("key")
+    if not (isinstance(key, str) and KEY.fullmatch(key)):
+        raise QuestionRefused("key must be 1 to 60 letters, digits, '-' or '_'")
+    return _question(row, levels, competencies)
 
 
 def bank_file_read(content: bytes, *, levels: Collection[str], competencies: Collection[str]) -> BankFile:

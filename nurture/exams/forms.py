@@ -1,5 +1,5 @@
-"""The staff forms of the exam: a marker's mark, the registrar's bank file, blueprints and
-extra time. Each hands its values over typed, never as `cleaned_data` keys."""
+"""The staff forms of the exam: a marker's mark, the registrar's bank file and questions,
+blueprints and extra time. Each hands its values over typed, never as `cleaned_data` keys."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django import forms
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.core.forms import PlainTextMixin
-from nurture.exams.bank_file import MAX_BYTES
+from nurture.exams.bank_file import DIFFICULTIES, LIMITS, MAX_BYTES, POINTS, QuestionDraft
 from nurture.exams.models import Blueprint, Part
 from nurture.exams.services import BlueprintValues
 
@@ -175,3 +175,136 @@ class ExtraTimeForm(PlainTextMixin, forms.Form):
         return ExtraTime(
             candidate=data["email"], level=data["level"], minutes=int(data["minutes"]), reason=data["reason"]
         )
+
+
+class QuestionForm(PlainTextMixin, forms.Form):
+    """One question of the bank, as the registrar edits it: the fields of a bank file's
+    question (`bank_file`), which the service checks the same way. Up to 5 options and 10
+    rubric criteria; blank ones are left out."""
+
+    OPTIONS = 5
+    CRITERIA = 10
+
+    def __init__(
+        self,
+        *args: Any,
+        draft: QuestionDraft,
+        levels: dict[str, str],
+        competencies: dict[str, str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = draft.kind
+        self.fields["level"] = forms.ChoiceField(label="Level", choices=list(levels.items()), initial=draft.level)
+        self.fields["competencies"] = forms.MultipleChoiceField(
+            label="Framework competencies it tests",
+            choices=list(competencies.items()),
+            initial=list(draft.competencies),
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": "Choose at least one competency."},
+        )
+        self.fields["difficulty"] = forms.ChoiceField(
+            label="Intended difficulty", choices=[(d, d.capitalize()) for d in DIFFICULTIES], initial=draft.difficulty
+        )
+        text = self._text
+        if draft.kind == "multiple_choice":
+            self.fields["stem"] = text("Question", "stem", draft.stem, rows=4)
+            for n in range(1, self.OPTIONS + 1):
+                self.fields[f"option_{n}"] = forms.CharField(
+                    label=f"Option {n}",
+                    required=n <= 3,  # a question has 3 to 5
+                    error_messages={"required": f"Write option {n}: a question has at least 3."},
+                    max_length=LIMITS["option"],
+                    initial=draft.options[n - 1] if n <= len(draft.options) else "",
+                    help_text="Leave it empty for a question with fewer options." if n > 3 else "",
+                )
+            self.fields["correct"] = forms.TypedChoiceField(
+                label="The correct option",
+                choices=[(n, f"Option {n}") for n in range(1, self.OPTIONS + 1)],
+                coerce=int,
+                initial=(draft.correct or 0) + 1,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Choose the correct option."},
+            )
+            self.fields["rationale"] = text(
+                "Rationale", "rationale", draft.rationale, rows=4, help="Shown with the results."
+            )
+        else:
+            self.fields["case"] = text("The case", "case", draft.case, rows=8)
+            self.fields["question"] = text("The question", "question", draft.question, rows=3)
+            self.fields["model_answer"] = text(
+                "Model answer", "model_answer", draft.model_answer, rows=8, help="Markers see it with the rubric."
+            )
+            for n in range(1, self.CRITERIA + 1):
+                given = draft.rubric[n - 1] if n <= len(draft.rubric) else None
+                self.fields[f"criterion_{n}"] = forms.CharField(
+                    label=f"Criterion {n}",
+                    required=False,
+                    max_length=LIMITS["criterion"],
+                    initial=given.criterion if given else "",
+                )
+                self.fields[f"points_{n}"] = forms.IntegerField(
+                    label=f"Points for criterion {n}",
+                    required=False,
+                    min_value=POINTS.start,
+                    max_value=POINTS.stop - 1,
+                    initial=given.points if given else None,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                )
+
+    @staticmethod
+    def _text(label: str, limit: str, initial: str, *, rows: int, help: str = "") -> forms.CharField:
+        return forms.CharField(
+            label=label,
+            max_length=LIMITS[limit],
+            initial=initial,
+            help_text=help,
+            widget=forms.Textarea(attrs={"rows": rows}),
+            error_messages={"required": f"Write the {label[0].lower() + label[1:]}."},
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.kind == "multiple_choice":
+            chosen = data.get("correct")
+            if chosen and not (data.get(f"option_{chosen}") or "").strip():
+                self.add_error("correct", f"Option {chosen} is empty: write it, or choose another.")
+        else:
+            for n in range(1, self.CRITERIA + 1):
+                criterion = (data.get(f"criterion_{n}") or "").strip()
+                points = data.get(f"points_{n}")
+                if criterion and points is None and f"points_{n}" not in self.errors:
+                    self.add_error(f"points_{n}", f"Give criterion {n} its points, from 1 to 20.")
+                if points is not None and not criterion:
+                    self.add_error(f"criterion_{n}", f"Describe criterion {n}, or clear its points.")
+        return data
+
+    def row(self) -> dict[str, Any]:
+        """The question as a bank file's row (without its key and kind)."""
+        data = {
+            name: value.replace("\r\n", "\n") if isinstance(value, str) else value
+            for name, value in self.cleaned_data.items()
+        }  # a browser sends a textarea's lines ended \r\n; the bank keeps \n
+        row: dict[str, Any] = {
+            "level": data["level"],
+            "competencies": list(data["competencies"]),
+            "difficulty": data["difficulty"],
+        }
+        if self.kind == "multiple_choice":
+            filled = [n for n in range(1, self.OPTIONS + 1) if data[f"option_{n}"].strip()]
+            return row | {
+                "stem": data["stem"],
+                "options": [data[f"option_{n}"] for n in filled],
+                "correct": filled.index(int(data["correct"])),
+                "rationale": data["rationale"],
+            }
+        return row | {
+            "case": data["case"],
+            "question": data["question"],
+            "model_answer": data["model_answer"],
+            "rubric": [
+                {"criterion": data[f"criterion_{n}"], "points": data[f"points_{n}"]}
+                for n in range(1, self.CRITERIA + 1)
+                if data[f"criterion_{n}"].strip()
+            ],
+        }

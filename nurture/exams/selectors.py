@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_FLOOR, Decimal
 
 from django.db.models import Count, F, Prefetch, QuerySet
@@ -437,6 +437,90 @@ def exam_overview() -> ExamOverview:
         .annotate(markers=Count("marks"))
         .filter(markers__lt=2)
         .count(),
+    )
+
+
+# The bank, question by question ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BankRow:
+    key: str
+    kind: str
+    level_name: str
+    domain: str
+    difficulty: str
+    version: int
+    opening: str  # the stem, or the vignette's question, shortened for the list
+
+
+def bank_rows() -> list[BankRow]:
+    """Every question's current version, by key, for the registrar's list."""
+    framework = exam_framework()
+    return [
+        BankRow(
+            key=v.question.key,
+            kind=Kind(v.question.kind).label,
+            level_name=framework.level_names.get(v.level, v.level),
+            domain=framework.domain_labels.get(v.domain, v.domain) if v.question.kind == Kind.MULTIPLE_CHOICE else "",
+            difficulty=v.get_difficulty_display(),
+            version=v.number,
+            opening=_shortened(v.stem or v.question_text),
+        )
+        for v in current_versions()
+    ]
+
+
+def _shortened(text: str, most: int = 90) -> str:
+    return text if len(text) <= most else text[: most - 1].rsplit(" ", 1)[0] + "…"
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    number: int
+    is_current: bool
+    created_at: datetime
+    created_by: str
+    drawn: int  # attempts that were given this version
+
+
+@dataclass(frozen=True)
+class BankQuestionPage:
+    current: QuestionVersion
+    versions: list[VersionRow]
+    level_name: str
+    competencies: dict[str, str]  # every competency of the framework: code → "code name"
+
+
+def bank_question(key: str) -> BankQuestionPage | None:
+    """One question of the bank, its current version and each earlier one, or None."""
+    current = current_versions().filter(question__key=key).first()
+    if current is None:
+        return None
+    framework = exam_framework()
+    versions = (
+        QuestionVersion.objects.filter(question=current.question).select_related("created_by").order_by("-number")
+    )
+    drawn = dict(
+        AttemptItem.objects.filter(version__question=current.question)
+        .values("version_id")
+        .annotate(n=Count("attempt", distinct=True))
+        .values_list("version_id", "n")
+    )
+    return BankQuestionPage(
+        current=current,
+        versions=[
+            VersionRow(
+                number=v.number,
+                is_current=v.is_current,
+                created_at=v.created_at,
+                created_by=str(v.created_by) if v.created_by else "",
+                drawn=drawn.get(v.pk, 0),
+            )
+            for v in versions
+        ],
+        level_name=framework.level_names.get(current.level, current.level),
+        competencies={c.code: f"{c.code} {c.name}" for c in framework_competencies(framework_current())},
     )
 
 

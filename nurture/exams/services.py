@@ -27,7 +27,16 @@ from nurture.endorsements.models import Application
 from nurture.endorsements.selectors import assessors_without_conflict
 from nurture.endorsements.workflow import EXAM_STATES
 from nurture.exams import rules
-from nurture.exams.bank_file import BankFile, Criterion, Problem, QuestionDraft, bank_file_read, bank_file_write
+from nurture.exams.bank_file import (
+    BankFile,
+    Criterion,
+    Problem,
+    QuestionDraft,
+    QuestionRefused,
+    bank_file_read,
+    bank_file_write,
+    question_read,
+)
 from nurture.exams.drawing import BlueprintShortfall, blueprint_shortfalls, paper_draw
 from nurture.exams.models import (
     Accommodation,
@@ -135,7 +144,14 @@ def bank_import(content: bytes, *, actor: User) -> BankImport:
         ) from None
 
 
-def _bank_write(drafts: list[QuestionDraft], framework: ExamFramework, actor: User) -> BankImport:
+def _bank_write(
+    drafts: list[QuestionDraft],
+    framework: ExamFramework,
+    actor: User,
+    *,
+    action: str = "exams.bank.imported",
+    data: dict[str, Any] | None = None,
+) -> BankImport:
     added = new_versions = unchanged = 0
     with transaction.atomic():
         current = {v.question.key: v for v in current_versions().select_for_update(of=("self",))}
@@ -157,11 +173,34 @@ def _bank_write(drafts: list[QuestionDraft], framework: ExamFramework, actor: Us
             QuestionVersion.objects.create(question=question, number=number, created_by=actor, **fields)
         if added or new_versions:  # the same file again changes nothing, the log included
             audit_record(
-                action="exams.bank.imported",
+                action=action,
                 actor=actor,
-                data={"added": added, "new_versions": new_versions, "unchanged": unchanged},
+                data={"added": added, "new_versions": new_versions, "unchanged": unchanged, **(data or {})},
             )
     return BankImport(added=added, new_versions=new_versions, unchanged=unchanged)
+
+
+def question_edit(*, key: str, row: dict[str, Any], actor: User) -> bool:
+    """One question edited on the registrar's page: `row` holds its fields as a bank file
+    gives them (its key and kind are the question's own), checked the same way. A change
+    makes a new version (attempts already drawn keep theirs); the same text again changes
+    nothing. Whether a new version was made."""
+    framework = exam_framework()
+    current = current_versions().filter(question__key=key).first()
+    if current is None:
+        raise NoSuchQuestion("The bank has no such question.")
+    try:
+        draft = question_read(
+            {**row, "key": key, "kind": current.question.kind},
+            levels=framework.exam_levels,
+            competencies=framework.domain_of.keys(),
+        )
+    except QuestionRefused as refused:
+        raise ExamError(f"Not saved: {refused}.") from None
+    done = _bank_write(
+        [draft], framework, actor, action="exams.question.edited", data={"key": key, "from_version": current.number}
+    )
+    return done.new_versions == 1
 
 
 def version_draft(version: QuestionVersion) -> QuestionDraft:

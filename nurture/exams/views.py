@@ -24,11 +24,13 @@ from nurture.core.permissions import practitioner_required, staff_required
 from nurture.endorsements.models import Application
 from nurture.endorsements.workflow import EXAM_STATES
 from nurture.exams import rules
-from nurture.exams.forms import BankFileForm, BlueprintForm, ExtraTimeForm, MarkForm, blueprint_values
+from nurture.exams.forms import BankFileForm, BlueprintForm, ExtraTimeForm, MarkForm, QuestionForm, blueprint_values
 from nurture.exams.models import Accommodation, Attempt, Kind, Part, WrittenMark
 from nurture.exams.selectors import (
     QuestionShown,
     attempt_result,
+    bank_question,
+    bank_rows,
     blueprint_of,
     exam_framework,
     exam_overview,
@@ -52,6 +54,8 @@ from nurture.exams.services import (
     blueprint_default,
     blueprint_save,
     mark_submit,
+    question_edit,
+    version_draft,
 )
 
 
@@ -324,6 +328,44 @@ def staff_bank_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(bank_export(), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="exam-bank-{timezone.localdate():%Y-%m-%d}.json"'
     return response
+
+
+@staff_required(Role.REGISTRAR)
+@require_GET
+def staff_questions(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "exams/staff_questions.html", {"rows": bank_rows()})
+
+
+@staff_required(Role.REGISTRAR)
+@require_http_methods(["GET", "POST"])
+def staff_question(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
+    """One question: what it says now, its versions, and a form whose change makes a new one."""
+    page = bank_question(key)
+    if page is None:
+        raise Http404("The bank has no such question.")
+    framework = exam_framework()
+    form = QuestionForm(
+        request.POST or None,
+        draft=version_draft(page.current),
+        levels={code: framework.level_names[code] for code in framework.exam_levels},
+        competencies=page.competencies,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = question_edit(key=key, row=form.row(), actor=request.user)
+        except ExamError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                f"Saved {key} as version {page.current.number + 1}. "
+                "Attempts already drawn keep the version they were given."
+                if changed
+                else f"Nothing changed in {key}: no new version was made.",
+            )
+            return redirect("exams:staff_question", key=key)
+    context = {"page": page, "form": form, "kind": Kind(page.current.question.kind).label}
+    return render(request, "exams/staff_question.html", context, status=400 if form.errors else 200)
 
 
 @staff_required(Role.REGISTRAR)

@@ -15,7 +15,7 @@ from conftest import make_person
 from nurture.accounts.roles import Role
 from nurture.endorsements.models import Application
 from nurture.endorsements.workflow import State
-from nurture.exams.models import Attempt, Part
+from nurture.exams.models import Attempt, Part, Question
 from nurture.exams.services import bank_import, blueprint_save
 from nurture.exams.tests.conftest import bank_content, intervention, part1_values, part2_values, small_bank
 from tests.e2e.conftest import tab_to
@@ -184,3 +184,27 @@ def test_a_candidate_closes_the_tab_comes_back_with_less_time_goes_offline_and_g
     expect(page.get_by_text("67.5%.")).to_be_visible()  # (13 + 14) / 2 of 20
     page.get_by_text("The case and your answer").click()
     expect(page.get_by_text("Marker 2: you kept the baby in view.")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_the_registrar_edits_a_question_by_keyboard_and_the_bank_keeps_its_first_version(new_visitor):
+    registrar = make_person("exam.registrar@example.org", Role.REGISTRAR)
+    assert bank_import(bank_content(*small_bank()), actor=registrar).ok
+    me = new_visitor(keyboard=True)
+    page = me.page
+    me.sign_in_as(registrar)
+    me.visit("/staff/exam/")
+    me.follow(page.get_by_role("link", name="Read and edit the questions one by one"))
+    me.follow(page.get_by_role("link", name="mcq-d2-1"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Question mcq-d2-1")
+    tab_to(page, page.get_by_label("Rationale"))
+    page.keyboard.press("Control+A")  # the rationale written again, in place of the old one
+    page.keyboard.type("The first option is right: it keeps the baby in mind.")
+    me.follow(page.get_by_role("button", name="Save as a new version"))
+    expect(page.get_by_role("status")).to_contain_text("Saved mcq-d2-1 as version 2.")
+    expect(page.get_by_role("row", name=re.compile(r"^2 \(current\) "))).to_contain_text("Exam.Registrar")
+    expect(page.get_by_role("row", name=re.compile(r"^1 "))).to_be_visible()
+    question = Question.objects.get(key="mcq-d2-1")
+    assert [v.number for v in question.versions.order_by("number")] == [1, 2]
+    assert question.versions.get(is_current=True).rationale == "The first option is right: it keeps the baby in mind."
+    assert question.versions.get(number=1).rationale == "mcq-d2-1: the first option is right."

@@ -40,6 +40,8 @@ TABLE: dict[str, Row] = {
     "exams:staff":                          (GET , LOGIN,  403,                403,                403,                200,                403,                403),
     "exams:staff_bank_import":              (POST, LOGIN,  403,                403,                403,                400,                403,                403),
     "exams:staff_bank_export":              (GET , LOGIN,  403,                403,                403,                200,                403,                403),
+    "exams:staff_questions":                (GET , LOGIN,  403,                403,                403,                200,                403,                403),
+    "exams:staff_question":                 (GET , LOGIN,  403,                403,                403,                200,                403,                403),
     "exams:staff_blueprint":                (GET , LOGIN,  403,                403,                403,                200,                403,                403),
     "exams:staff_extra_time":               (POST, LOGIN,  403,                403,                403,                400,                403,                403),
     "exams:staff_items":                    (GET , LOGIN,  403,                403,                403,                200,                403,                403),
@@ -88,6 +90,7 @@ KWARGS: dict[str, Callable[[Sitting], dict[str, Any]]] = {
     "api:items_api": lambda s: {"level": "intervention"},
     "exams:staff_blueprint": lambda s: {"level": "intervention", "part": 2},
     "exams:staff_items": lambda s: {"level": "intervention"},
+    "exams:staff_question": lambda s: {"key": "mcq-d1-1"},
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -175,3 +176,88 @@ def test_the_staff_and_marking_lists_ask_the_same_number_of_queries_however_many
     to_two_markers()
     assert WrittenMark.objects.filter(marker=markers[0]).count() == 4
     assert (queries(markers[0], "exams:marking"), queries(registrar, "exams:staff")) == before
+
+
+# One question at a time ---------------------------------------------------------------------
+
+
+def _question_form(client: Any, key: str) -> dict[str, Any]:
+    """What the edit form sends back untouched: every field as the page fills it in."""
+    from nurture.exams.forms import QuestionForm
+
+    page = client.get(reverse("exams:staff_question", args=[key]))
+    assert page.status_code == 200
+    form: QuestionForm = page.context["form"]
+    data: dict[str, Any] = {}
+    for name in form.fields:
+        value = form[name].value()
+        data[name] = [] if value is None and name == "competencies" else ("" if value is None else value)
+    return data
+
+
+def test_editing_a_question_makes_a_new_version_and_a_drawn_attempt_keeps_its_own(
+    blueprints: tuple[Blueprint, Blueprint], application: Application, practitioner: User, registrar: User
+) -> None:
+    client = client_for(registrar)
+    listed = client.get(reverse("exams:staff_questions")).content.decode()
+    assert "mcq-d1-1" in listed and "Question mcq-d1-1: which option is right?" in listed
+    attempt = attempt_start(application=application, actor=practitioner, part=Part.MULTIPLE_CHOICE)
+    drawn = attempt.items.select_related("version__question").order_by("position").first().version
+    key = drawn.question.key
+    url = reverse("exams:staff_question", args=[key])
+    data = _question_form(client, key)
+    assert data["option_1"] == f"{key} right" and data["correct"] == 1 and data["option_5"] == ""
+    same = client.post(url, data, follow=True)
+    assert f"Nothing changed in {key}: no new version was made." in same.content.decode()
+    edited = client.post(
+        url, data | {"stem": "Which is right,\r\nnow?", "option_5": "A fifth option", "correct": "5"}, follow=True
+    )
+    page = edited.content.decode()
+    assert f"Saved {key} as version 2." in page and "A fifth option <strong>(correct)</strong>" in page
+    current = Question.objects.get(key=key).versions.get(is_current=True)
+    assert (current.number, current.stem, current.correct) == (2, "Which is right,\nnow?", 4)
+    assert current.options[4] == "A fifth option" and current.created_by == registrar
+    # The attempt already drawn still has version 1, as it was.
+    item = attempt.items.select_related("version").get(version__question__key=key)
+    assert item.version == drawn and item.version.number == 1 and item.version.stem.startswith(f"Question {key}")
+    entry = AuditEntry.objects.get(action="exams.question.edited")
+    assert entry.actor == registrar and entry.data["key"] == key and entry.data["from_version"] == 1
+
+
+def test_a_refused_question_edit_changes_nothing_and_keeps_what_was_typed(bank: None, registrar: User) -> None:
+    client = client_for(registrar)
+    url = reverse("exams:staff_question", args=["mcq-d1-1"])
+    data = _question_form(client, "mcq-d1-1")
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"correct": "5"}, "Option 5 is empty: write it, or choose another."),
+        ({"option_3": ""}, "Write option 3: a question has at least 3."),
+        ({"option_2": "MCQ-D1-1 RIGHT"}, "two options are the same"),
+        ({"competencies": []}, "Choose at least one competency."),
+        ({"stem": "x" * 2001}, "at most 2000 characters"),
+        ({"stem": "Bad\x00stem"}, ""),
+        ({"rationale": ""}, "Write the rationale."),
+        ({"level": "no-such-level"}, "Select a valid choice."),
+    ]
+    for change, message in cases:
+        refused = client.post(url, data | change | {"stem": change.get("stem", "My new careful stem")})
+        page = refused.content.decode()
+        assert refused.status_code == 400, change
+        assert message in page, (change, message)
+        if "stem" not in change:
+            assert "My new careful stem</textarea>" in page
+    assert Question.objects.get(key="mcq-d1-1").versions.count() == 1
+    assert not AuditEntry.objects.filter(action="exams.question.edited").exists()
+    assert client.get(reverse("exams:staff_question", args=["no-such-key"])).status_code == 404
+
+
+def test_a_vignette_is_edited_with_its_rubric(bank: None, registrar: User) -> None:
+    client = client_for(registrar)
+    url = reverse("exams:staff_question", args=["vig-1"])
+    data = _question_form(client, "vig-1")
+    assert data["criterion_1"] == "Keeps the baby in mind" and data["points_1"] == 10
+    missing = client.post(url, data | {"criterion_3": "Names the risk"})
+    assert missing.status_code == 400 and "Give criterion 3 its points, from 1 to 20." in missing.content.decode()
+    done = client.post(url, data | {"criterion_3": "Names the risk", "points_3": "5"}, follow=True)
+    assert "Saved vig-1 as version 2." in done.content.decode()
+    current = Question.objects.get(key="vig-1").versions.get(is_current=True)
+    assert current.rubric[2] == {"criterion": "Names the risk", "points": 5} and current.points == 25

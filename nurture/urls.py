@@ -24,7 +24,8 @@ urlpatterns = [
     # First, because Django tries each pattern in turn and the exam's answer saves are the
     # busiest requests of all (every candidate, every few seconds): behind every other app
     # they were tried against a hundred patterns first. No other app's URLs start
-    # exam/, marking/ or staff/exam/, so the order changes nothing else.
+    # exam/, marking/ or staff/exam/, so the order changes nothing else, and other URLs
+    # pass the exam's with three prefix checks (exams/urls.py).
     path("", include("nurture.exams.urls")),
     path("", include("nurture.core.urls")),
     path("", include("nurture.accounts.urls")),

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "nurture.campaigns",
     "nurture.events",
     "nurture.exams",
+    "nurture.training",
 ]
 
 MIDDLEWARE = [

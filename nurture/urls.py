@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("nurture.register.urls")),
     path("", include("nurture.campaigns.urls")),
     path("", include("nurture.events.urls")),
+    path("", include("nurture.training.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

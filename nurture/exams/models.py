@@ -83,6 +83,10 @@ class QuestionVersion(models.Model):
         return f"{self.question_id} v{self.number}"
 
     @property
+    def is_multiple_choice(self) -> bool:
+        return self.question.kind == Kind.MULTIPLE_CHOICE
+
+    @property
     def points(self) -> int:
         """What the question is out of: 1 for multiple choice, its rubric's total for a vignette."""
         return sum(int(c["points"]) for c in self.rubric) if self.rubric else 1

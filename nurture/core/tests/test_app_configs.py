@@ -20,6 +20,7 @@ def test_every_installed_nurture_app_uses_its_own_nurture_app_config():
         "campaigns",
         "events",
         "exams",
+        "training",
     ]
     for config in ours:
         assert isinstance(config, NurtureAppConfig), config.label

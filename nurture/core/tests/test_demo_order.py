@@ -29,6 +29,7 @@ def test_the_installed_apps_load_people_first_and_events_after_their_campaign():
         "campaigns",
         "events",
         "exams",
+        "training",
     ]
 
 

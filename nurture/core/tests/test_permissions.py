@@ -335,6 +335,7 @@ APP_TABLES = (
     "nurture.campaigns.tests.test_permissions",
     "nurture.events.tests.test_permissions",
     "nurture.exams.tests.test_permissions",
+    "nurture.training.tests.test_permissions",
 )
 
 

@@ -1,0 +1,120 @@
+"""Providers and what they offer: courses (with modules also sold on their own as CPD),
+the framework competencies each covers, and dated cohorts and open days."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from nurture.accounts.models import Region
+
+
+class Provider(models.Model):
+    """A university, charity or trust that trains people; several accounts may belong to one."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    website = models.URLField(max_length=300, blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="training_providers")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StudyLevel(models.TextChoices):
+    INTRODUCTORY = "introductory", "Introductory"
+    SHORT_COURSE = "short-course", "Short course"
+    CPD_MODULE = "cpd-module", "CPD module"
+    POSTGRADUATE_CERTIFICATE = "postgraduate-certificate", "Postgraduate certificate"
+    MASTERS = "masters", "Master's degree"
+
+
+class Format(models.TextChoices):
+    ONLINE = "online", "Online"
+    IN_PERSON = "in-person", "In person"
+    BLENDED = "blended", "Blended"
+
+
+class Course(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="courses")
+    # A module of a longer course, also sold on its own as CPD.
+    part_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="modules")
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(max_length=3000)
+    study_level = models.CharField(max_length=32, choices=StudyLevel.choices)
+    format = models.CharField(max_length=16, choices=Format.choices)
+    duration = models.CharField(max_length=100, help_text="As people say it: 6 weeks, January to September.")
+    hours = models.DecimalField(max_digits=6, decimal_places=1)
+    cost_pence = models.PositiveIntegerField(help_text="0 for a free course.")
+    free_for = models.CharField(max_length=300, blank=True, help_text="Who does not pay, when others do.")
+    eligibility = models.TextField(max_length=2000, blank=True)
+    # Where it is taught; blank for a course taught online to anyone in the UK.
+    region = models.CharField(max_length=32, choices=Region.choices, blank=True)
+    published = models.BooleanField(default=True)
+    # Set only by the registrar (services.course_accredit), and audited.
+    accredited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_free(self) -> bool:
+        return self.cost_pence == 0
+
+    @property
+    def is_accredited(self) -> bool:
+        return self.accredited_at is not None
+
+
+class CourseCompetency(models.Model):
+    """A framework competency a course covers, by code (the framework's versions keep codes)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="competencies")
+    code = models.CharField(max_length=16)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["course", "code"], name="training_course_competency")]
+        indexes = [models.Index(fields=["code"], name="training_competency_code")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Session(models.Model):
+    """A dated cohort of a course, or an open day about it."""
+
+    class Kind(models.TextChoices):
+        COHORT = "cohort", "Cohort"
+        OPEN_DAY = "open-day", "Open day"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    place = models.CharField(max_length=300, blank=True)
+    online_url = models.URLField(max_length=300, blank=True)
+    capacity = models.PositiveIntegerField()
+    booking_deadline = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["kind", "starts_at"], name="training_session_starts")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gte=models.F("starts_at")), name="training_session_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} {self.get_kind_display().lower()} {self.starts_at:%Y-%m-%d}"

@@ -1,0 +1,177 @@
+"""Reads of the training directory: the public search and a course's page. Typed values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.core.paginator import Paginator
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from nurture.accounts.models import Region
+from nurture.framework.selectors import framework_competencies, framework_current
+from nurture.training.models import Course, CourseCompetency, Session
+
+PER_PAGE = 25
+MAX_PAGE = 10_000
+
+
+@dataclass(frozen=True)
+class CourseFilters:
+    """What a visitor searches by; empty values do not filter."""
+
+    competency: str = ""
+    level: str = ""
+    format: str = ""
+    free: bool = False
+    region: str = ""
+    start: date | None = None  # cohorts starting on or after it; today when None
+
+
+def cost_text(cost_pence: int) -> str:
+    if cost_pence == 0:
+        return "Free"
+    pounds, pence = divmod(cost_pence, 100)
+    return f"£{pounds:,}" + (f".{pence:02d}" if pence else "")
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    slug: str
+    title: str
+    provider: str
+    summary: str
+    study_level: str
+    study_level_label: str
+    format: str
+    format_label: str
+    duration: str
+    hours: Decimal
+    cost: str
+    free: bool
+    free_for: str
+    accredited: bool
+    region: str
+    region_label: str  # "Online, anywhere in the UK" for a course without a region
+    next_start: datetime
+    competencies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CoursePage:
+    number: int
+    has_next: bool
+    count: int
+    rows: list[CourseRow]
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def course_search(filters: CourseFilters, *, page: int = 1) -> CoursePage:
+    """Published courses with a cohort starting on or after `start` (today by default),
+    by their next such start. A region matches courses taught there and those taught online
+    to anyone in the UK."""
+    from_ = _start_of(filters.start or timezone.localdate())
+    upcoming = Session.objects.filter(course=OuterRef("pk"), kind=Session.Kind.COHORT, starts_at__gte=from_)
+    found: QuerySet[Course] = (
+        Course.objects.filter(published=True)
+        .filter(Exists(upcoming))
+        .annotate(
+            next_start=Min(
+                "sessions__starts_at", filter=Q(sessions__kind=Session.Kind.COHORT, sessions__starts_at__gte=from_)
+            )
+        )
+        .select_related("provider")
+        .prefetch_related(Prefetch("competencies", queryset=CourseCompetency.objects.order_by("code")))
+    )
+    if filters.competency:
+        found = found.filter(Exists(CourseCompetency.objects.filter(course=OuterRef("pk"), code=filters.competency)))
+    if filters.level:
+        found = found.filter(study_level=filters.level)
+    if filters.format:
+        found = found.filter(format=filters.format)
+    if filters.free:
+        found = found.filter(cost_pence=0)
+    if filters.region:
+        found = found.filter(Q(region=filters.region) | Q(region=""))
+    paginator = Paginator(found.order_by("next_start", "title", "pk"), PER_PAGE)
+    number = min(max(page, 1), max(paginator.num_pages, 1))
+    current = paginator.page(number)
+    return CoursePage(
+        number=number,
+        has_next=current.has_next(),
+        count=paginator.count,
+        rows=[_row(course) for course in current.object_list],
+    )
+
+
+def _row(course: Course) -> CourseRow:
+    return CourseRow(
+        slug=course.slug,
+        title=course.title,
+        provider=course.provider.name,
+        summary=course.summary,
+        study_level=course.study_level,
+        study_level_label=course.get_study_level_display(),
+        format=course.format,
+        format_label=course.get_format_display(),
+        duration=course.duration,
+        hours=course.hours,
+        cost=cost_text(course.cost_pence),
+        free=course.is_free,
+        free_for=course.free_for,
+        accredited=course.is_accredited,
+        region=course.region,
+        region_label=Region(course.region).label if course.region else "Online, anywhere in the UK",
+        next_start=course.next_start,  # type: ignore[attr-defined]  # the annotation
+        competencies=tuple(c.code for c in course.competencies.all()),
+    )
+
+
+@dataclass(frozen=True)
+class CompetencyCovered:
+    code: str
+    name: str
+    domain: str
+
+
+@dataclass(frozen=True)
+class CourseDetail:
+    course: Course
+    cost: str
+    region_label: str
+    competencies: list[CompetencyCovered]
+    cohorts: list[Session]
+    open_days: list[Session]
+    modules: list[Course]
+
+
+def course_detail(slug: str) -> CourseDetail | None:
+    """A published course with what it covers mapped to the current framework, its upcoming
+    cohorts and open days, and its modules sold on their own; None when there is none."""
+    course = Course.objects.filter(published=True, slug=slug).select_related("provider", "part_of").first()
+    if course is None:
+        return None
+    framework = {c.code: c for c in framework_competencies(framework_current()).select_related("domain")}
+    codes = list(course.competencies.values_list("code", flat=True))
+    upcoming = list(course.sessions.filter(ends_at__gte=timezone.now()).order_by("starts_at"))
+    return CourseDetail(
+        course=course,
+        cost=cost_text(course.cost_pence),
+        region_label=Region(course.region).label if course.region else "Online, anywhere in the UK",
+        competencies=[
+            CompetencyCovered(
+                code, framework[code].name, f"{framework[code].domain.code} {framework[code].domain.name}"
+            )
+            if code in framework
+            else CompetencyCovered(code, "(not in the current framework)", "")
+            for code in codes
+        ],
+        cohorts=[s for s in upcoming if s.kind == Session.Kind.COHORT],
+        open_days=[s for s in upcoming if s.kind == Session.Kind.OPEN_DAY],
+        modules=list(course.modules.filter(published=True).order_by("title")),
+    )

@@ -1,0 +1,34 @@
+"""This domain's rows of the permission table (see nurture/core/tests/test_permissions.py)."""
+
+# The table reads best with one row per URL, so its lines may be long.
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from nurture.core.tests.test_permissions import GET, ROLES, Row, assert_row
+from nurture.training.models import Course
+
+# fmt: off
+TABLE: dict[str, Row] = {
+    #                                       method visitor  practitioner        other               assessor            registrar           coordinator         organiser
+    # The public directory and its API
+    "training:list":                        (GET , 200,    200,                200,                200,                200,                200,                200),
+    "training:detail":                      (GET , 200,    200,                200,                200,                200,                200,                200),
+    "api:courses_list_api":                 (GET , 200,    200,                200,                200,                200,                200,                200),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize(("name", "role"), [(name, role) for name in TABLE for role in ROLES], ids=lambda value: value)
+def test_the_role_gets_the_answer_in_the_table(request, courses: dict[str, Course], name, role):
+    kwargs = {"slug": courses["bristol"].slug} if name == "training:detail" else None
+    assert_row(request, TABLE[name], role, reverse(name, kwargs=kwargs))
+
+
+def test_every_training_url_is_in_the_table():
+    from nurture.training.urls import urlpatterns
+
+    assert {f"training:{p.name}" for p in urlpatterns} == {n for n in TABLE if n.startswith("training:")}

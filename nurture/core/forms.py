@@ -131,6 +131,16 @@ def date_parts_of(value: Any) -> list[Any]:
     return [None, None, None]
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker (a text box where there is none), read and written as
+    YYYY-MM-DD: for search filters, where a date is one box; forms people fill in use `DateParts`."""
+
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
 class DatePartsWidget(forms.MultiWidget):
     """Three text boxes, day, month and year, each with its own label, in the fieldset the
     field's template draws around a widget that `use_fieldset` (GOV.UK's date input).

@@ -7,19 +7,12 @@ from datetime import date
 from django import forms
 
 from nurture.accounts.models import Region
-from nurture.core.forms import PlainTextMixin
+from nurture.core.forms import DateInput, PlainTextMixin
 from nurture.framework.selectors import framework_competencies, framework_current
 from nurture.training.models import Format, StudyLevel
 from nurture.training.selectors import CourseFilters
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class CourseFilterForm(PlainTextMixin, forms.Form):

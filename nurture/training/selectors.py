@@ -88,6 +88,19 @@ def course_search(filters: CourseFilters, *, page: int = 1) -> CoursePage:
         .select_related("provider")
         .prefetch_related(Prefetch("competencies", queryset=CourseCompetency.objects.order_by("code")))
     )
+    found = _filtered(found, filters)
+    paginator = Paginator(found.order_by("next_start", "title", "pk"), PER_PAGE)
+    number = min(max(page, 1), max(paginator.num_pages, 1))
+    current = paginator.page(number)
+    return CoursePage(
+        number=number,
+        has_next=current.has_next(),
+        count=paginator.count,
+        rows=[_row(course) for course in current.object_list],
+    )
+
+
+def _filtered(found: QuerySet[Course], filters: CourseFilters) -> QuerySet[Course]:
     if filters.competency:
         found = found.filter(Exists(CourseCompetency.objects.filter(course=OuterRef("pk"), code=filters.competency)))
     if filters.level:
@@ -98,15 +111,7 @@ def course_search(filters: CourseFilters, *, page: int = 1) -> CoursePage:
         found = found.filter(cost_pence=0)
     if filters.region:
         found = found.filter(Q(region=filters.region) | Q(region=""))
-    paginator = Paginator(found.order_by("next_start", "title", "pk"), PER_PAGE)
-    number = min(max(page, 1), max(paginator.num_pages, 1))
-    current = paginator.page(number)
-    return CoursePage(
-        number=number,
-        has_next=current.has_next(),
-        count=paginator.count,
-        rows=[_row(course) for course in current.object_list],
-    )
+    return found
 
 
 def _row(course: Course) -> CourseRow:
@@ -174,4 +179,19 @@ def course_detail(slug: str) -> CourseDetail | None:
         cohorts=[s for s in upcoming if s.kind == Session.Kind.COHORT],
         open_days=[s for s in upcoming if s.kind == Session.Kind.OPEN_DAY],
         modules=list(course.modules.filter(published=True).order_by("title")),
+    )
+
+
+FEED_MOST = 500
+
+
+def feed_sessions(filters: CourseFilters) -> list[Session]:
+    """Upcoming cohorts and open days of the published courses these filters find (not
+    only their next cohort), by start: the iCalendar feed. At most `FEED_MOST`."""
+    from_ = _start_of(filters.start or timezone.localdate())
+    courses = _filtered(Course.objects.filter(published=True), filters)
+    return list(
+        Session.objects.filter(course__in=courses, starts_at__gte=from_)
+        .select_related("course__provider")
+        .order_by("starts_at", "pk")[:FEED_MOST]
     )

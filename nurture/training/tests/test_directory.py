@@ -88,3 +88,36 @@ def test_only_the_registrar_accredits_and_it_is_audited(courses: dict[str, Cours
     course_accredit(course=courses["leeds"], accredited=True, actor=registrar, reason="Again")  # no change
     assert Course.objects.get(slug="leeds").is_accredited
     assert AuditEntry.objects.filter(action="training.course.accredited").count() == 1
+
+
+def test_the_feed_holds_the_filtered_cohorts_and_open_days_and_reads_back(courses: dict[str, Course]) -> None:
+    from datetime import timedelta
+
+    from icalendar import Calendar
+
+    from nurture.training.models import Session
+
+    bristol = courses["bristol"]
+    cohort = bristol.sessions.get()
+    open_day = Session.objects.create(
+        course=bristol,
+        kind=Session.Kind.OPEN_DAY,
+        starts_at=cohort.starts_at - timedelta(days=20),
+        ends_at=cohort.starts_at - timedelta(days=20, hours=-2),
+        place="Glenside Campus, Bristol",
+        capacity=30,
+        booking_deadline=cohort.starts_at - timedelta(days=21),
+    )
+    answer = Client().get(reverse("training:feed"), {"region": "south-west", "format": "blended"})
+    assert answer.status_code == 200 and answer["Content-Type"] == "text/calendar; charset=utf-8"
+    events = list(Calendar.from_ical(answer.content).walk("VEVENT"))
+    assert [str(e["summary"]) for e in events] == ["Open day: Bristol", "Course starts: Bristol"]
+    assert str(events[0]["location"]) == "Glenside Campus, Bristol"
+    assert events[0]["dtstart"].dt == open_day.starts_at and str(events[0]["uid"]).startswith(
+        f"training-session-{open_day.pk}@"
+    )
+    everything = Calendar.from_ical(Client().get(reverse("training:feed")).content).walk("VEVENT")
+    assert {str(e["summary"]) for e in everything} >= {"Course starts: Free online", "Course starts: Leeds"}
+    assert not any("Past" in str(e["summary"]) or "Hidden" in str(e["summary"]) for e in everything)
+    refused = Client().get(reverse("training:feed"), {"region": "atlantis"})
+    assert refused.status_code == 400 and "Region" in refused.content.decode()

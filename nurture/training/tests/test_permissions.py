@@ -17,6 +17,7 @@ TABLE: dict[str, Row] = {
     # The public directory and its API
     "training:list":                        (GET , 200,    200,                200,                200,                200,                200,                200),
     "training:detail":                      (GET , 200,    200,                200,                200,                200,                200,                200),
+    "training:feed":                        (GET , 200,    200,                200,                200,                200,                200,                200),
     "api:courses_list_api":                 (GET , 200,    200,                200,                200,                200,                200,                200),
 }
 # fmt: on

@@ -177,10 +177,22 @@ class ExtraTimeForm(PlainTextMixin, forms.Form):
         )
 
 
-class QuestionForm(PlainTextMixin, forms.Form):
+class BankText(forms.CharField):
+    """Text as a bank file holds it: lines end in \n (a browser sends a textarea's as \r\n,
+    which would count twice against the limit). Which characters are allowed is the bank
+    file's check (`bank_file`), made by the service, so that a question imported from a file
+    can always be saved unchanged from its page."""
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return (text or "").replace("\r\n", "\n")
+
+
+class QuestionForm(forms.Form):
     """One question of the bank, as the registrar edits it: the fields of a bank file's
-    question (`bank_file`), which the service checks the same way. Up to 5 options and 10
-    rubric criteria; blank ones are left out."""
+    question (`bank_file`), which the service checks the same way (control characters
+    included; a NUL never reaches a view). Up to 5 options and 10 rubric criteria; blank
+    ones are left out."""
 
     OPTIONS = 5
     CRITERIA = 10
@@ -189,12 +201,15 @@ class QuestionForm(PlainTextMixin, forms.Form):
         self,
         *args: Any,
         draft: QuestionDraft,
+        version: int,
         levels: dict[str, str],
         competencies: dict[str, str],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.kind = draft.kind
+        # The version the form was filled from: an edit to an older one is refused.
+        self.fields["based_on"] = forms.IntegerField(widget=forms.HiddenInput, initial=version, min_value=1)
         self.fields["level"] = forms.ChoiceField(label="Level", choices=list(levels.items()), initial=draft.level)
         self.fields["competencies"] = forms.MultipleChoiceField(
             label="Framework competencies it tests",
@@ -210,7 +225,7 @@ class QuestionForm(PlainTextMixin, forms.Form):
         if draft.kind == "multiple_choice":
             self.fields["stem"] = text("Question", "stem", draft.stem, rows=4)
             for n in range(1, self.OPTIONS + 1):
-                self.fields[f"option_{n}"] = forms.CharField(
+                self.fields[f"option_{n}"] = BankText(
                     label=f"Option {n}",
                     required=n <= 3,  # a question has 3 to 5
                     error_messages={"required": f"Write option {n}: a question has at least 3."},
@@ -237,7 +252,7 @@ class QuestionForm(PlainTextMixin, forms.Form):
             )
             for n in range(1, self.CRITERIA + 1):
                 given = draft.rubric[n - 1] if n <= len(draft.rubric) else None
-                self.fields[f"criterion_{n}"] = forms.CharField(
+                self.fields[f"criterion_{n}"] = BankText(
                     label=f"Criterion {n}",
                     required=False,
                     max_length=LIMITS["criterion"],
@@ -254,7 +269,7 @@ class QuestionForm(PlainTextMixin, forms.Form):
 
     @staticmethod
     def _text(label: str, limit: str, initial: str, *, rows: int, help: str = "") -> forms.CharField:
-        return forms.CharField(
+        return BankText(
             label=label,
             max_length=LIMITS[limit],
             initial=initial,
@@ -279,12 +294,12 @@ class QuestionForm(PlainTextMixin, forms.Form):
                     self.add_error(f"criterion_{n}", f"Describe criterion {n}, or clear its points.")
         return data
 
+    def based_on(self) -> int:
+        return int(self.cleaned_data["based_on"])
+
     def row(self) -> dict[str, Any]:
         """The question as a bank file's row (without its key and kind)."""
-        data = {
-            name: value.replace("\r\n", "\n") if isinstance(value, str) else value
-            for name, value in self.cleaned_data.items()
-        }  # a browser sends a textarea's lines ended \r\n; the bank keeps \n
+        data = self.cleaned_data
         row: dict[str, Any] = {
             "level": data["level"],
             "competencies": list(data["competencies"]),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -180,11 +181,18 @@ def _bank_write(
     return BankImport(added=added, new_versions=new_versions, unchanged=unchanged)
 
 
-def question_edit(*, key: str, row: dict[str, Any], actor: User) -> bool:
+@dataclass(frozen=True)
+class QuestionEdited:
+    number: int  # the question's current version after the edit
+    changed: bool  # whether the edit made it
+
+
+def question_edit(*, key: str, row: dict[str, Any], based_on: int, actor: User) -> QuestionEdited:
     """One question edited on the registrar's page: `row` holds its fields as a bank file
     gives them (its key and kind are the question's own), checked the same way. A change
     makes a new version (attempts already drawn keep theirs); the same text again changes
-    nothing. Whether a new version was made."""
+    nothing. `based_on` is the version the form was filled from: when someone else has made
+    a newer one since, nothing is saved and the edit is refused, so it never undoes theirs."""
     framework = exam_framework()
     current = current_versions().filter(question__key=key).first()
     if current is None:
@@ -197,10 +205,21 @@ def question_edit(*, key: str, row: dict[str, Any], actor: User) -> bool:
         )
     except QuestionRefused as refused:
         raise ExamError(f"Not saved: {refused}.") from None
-    done = _bank_write(
-        [draft], framework, actor, action="exams.question.edited", data={"key": key, "from_version": current.number}
+    changed_since = ExamError(
+        f"Not saved: {key} was changed by someone else since you opened it. The page now shows their "
+        "version; make your change to it again."
     )
-    return done.new_versions == 1
+    try:
+        with transaction.atomic():
+            locked = current_versions().select_for_update(of=("self",)).filter(question__key=key).first()
+            if locked is None or locked.number != based_on:
+                raise changed_since
+            done = _bank_write(
+                [draft], framework, actor, action="exams.question.edited", data={"key": key, "from_version": based_on}
+            )
+    except IntegrityError:  # another edit made its version at the same moment
+        raise changed_since from None
+    return QuestionEdited(number=based_on + done.new_versions, changed=done.new_versions == 1)
 
 
 def version_draft(version: QuestionVersion) -> QuestionDraft:
@@ -532,8 +551,8 @@ def _choice_saved(attempt_id: int, actor: User, position: int, choice: int, now:
     """The bank's index of the option now stored, or None when the one statement changed
     nothing (the caller then takes the full path)."""
     statement = _CHOICE_SAVE.get(connection.vendor)
-    if statement is None:
-        return None  # another database: the full path
+    if statement is None or (connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 35)):
+        return None  # another database, or an SQLite without UPDATE … FROM … RETURNING: the full path
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(

@@ -347,20 +347,20 @@ def staff_question(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     form = QuestionForm(
         request.POST or None,
         draft=version_draft(page.current),
+        version=page.current.number,
         levels={code: framework.level_names[code] for code in framework.exam_levels},
         competencies=page.competencies,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            changed = question_edit(key=key, row=form.row(), actor=request.user)
+            edited = question_edit(key=key, row=form.row(), based_on=form.based_on(), actor=request.user)
         except ExamError as refused:
             form.add_error(None, str(refused))
         else:
             messages.success(
                 request,
-                f"Saved {key} as version {page.current.number + 1}. "
-                "Attempts already drawn keep the version they were given."
-                if changed
+                f"Saved {key} as version {edited.number}. Attempts already drawn keep the version they were given."
+                if edited.changed
                 else f"Nothing changed in {key}: no new version was made.",
             )
             return redirect("exams:staff_question", key=key)

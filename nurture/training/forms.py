@@ -25,9 +25,7 @@ class CourseFilterForm(PlainTextMixin, forms.Form):
         choices=[("", "Anywhere"), *Region.choices],
         help_text="Online courses open to anyone in the UK are shown for every region.",
     )
-    start = forms.DateField(
-        label="Starting on or after", required=False, widget=DateInput(), help_text="For example, 1 9 2027."
-    )
+    start = forms.DateField(label="Starting on or after", required=False, widget=DateInput())
     free = forms.BooleanField(label="Free courses only", required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -141,7 +141,7 @@ def _row(course: Course) -> CourseRow:
 class CompetencyCovered:
     code: str
     name: str
-    domain: str
+    domain: str  # empty for a code the current framework no longer has (not linked)
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,7 @@ class CourseDetail:
     cohorts: list[Session]
     open_days: list[Session]
     modules: list[Course]
+    part_of: Course | None  # the longer course this module belongs to, when it is published
 
 
 def course_detail(slug: str) -> CourseDetail | None:
@@ -161,9 +162,16 @@ def course_detail(slug: str) -> CourseDetail | None:
     course = Course.objects.filter(published=True, slug=slug).select_related("provider", "part_of").first()
     if course is None:
         return None
+    part_of = course.part_of if course.part_of is not None and course.part_of.published else None
     framework = {c.code: c for c in framework_competencies(framework_current()).select_related("domain")}
     codes = list(course.competencies.values_list("code", flat=True))
-    upcoming = list(course.sessions.filter(ends_at__gte=timezone.now()).order_by("starts_at"))
+    now = timezone.now()
+    # Cohorts not yet begun (one under way takes no more applications); open days not yet over.
+    upcoming = list(
+        course.sessions.filter(
+            Q(kind=Session.Kind.COHORT, starts_at__gte=now) | Q(kind=Session.Kind.OPEN_DAY, ends_at__gte=now)
+        ).order_by("starts_at")
+    )
     return CourseDetail(
         course=course,
         cost=cost_text(course.cost_pence),
@@ -179,6 +187,7 @@ def course_detail(slug: str) -> CourseDetail | None:
         cohorts=[s for s in upcoming if s.kind == Session.Kind.COHORT],
         open_days=[s for s in upcoming if s.kind == Session.Kind.OPEN_DAY],
         modules=list(course.modules.filter(published=True).order_by("title")),
+        part_of=part_of,
     )
 
 

@@ -221,6 +221,22 @@ def test_a_choice_is_stored_as_the_option_itself_not_its_place_on_screen(
         answer_save(attempt=attempt, actor=practitioner, position=99, choice=0)
 
 
+def test_a_choice_is_saved_in_one_statement(
+    blueprints: tuple[Blueprint, Blueprint], application: Application, practitioner: User
+) -> None:
+    """The save every candidate makes every few seconds is one round trip to the database;
+    only a refused one reads again to say why."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    attempt = _started(application)
+    with CaptureQueriesContext(connection) as queries:
+        saved = answer_save(attempt=attempt, actor=practitioner, position=2, choice=1)
+    assert len(queries) == 1 and queries[0]["sql"].lstrip().upper().startswith(("UPDATE", "WITH"))
+    item = attempt.items.get(position=2)
+    assert saved.chosen == item.chosen == item.option_order[1]
+
+
 def test_answers_after_the_deadline_are_refused_but_a_save_in_flight_has_a_minute(
     blueprints: tuple[Blueprint, Blueprint], application: Application, practitioner: User
 ) -> None:

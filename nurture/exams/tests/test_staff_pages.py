@@ -209,13 +209,14 @@ def test_editing_a_question_makes_a_new_version_and_a_drawn_attempt_keeps_its_ow
     assert data["option_1"] == f"{key} right" and data["correct"] == 1 and data["option_5"] == ""
     same = client.post(url, data, follow=True)
     assert f"Nothing changed in {key}: no new version was made." in same.content.decode()
-    edited = client.post(
-        url, data | {"stem": "Which is right,\r\nnow?", "option_5": "A fifth option", "correct": "5"}, follow=True
-    )
+    # A browser ends a textarea's lines \r\n: counted as the bank counts them, one character.
+    stem = "Which is right,\r\nnow?" + "\r\n".join(["x" * 98] * 20)
+    edited = client.post(url, data | {"stem": stem, "option_5": "A fifth option", "correct": "5"}, follow=True)
     page = edited.content.decode()
     assert f"Saved {key} as version 2." in page and "A fifth option <strong>(correct)</strong>" in page
     current = Question.objects.get(key=key).versions.get(is_current=True)
-    assert (current.number, current.stem, current.correct) == (2, "Which is right,\nnow?", 4)
+    assert (current.number, current.stem, current.correct) == (2, stem.replace("\r\n", "\n"), 4)
+    assert len(current.stem) == 1999 and len(stem) > 2000  # within the limit once its lines end in \n
     assert current.options[4] == "A fifth option" and current.created_by == registrar
     # The attempt already drawn still has version 1, as it was.
     item = attempt.items.select_related("version").get(version__question__key=key)
@@ -234,7 +235,7 @@ def test_a_refused_question_edit_changes_nothing_and_keeps_what_was_typed(bank: 
         ({"option_2": "MCQ-D1-1 RIGHT"}, "two options are the same"),
         ({"competencies": []}, "Choose at least one competency."),
         ({"stem": "x" * 2001}, "at most 2000 characters"),
-        ({"stem": "Bad\x00stem"}, ""),
+        ({"stem": "A bell\x07 in it"}, "Not saved: stem holds a control character; only plain text is taken."),
         ({"rationale": ""}, "Write the rationale."),
         ({"level": "no-such-level"}, "Select a valid choice."),
     ]
@@ -245,8 +246,13 @@ def test_a_refused_question_edit_changes_nothing_and_keeps_what_was_typed(bank: 
         assert message in page, (change, message)
         if "stem" not in change:
             assert "My new careful stem</textarea>" in page
-    assert Question.objects.get(key="mcq-d1-1").versions.count() == 1
-    assert not AuditEntry.objects.filter(action="exams.question.edited").exists()
+    # Someone else saved a version since this form was filled in: refused, theirs kept.
+    client.post(url, data | {"stem": "Their change"})
+    stale = client.post(url, data | {"stem": "My change, from the old version"})
+    assert stale.status_code == 400 and "was changed by someone else since you opened it" in stale.content.decode()
+    assert Question.objects.get(key="mcq-d1-1").versions.get(is_current=True).stem == "Their change"
+    assert Question.objects.get(key="mcq-d1-1").versions.count() == 2
+    assert AuditEntry.objects.filter(action="exams.question.edited").count() == 1
     assert client.get(reverse("exams:staff_question", args=["no-such-key"])).status_code == 404
 
 

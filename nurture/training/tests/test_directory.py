@@ -121,3 +121,8 @@ def test_the_feed_holds_the_filtered_cohorts_and_open_days_and_reads_back(course
     assert not any("Past" in str(e["summary"]) or "Hidden" in str(e["summary"]) for e in everything)
     refused = Client().get(reverse("training:feed"), {"region": "atlantis"})
     assert refused.status_code == 400 and "Region" in refused.content.decode()
+
+
+def test_a_cohort_already_begun_is_not_offered_on_the_course_page(courses: dict[str, Course]) -> None:
+    page = Client().get(reverse("training:detail", args=["past"])).content.decode()
+    assert "No cohort is planned yet." in page and "Cohort from" not in page

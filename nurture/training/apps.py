@@ -7,4 +7,5 @@ class TrainingConfig(NurtureAppConfig):
     name = "nurture.training"
     label = "training"
     demo = "nurture.training.demo"
+    daily_task = "nurture.training.tasks.training_daily"
     demo_after = ("exams",)  # the registrar who accredits is made by then

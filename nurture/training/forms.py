@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django import forms
 
 from nurture.accounts.models import Region
 from nurture.core.forms import DateInput, PlainTextMixin
+from nurture.core.formulas import FORMULA_NAME_PROBLEM, starts_like_formula
 from nurture.framework.selectors import framework_competencies, framework_current
-from nurture.training.models import Format, StudyLevel
+from nurture.training.models import MAX_PLACES, Format, StudyLevel
 from nurture.training.selectors import CourseFilters
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
@@ -51,3 +53,46 @@ class CourseFilterForm(PlainTextMixin, forms.Form):
             region=data["region"],
             start=data["start"],
         )
+
+
+class BookingForm(PlainTextMixin, forms.Form):
+    """A place at a cohort or open day, for a visitor without an account."""
+
+    name = forms.CharField(label="Your name", max_length=200)
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We email you to confirm, with a link to cancel. We share it only with the provider.",
+    )
+    organisation = forms.CharField(label="Organisation (optional)", max_length=200, required=False)
+    places = forms.TypedChoiceField(
+        label="Places",
+        coerce=int,
+        initial=1,
+        choices=[
+            (n, "1 place, for me" if n == 1 else f"{n} places, for me and colleagues") for n in range(1, MAX_PLACES + 1)
+        ],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
+
+    def clean_name(self) -> str:
+        return _plain_name(self.cleaned_data["name"], "A name")
+
+    def clean_organisation(self) -> str:
+        return (
+            _plain_name(self.cleaned_data["organisation"], "An organisation")
+            if self.cleaned_data["organisation"]
+            else ""
+        )
+
+
+def _plain_name(raw: str, what: str) -> str:
+    name = " ".join(raw.split())
+    if starts_like_formula(name):
+        raise forms.ValidationError(FORMULA_NAME_PROBLEM.replace("A name", what))
+    return name

@@ -105,6 +105,9 @@ class Session(models.Model):
     place = models.CharField(max_length=300, blank=True)
     online_url = models.URLField(max_length=300, blank=True)
     capacity = models.PositiveIntegerField()
+    # Places booked or offered and not yet answered: changed only by the booking services'
+    # conditional updates, never past the capacity (the constraint says so too).
+    places_taken = models.PositiveIntegerField(default=0)
     booking_deadline = models.DateTimeField()
 
     class Meta:
@@ -114,7 +117,99 @@ class Session(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_at__gte=models.F("starts_at")), name="training_session_order"
             ),
+            models.CheckConstraint(
+                condition=models.Q(places_taken__lte=models.F("capacity")), name="training_session_not_overbooked"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.course} {self.get_kind_display().lower()} {self.starts_at:%Y-%m-%d}"
+
+    @property
+    def is_open_day(self) -> bool:
+        return self.kind == self.Kind.OPEN_DAY
+
+    @property
+    def places_free(self) -> int:
+        return max(0, self.capacity - self.places_taken)
+
+
+MAX_PLACES = 4
+"""The most places one booking or waiting-list entry may ask for (a person and colleagues)."""
+
+
+class Booking(models.Model):
+    """A visitor's places at a cohort or open day, or their entry on its waiting list.
+
+    No account is needed: the emailed link (a signed token of the row) lets the person
+    cancel, accept an offered place or say they are no longer interested. Places held
+    (booked, or offered and not yet answered) are counted on `Session.places_taken`,
+    changed only by conditional updates, so two people can never take the last place."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        WAITING = "waiting", "On the waiting list"
+        OFFERED = "offered", "Offered a place"
+        CANCELLED = "cancelled", "Cancelled"
+        DECLINED = "declined", "No longer interested"
+        EXPIRED = "expired", "Offer not taken up in time"
+
+    ACTIVE = (Status.BOOKED, Status.WAITING, Status.OFFERED)
+    HOLDING = (Status.BOOKED, Status.OFFERED)
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="bookings")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254)
+    canonical_email = models.CharField(max_length=254)
+    organisation = models.CharField(max_length=200, blank=True)
+    places = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    created_at = models.DateTimeField(default=timezone.now)  # the waiting list's order, with the id
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "canonical_email"],
+                condition=models.Q(status__in=["booked", "waiting", "offered"]),
+                name="training_booking_one_active_per_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(places__gte=1, places__lte=MAX_PLACES), name="training_booking_places"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["booked", "waiting", "offered", "cancelled", "declined", "expired"]),
+                name="training_booking_status",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="offered") | models.Q(offer_expires_at__isnull=False),
+                name="training_booking_offer_has_expiry",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["session", "status", "created_at"], name="training_booking_queue"),
+            models.Index(fields=["status", "offer_expires_at"], name="training_booking_offers"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display().lower()}), {self.session}"
+
+    @property
+    def is_booked(self) -> bool:
+        return self.status == self.Status.BOOKED
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == self.Status.WAITING
+
+    @property
+    def is_offered(self) -> bool:
+        return self.status == self.Status.OFFERED
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE

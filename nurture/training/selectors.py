@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from nurture.accounts.models import Region
 from nurture.framework.selectors import framework_competencies, framework_current
-from nurture.training.models import Course, CourseCompetency, Session
+from nurture.training.models import Booking, Course, CourseCompetency, Session
 
 PER_PAGE = 25
 MAX_PAGE = 10_000
@@ -204,3 +204,22 @@ def feed_sessions(filters: CourseFilters) -> list[Session]:
         .select_related("course__provider")
         .order_by("starts_at", "pk")[:FEED_MOST]
     )
+
+
+def session_to_book(slug: str, session_id: int) -> Session | None:
+    """A cohort or open day of a published course, not yet begun, for its booking page."""
+    return (
+        Session.objects.select_related("course__provider")
+        .filter(pk=session_id, course__slug=slug, course__published=True, starts_at__gt=timezone.now())
+        .first()
+    )
+
+
+def waiting_position(booking: Booking) -> int:
+    """1 for the first in line on the waiting list; 0 when not waiting."""
+    if not booking.is_waiting:
+        return 0
+    ahead = Booking.objects.filter(session_id=booking.session_id, status=Booking.Status.WAITING).filter(
+        Q(created_at__lt=booking.created_at) | Q(created_at=booking.created_at, pk__lt=booking.pk)
+    )
+    return ahead.count() + 1

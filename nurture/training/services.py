@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
+from nurture.core.addresses import email_canonical
 from nurture.core.audit import audit_record
-from nurture.training.models import Course
+from nurture.core.emails import EmailLimitReached, Sender, email_allowance_check, email_send
+from nurture.core.link_tokens import pk_from_signed_token, signed_token
+from nurture.core.origins import site_url
+from nurture.training.models import MAX_PLACES, Booking, Course, Session
 
 
 class TrainingError(Exception):
@@ -33,3 +43,279 @@ def course_accredit(*, course: Course, accredited: bool, actor: User, reason: st
             reason=reason,
         )
     return locked
+
+
+# Bookings and the waiting list -----------------------------------------------------------
+#
+# Places held (booked, or offered and not yet answered) are counted on
+# `Session.places_taken`. It changes only by conditional updates
+# (`places_taken + n <= capacity`), one statement each, so two people asking for the
+# last place at once cannot both get it, on SQLite or PostgreSQL, and the count and the
+# rows change in one transaction. A booking's status changes only by an update that
+# names the status it comes from, so every step is safe to run twice.
+
+MANAGE_SALT = "training.booking.manage"
+BOOKED_EMAIL = "training/email/booked"
+WAITING_EMAIL = "training/email/waiting"
+OFFER_EMAIL = "training/email/offer"
+REMINDER_EMAIL = "training/email/reminder"
+MESSAGE_EMAIL = "training/email/message"
+
+
+@dataclass(frozen=True)
+class Booker:
+    name: str
+    email: str
+    organisation: str
+    places: int
+
+
+@dataclass(frozen=True)
+class BookingMade:
+    booking: Booking
+    # The address already had a place or an entry for this session: its link was sent again.
+    already: bool
+
+
+def offer_hours() -> int:
+    return int(settings.NURTURE_TRAINING_OFFER_HOURS)
+
+
+def booking_token(booking_id: int) -> str:
+    return signed_token(booking_id, salt=MANAGE_SALT)
+
+
+def booking_link(booking_id: int) -> str:
+    """The emailed address where a person sees their booking and changes it."""
+    return site_url("training:booking", booking_token(booking_id))
+
+
+def booking_from_token(token: str) -> Booking | None:
+    pk = pk_from_signed_token(token, salt=MANAGE_SALT)
+    if pk is None:
+        return None
+    return Booking.objects.select_related("session__course__provider").filter(pk=pk).first()
+
+
+def _claim_places(session_id: int, places: int) -> bool:
+    """Hold `places` on the session if that many are free: one statement, so never two
+    holders of the last place."""
+    return bool(
+        Session.objects.filter(pk=session_id, places_taken__lte=F("capacity") - places).update(
+            places_taken=F("places_taken") + places
+        )
+    )
+
+
+def _release_places(session_id: int, places: int) -> None:
+    Session.objects.filter(pk=session_id).update(places_taken=F("places_taken") - places)
+
+
+def _moved(booking: Booking, *, from_status: str | tuple[str, ...], **changes: object) -> bool:
+    """Change the booking only if it is still in `from_status`; True when this call did."""
+    allowed = (from_status,) if isinstance(from_status, str) else from_status
+    done = Booking.objects.filter(pk=booking.pk, status__in=allowed).update(**changes)
+    if done:
+        for name, value in changes.items():
+            setattr(booking, name, value)
+    return bool(done)
+
+
+def _email(booking: Booking, template: str, *, sender: Sender | None = None) -> None:
+    """Email the person about their booking. With `sender`, the visitor who typed the address
+    (and whose allowance `booking_make` has just checked), it counts toward the email limits."""
+    session = booking.session
+    email_send(
+        to=booking.email,
+        template=template,
+        context={
+            "booking": booking,
+            "session": session,
+            "course": session.course,
+            "provider": session.course.provider.name,
+            "manage_url": booking_link(booking.pk),
+            "offer_hours": offer_hours(),
+        },
+        about=booking,
+        sender=sender,
+        allowance_checked=True,
+    )
+
+
+def session_bookable(session: Session, *, now: datetime) -> str:
+    """Why nobody can book this session now, or "" when they can."""
+    if not session.course.published:
+        return "This course is no longer listed."
+    if now >= session.starts_at:
+        return "This has already begun: it takes no more bookings."
+    if now > session.booking_deadline:
+        return "Bookings for this closed on the booking deadline."
+    return ""
+
+
+def booking_make(*, session: Session, booker: Booker, sender: Sender, now: datetime | None = None) -> BookingMade:
+    """Book places, or join the waiting list when there are not enough free; the person
+    is emailed either way, with the link to manage it. An address with a place or an
+    entry already is sent its link again, and nothing else changes. Raises `TrainingError`
+    with a sentence for the person when it cannot be done; nothing is stored then."""
+    now = now or timezone.now()
+    if problem := session_bookable(session, now=now):
+        raise TrainingError(problem)
+    if not 1 <= booker.places <= MAX_PLACES:
+        raise TrainingError(f"Book between 1 and {MAX_PLACES} places.")
+    if booker.places > session.capacity:
+        raise TrainingError(f"There are only {session.capacity} places in all.")
+    canonical = email_canonical(booker.email)
+    try:  # a count, read before the transaction (core.emails says why)
+        email_allowance_check(to=booker.email, sender=sender, purpose=BOOKED_EMAIL)
+    except EmailLimitReached as refused:
+        raise TrainingError(str(refused)) from None
+    with transaction.atomic():
+        existing = Booking.objects.filter(session=session, canonical_email=canonical, status__in=Booking.ACTIVE).first()
+        if existing is None:
+            booked = _claim_places(session.pk, booker.places)
+            try:
+                with transaction.atomic():
+                    booking = Booking.objects.create(
+                        session=session,
+                        name=booker.name,
+                        email=booker.email,
+                        organisation=booker.organisation,
+                        canonical_email=canonical,
+                        places=booker.places,
+                        status=Booking.Status.BOOKED if booked else Booking.Status.WAITING,
+                        created_at=now,
+                    )
+            except IntegrityError:  # the same address, at the same moment
+                if booked:
+                    _release_places(session.pk, booker.places)
+                existing = Booking.objects.get(session=session, canonical_email=canonical, status__in=Booking.ACTIVE)
+            else:
+                booking.session = session
+                audit_record(
+                    action="training.booking.booked" if booked else "training.booking.waiting",
+                    actor_label="visitor",
+                    target=booking,
+                    data={"session": session.pk, "places": booker.places},
+                )
+                _email(booking, BOOKED_EMAIL if booked else WAITING_EMAIL, sender=sender)
+                return BookingMade(booking, already=False)
+        existing.session = session
+        again = BOOKED_EMAIL if existing.is_booked else OFFER_EMAIL if existing.is_offered else WAITING_EMAIL
+        _email(existing, again, sender=sender)
+        return BookingMade(existing, already=True)
+
+
+def offers_make(*, session: Session, now: datetime | None = None) -> int:
+    """Offer freed places to the waiting list in order: each entry that fits in the places
+    free is offered them, held until its offer runs out (`NURTURE_TRAINING_OFFER_HOURS`,
+    never past the start). Returns how many offers were made; safe to run twice."""
+    now = now or timezone.now()
+    if now >= session.starts_at:
+        return 0
+    expires = min(now + timedelta(hours=offer_hours()), session.starts_at)
+    made = 0
+    with transaction.atomic():
+        for entry in Booking.objects.filter(session=session, status=Booking.Status.WAITING).order_by(
+            "created_at", "id"
+        ):
+            if not _claim_places(session.pk, entry.places):
+                continue  # a bigger entry waits for enough places; a smaller one behind may fit
+            if not _moved(
+                entry, from_status=Booking.Status.WAITING, status=Booking.Status.OFFERED,
+                offered_at=now, offer_expires_at=expires,
+            ):  # fmt: skip
+                _release_places(session.pk, entry.places)
+                continue
+            entry.session = session
+            audit_record(action="training.booking.offered", actor_label="waiting list", target=entry)
+            _email(entry, OFFER_EMAIL)
+            made += 1
+            transaction.on_commit(partial(_expiry_enqueue, entry.pk, expires))
+    return made
+
+
+def _expiry_enqueue(booking_id: int, when: datetime) -> None:
+    """Ask the queue to pass an unanswered offer on when it runs out; the daily job does
+    it too, for a queue that cannot wait (the inline one)."""
+    from nurture.training.tasks import offer_expire  # the task module imports this one
+
+    backend = offer_expire.get_backend()
+    if backend.supports_defer:
+        offer_expire.using(run_after=when).enqueue(booking_id=booking_id)
+
+
+def _ended(booking: Booking, *, status: str, now: datetime, action: str) -> bool:
+    """Move an active booking to an ended status, give back its places and offer them on."""
+    with transaction.atomic():
+        held = booking.status in Booking.HOLDING
+        if not _moved(booking, from_status=booking.status, status=status, ended_at=now):
+            return False
+        if held:
+            _release_places(booking.session_id, booking.places)
+        audit_record(action=action, actor_label="visitor", target=booking, data={"places": booking.places})
+        if held:
+            offers_make(session=Session.objects.select_related("course__provider").get(pk=booking.session_id), now=now)
+    return True
+
+
+def booking_cancel(*, booking: Booking, now: datetime | None = None) -> Booking:
+    """The person gives up their place, their offer or their entry on the waiting list.
+    A place given back is offered to the waiting list. Doing it twice changes nothing."""
+    now = now or timezone.now()
+    if booking.is_booked:
+        _ended(booking, status=Booking.Status.CANCELLED, now=now, action="training.booking.cancelled")
+    elif booking.is_waiting or booking.is_offered:
+        _ended(booking, status=Booking.Status.DECLINED, now=now, action="training.booking.declined")
+    booking.refresh_from_db()
+    return booking
+
+
+def offer_accept(*, booking: Booking, now: datetime | None = None) -> Booking:
+    """The person offered a place takes it, before the offer runs out."""
+    now = now or timezone.now()
+    if not booking.is_offered:
+        raise TrainingError("There is no place waiting for you to accept.")
+    assert booking.offer_expires_at is not None
+    if now >= booking.offer_expires_at:
+        offer_expire_now(booking=booking, now=now)
+        raise TrainingError("This offer ran out, and the place has gone to the next person waiting.")
+    if _moved(booking, from_status=Booking.Status.OFFERED, status=Booking.Status.BOOKED):
+        audit_record(action="training.booking.offer_accepted", actor_label="visitor", target=booking)
+        _email(booking, BOOKED_EMAIL)
+    booking.refresh_from_db()
+    return booking
+
+
+def offer_expire_now(*, booking: Booking, now: datetime) -> bool:
+    """An offer past its time ends, and its places go to the next in line."""
+    if not booking.is_offered or booking.offer_expires_at is None or now < booking.offer_expires_at:
+        return False
+    return _ended(booking, status=Booking.Status.EXPIRED, now=now, action="training.booking.offer_expired")
+
+
+def offers_expire(*, now: datetime | None = None) -> int:
+    """Every offer past its time ends and passes on. Safe to run twice."""
+    now = now or timezone.now()
+    ended = 0
+    for booking in Booking.objects.filter(status=Booking.Status.OFFERED, offer_expires_at__lte=now):
+        ended += offer_expire_now(booking=booking, now=now)
+    return ended
+
+
+def reminders_send(*, starting_on: date, now: datetime | None = None) -> int:
+    """Remind everyone with a place at a session that starts on `starting_on`, once."""
+    now = now or timezone.now()
+    sent = 0
+    bookings = Booking.objects.filter(
+        status=Booking.Status.BOOKED, reminded_at__isnull=True, session__starts_at__date=starting_on
+    ).select_related("session__course__provider")
+    for booking in bookings:
+        with transaction.atomic():
+            claimed = Booking.objects.filter(
+                pk=booking.pk, status=Booking.Status.BOOKED, reminded_at__isnull=True
+            ).update(reminded_at=now)
+            if claimed:
+                _email(booking, REMINDER_EMAIL)
+                sent += 1
+    return sent

@@ -8,8 +8,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from nurture.core.emails import Sender
 from nurture.core.tests.test_permissions import GET, ROLES, Row, assert_row
-from nurture.training.models import Course
+from nurture.training.models import Course, Session
+from nurture.training.services import Booker, booking_make, booking_token
 
 # fmt: off
 TABLE: dict[str, Row] = {
@@ -18,6 +20,9 @@ TABLE: dict[str, Row] = {
     "training:list":                        (GET , 200,    200,                200,                200,                200,                200,                200),
     "training:detail":                      (GET , 200,    200,                200,                200,                200,                200,                200),
     "training:feed":                        (GET , 200,    200,                200,                200,                200,                200,                200),
+    # Booking needs no account; the emailed link is the key to one booking, whoever holds it
+    "training:book":                        (GET , 200,    200,                200,                200,                200,                200,                200),
+    "training:booking":                     (GET , 200,    200,                200,                200,                200,                200,                200),
     "api:courses_list_api":                 (GET , 200,    200,                200,                200,                200,                200,                200),
 }
 # fmt: on
@@ -25,8 +30,20 @@ TABLE: dict[str, Row] = {
 
 @pytest.mark.parametrize(("name", "role"), [(name, role) for name in TABLE for role in ROLES], ids=lambda value: value)
 def test_the_role_gets_the_answer_in_the_table(request, courses: dict[str, Course], name, role):
-    kwargs = {"slug": courses["bristol"].slug} if name == "training:detail" else None
+    course = courses["bristol"]
+    session = course.sessions.get()
+    kwargs: dict[str, object] | None = {
+        "training:detail": {"slug": course.slug},
+        "training:book": {"slug": course.slug, "session_id": session.pk},
+        "training:booking": {"token": _a_booking_token(session)},
+    }.get(name)
     assert_row(request, TABLE[name], role, reverse(name, kwargs=kwargs))
+
+
+def _a_booking_token(session: Session) -> str:
+    booker = Booker(name="Ama Owusu", email="ama@example.org", organisation="", places=1)
+    made = booking_make(session=session, booker=booker, sender=Sender.from_address("192.0.2.1"))
+    return booking_token(made.booking.pk)
 
 
 def test_every_training_url_is_in_the_table():

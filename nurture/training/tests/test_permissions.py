@@ -32,11 +32,12 @@ TABLE: dict[str, Row] = {
 def test_the_role_gets_the_answer_in_the_table(request, courses: dict[str, Course], name, role):
     course = courses["bristol"]
     session = course.sessions.get()
-    kwargs: dict[str, object] | None = {
+    by_name: dict[str, dict[str, object]] = {
         "training:detail": {"slug": course.slug},
         "training:book": {"slug": course.slug, "session_id": session.pk},
         "training:booking": {"token": _a_booking_token(session)},
-    }.get(name)
+    }
+    kwargs = by_name.get(name)
     assert_row(request, TABLE[name], role, reverse(name, kwargs=kwargs))
 
 

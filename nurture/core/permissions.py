@@ -3,6 +3,8 @@
 - `practitioner_required`: a signed-in practitioner (others get 403).
 - `staff_required(*roles)`: a signed-in person with one of the staff roles who has
   turned on two-factor authentication; without it they are sent to set it up.
+- `role_required(role)`: a signed-in person with that (non-staff) role (others get 403);
+  the records the page shows are looked up through the person, so another's are a 404.
 - `signed_in_required`: anyone signed in, for a page whose records say who may see
   them; a person with a staff role needs two-factor authentication here too.
 - `get_owned_or_404`: a record that belongs to the person asking, else 404, so
@@ -70,6 +72,21 @@ def staff_required(*roles: Role) -> Callable[[View], View]:
                 raise PermissionDenied("This page is for association staff.")
             if not is_mfa_enabled(request.user):
                 return _second_factor_setup(request)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def role_required(role: Role) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return _login(request)
+            if request.user.role != role:
+                raise PermissionDenied(f"This page is for {role.label.lower()}s.")
             return view(request, *args, **kwargs)
 
         return wrapper

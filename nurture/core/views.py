@@ -84,6 +84,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return redirect("portfolios:home")
     if request.user.role == Role.EVENT_ORGANISER:
         return redirect("events:mine")
+    if request.user.role == Role.TRAINING_PROVIDER:
+        return redirect("training:provider_home")
     return render(request, "core/dashboard.html")
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from nurture.accounts.models import Region, User
 from nurture.accounts.roles import Role
-from nurture.core.demo import DemoRun
+from nurture.core.demo import DEMO_DOMAIN, DemoRun
 from nurture.training.models import Course, CourseCompetency, Format, Provider, Session, StudyLevel
 from nurture.training.services import course_accredit
 
@@ -59,6 +59,10 @@ def demo_training(run: DemoRun) -> None:
             "website": "https://example.org/severn",
         },
     )
+    # The demo provider login (made with the other demo people) works for the university.
+    provider_login = User.objects.filter(email=f"provider@{DEMO_DOMAIN}", role=Role.TRAINING_PROVIDER).first()
+    if provider_login is not None:
+        severn.members.add(provider_login)
     roots, _ = Provider.objects.get_or_create(
         slug="little-roots-trust", defaults={"name": "The Little Roots Trust", "website": "https://example.org/roots"}
     )

@@ -96,3 +96,43 @@ def _plain_name(raw: str, what: str) -> str:
     if starts_like_formula(name):
         raise forms.ValidationError(FORMULA_NAME_PROBLEM.replace("A name", what))
     return name
+
+
+class InterestForm(PlainTextMixin, forms.Form):
+    name = forms.CharField(label="Your name", max_length=200)
+    email = forms.EmailField(label="Email address", max_length=254, help_text="The provider replies to this address.")
+    role = forms.CharField(
+        label="What you do", max_length=200, help_text="For example: health visitor, family support volunteer."
+    )
+    organisation = forms.CharField(label="Organisation (optional)", max_length=200, required=False)
+    question = forms.CharField(
+        label="What you want to know (optional)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["role"].widget.attrs["autocomplete"] = "organization-title"
+        self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
+
+    def clean_name(self) -> str:
+        return _plain_name(self.cleaned_data["name"], "A name")
+
+    def clean_role(self) -> str:
+        return _plain_name(self.cleaned_data["role"], "What you do")
+
+    def clean_organisation(self) -> str:
+        return (
+            _plain_name(self.cleaned_data["organisation"], "An organisation")
+            if self.cleaned_data["organisation"]
+            else ""
+        )
+
+
+class MessageForm(PlainTextMixin, forms.Form):
+    subject = forms.CharField(label="Subject", max_length=150)
+    body = forms.CharField(label="Message", max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))

@@ -213,3 +213,41 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+
+class Interest(models.Model):
+    """A visitor's registration of interest in a course: who they are, what they do and
+    what they want to know. Seen by the course's provider only."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="interests")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254)
+    canonical_email = models.CharField(max_length=254)
+    role = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200, blank=True)
+    question = models.TextField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["course", "created_at"], name="training_interest_course")]
+
+    def __str__(self) -> str:
+        return f"{self.name}, interested in {self.course}"
+
+
+class Message(models.Model):
+    """A provider's message to everyone booked on a cohort or open day: kept, and audited."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="messages")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.CharField(max_length=150)
+    body = models.TextField(max_length=5000)
+    recipients = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from nurture.accounts.models import Region
+from nurture.accounts.models import Region, User
 from nurture.framework.selectors import framework_competencies, framework_current
-from nurture.training.models import Booking, Course, CourseCompetency, Session
+from nurture.training.models import Booking, Course, CourseCompetency, Interest, Session
 
 PER_PAGE = 25
 MAX_PAGE = 10_000
@@ -206,6 +206,10 @@ def feed_sessions(filters: CourseFilters) -> list[Session]:
     )
 
 
+def course_to_enquire(slug: str) -> Course | None:
+    return Course.objects.select_related("provider").filter(slug=slug, published=True).first()
+
+
 def session_to_book(slug: str, session_id: int) -> Session | None:
     """A cohort or open day of a published course, not yet begun, for its booking page."""
     return (
@@ -223,3 +227,74 @@ def waiting_position(booking: Booking) -> int:
         Q(created_at__lt=booking.created_at) | Q(created_at=booking.created_at, pk__lt=booking.pk)
     )
     return ahead.count() + 1
+
+
+# The provider's own pages ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    session: Session
+    booked: int  # places
+    offered: int  # places held for someone offered them
+    waiting: int  # entries on the waiting list
+
+
+@dataclass(frozen=True)
+class ProviderCourse:
+    course: Course
+    sessions: list[SessionSummary]
+    interest: int
+
+
+def provider_courses(user: User) -> list[ProviderCourse]:
+    """Every course of the providers `user` belongs to, with its cohorts and open days to
+    come (and those of the last 90 days), their places and the interest registered."""
+    since = timezone.now() - timedelta(days=90)
+    sessions = (
+        Session.objects.filter(ends_at__gte=since)
+        .annotate(
+            booked=Sum("bookings__places", filter=Q(bookings__status=Booking.Status.BOOKED), default=0),
+            offered=Sum("bookings__places", filter=Q(bookings__status=Booking.Status.OFFERED), default=0),
+            waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITING)),
+        )
+        .order_by("starts_at")
+    )
+    courses = (
+        Course.objects.filter(provider__members=user)
+        .select_related("provider")
+        .annotate(interest_count=Count("interests", distinct=True))
+        .prefetch_related(Prefetch("sessions", queryset=sessions, to_attr="recent_sessions"))
+        .order_by("provider__name", "title")
+    )
+    return [
+        ProviderCourse(
+            course=course,
+            sessions=[SessionSummary(s, s.booked, s.offered, s.waiting) for s in course.recent_sessions],
+            interest=course.interest_count,
+        )
+        for course in courses
+    ]
+
+
+def provider_session(user: User, session_id: int) -> Session | None:
+    """A cohort or open day of one of `user`'s providers; None for anyone else's."""
+    return (
+        Session.objects.select_related("course__provider").filter(pk=session_id, course__provider__members=user).first()
+    )
+
+
+def provider_course(user: User, slug: str) -> Course | None:
+    return Course.objects.select_related("provider").filter(slug=slug, provider__members=user).first()
+
+
+def session_people(session: Session) -> list[Booking]:
+    """Everyone on a session: places first, then offers, the waiting list in its order, then
+    those who left."""
+    rank = {Booking.Status.BOOKED: 0, Booking.Status.OFFERED: 1, Booking.Status.WAITING: 2}
+    people = list(session.bookings.order_by("created_at", "id"))
+    return sorted(people, key=lambda b: rank.get(Booking.Status(b.status), 3))
+
+
+def course_interest(course: Course) -> QuerySet[Interest]:
+    return course.interests.order_by("-created_at", "-id")

@@ -18,7 +18,7 @@ from nurture.core.audit import audit_record
 from nurture.core.emails import EmailLimitReached, Sender, email_allowance_check, email_send
 from nurture.core.link_tokens import pk_from_signed_token, signed_token
 from nurture.core.origins import site_url
-from nurture.training.models import MAX_PLACES, Booking, Course, Session
+from nurture.training.models import MAX_PLACES, Booking, Course, Interest, Message, Session
 
 
 class TrainingError(Exception):
@@ -121,7 +121,9 @@ def _moved(booking: Booking, *, from_status: str | tuple[str, ...], **changes: o
     return bool(done)
 
 
-def _email(booking: Booking, template: str, *, sender: Sender | None = None) -> None:
+def _email(
+    booking: Booking, template: str, *, sender: Sender | None = None, extra: dict[str, object] | None = None
+) -> None:
     """Email the person about their booking. With `sender`, the visitor who typed the address
     (and whose allowance `booking_make` has just checked), it counts toward the email limits."""
     session = booking.session
@@ -135,6 +137,7 @@ def _email(booking: Booking, template: str, *, sender: Sender | None = None) -> 
             "provider": session.course.provider.name,
             "manage_url": booking_link(booking.pk),
             "offer_hours": offer_hours(),
+            **(extra or {}),
         },
         about=booking,
         sender=sender,
@@ -319,3 +322,73 @@ def reminders_send(*, starting_on: date, now: datetime | None = None) -> int:
                 _email(booking, REMINDER_EMAIL)
                 sent += 1
     return sent
+
+
+# Registrations of interest, and the provider's messages ------------------------------------
+
+INTEREST_EMAIL = "training/email/interest"
+
+
+@dataclass(frozen=True)
+class Enquirer:
+    name: str
+    email: str
+    role: str
+    organisation: str
+    question: str
+
+
+def interest_register(*, course: Course, enquirer: Enquirer, sender: Sender) -> Interest:
+    """A visitor registers interest in a course; they are emailed a copy, and the provider
+    sees it in their list. Over the site's email limits nothing is stored."""
+    if not course.published:
+        raise TrainingError("This course is no longer listed.")
+    try:
+        email_allowance_check(to=enquirer.email, sender=sender, purpose=INTEREST_EMAIL)
+    except EmailLimitReached as refused:
+        raise TrainingError(str(refused)) from None
+    with transaction.atomic():
+        interest = Interest.objects.create(
+            course=course,
+            name=enquirer.name,
+            email=enquirer.email,
+            canonical_email=email_canonical(enquirer.email),
+            role=enquirer.role,
+            organisation=enquirer.organisation,
+            question=enquirer.question,
+        )
+        audit_record(action="training.interest.registered", actor_label="visitor", target=interest)
+        email_send(
+            to=enquirer.email,
+            template=INTEREST_EMAIL,
+            context={"interest": interest, "course": course, "provider": course.provider.name,
+                     "course_url": site_url("training:detail", course.slug)},
+            about=interest,
+            sender=sender,
+            allowance_checked=True,
+        )  # fmt: skip
+    return interest
+
+
+def message_send(*, session: Session, subject: str, body: str, actor: User) -> Message:
+    """A provider's message to everyone with a place on one of its cohorts or open days.
+    Refused for anyone who is not one of the provider's people."""
+    if not session.course.provider.members.filter(pk=actor.pk).exists():
+        raise TrainingError("Only the course's provider can message the people booked on it.")
+    with transaction.atomic():
+        booked = list(
+            Booking.objects.filter(session=session, status=Booking.Status.BOOKED).select_related(
+                "session__course__provider"
+            )
+        )
+        if not booked:
+            raise TrainingError("Nobody has a place yet: there is nobody to message.")
+        message = Message.objects.create(
+            session=session, sent_by=actor, subject=subject, body=body, recipients=len(booked)
+        )
+        for booking in booked:
+            _email(booking, MESSAGE_EMAIL, extra={"message": message})
+        audit_record(
+            action="training.message.sent", actor=actor, target=message, data={"session": session.pk, "to": len(booked)}
+        )
+    return message

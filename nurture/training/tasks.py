@@ -34,4 +34,4 @@ def training_daily(*, today: str) -> dict[str, int]:
     for session in waiting.select_related("course__provider"):
         offered += offers_make(session=session, now=now)
     reminded = reminders_send(starting_on=day + timedelta(days=1), now=now)
-    return {"offers passed on": expired, "places offered": offered, "reminders sent": reminded}
+    return {"place offers passed on": expired, "waiting-list offers": offered, "booking reminders": reminded}

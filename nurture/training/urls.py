@@ -10,4 +10,11 @@ urlpatterns = [
     path("courses/bookings/<str:token>/", views.booking, name="booking"),
     path("courses/<slug:slug>/", views.course_page, name="detail"),
     path("courses/<slug:slug>/book/<int:session_id>/", views.book, name="book"),
+    path("courses/<slug:slug>/interest/", views.interest, name="interest"),
+    path("courses/<slug:slug>/interest/sent/", views.interest_sent, name="interest_sent"),
+    path("provider/", views.provider_home, name="provider_home"),
+    path("provider/sessions/<int:session_id>/", views.provider_session_page, name="provider_session"),
+    path("provider/sessions/<int:session_id>/people.csv", views.provider_session_csv, name="provider_session_csv"),
+    path("provider/courses/<slug:slug>/interest/", views.provider_interest, name="provider_interest"),
+    path("provider/courses/<slug:slug>/interest.csv", views.provider_interest_csv, name="provider_interest_csv"),
 ]

@@ -2,30 +2,47 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from nurture.accounts.http import AuthenticatedHttpRequest
+from nurture.accounts.roles import Role
+from nurture.core.csv_export import csv_response
 from nurture.core.emails import Sender
 from nurture.core.forms import page_number
+from nurture.core.permissions import role_required
 from nurture.training.calendar_files import feed_bytes
-from nurture.training.forms import BookingForm, CourseFilterForm
+from nurture.training.forms import BookingForm, CourseFilterForm, InterestForm, MessageForm
+from nurture.training.models import Course, Session
 from nurture.training.selectors import (
     MAX_PAGE,
     course_detail,
+    course_interest,
     course_search,
+    course_to_enquire,
     feed_sessions,
+    provider_course,
+    provider_courses,
+    provider_session,
+    session_people,
     session_to_book,
     waiting_position,
 )
 from nurture.training.services import (
     Booker,
+    Enquirer,
     TrainingError,
     booking_cancel,
     booking_from_token,
     booking_make,
     booking_token,
+    interest_register,
+    message_send,
     offer_accept,
     offer_hours,
     session_bookable,
@@ -119,3 +136,133 @@ def booking(request: HttpRequest, token: str) -> HttpResponse:
         "offer_hours": offer_hours(),
     }
     return render(request, "training/booking.html", context, status=400 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def interest(request: HttpRequest, slug: str) -> HttpResponse:
+    """Register interest in a course: the provider sees it, the visitor is sent a copy."""
+    course = course_to_enquire(slug)
+    if course is None:
+        raise Http404("No such course.")
+    form = InterestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            interest_register(course=course, enquirer=Enquirer(**form.cleaned_data), sender=Sender.of(request))
+        except TrainingError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("training:interest_sent", slug=course.slug)
+    return render(
+        request, "training/interest.html", {"course": course, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_GET
+def interest_sent(request: HttpRequest, slug: str) -> HttpResponse:
+    course = course_to_enquire(slug)
+    if course is None:
+        raise Http404("No such course.")
+    return render(request, "training/interest_sent.html", {"course": course})
+
+
+# The provider's own pages: their courses' people, and nobody else's (404) ---------------------
+
+provider_required = role_required(Role.TRAINING_PROVIDER)
+
+
+@provider_required
+@require_GET
+def provider_home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "training/provider_home.html", {"courses": provider_courses(request.user)})
+
+
+def _own_session(request: AuthenticatedHttpRequest, session_id: int) -> Session:
+    session = provider_session(request.user, session_id)
+    if session is None:
+        raise Http404("No such cohort or open day of yours.")
+    return session
+
+
+@provider_required
+@require_http_methods(["GET", "POST"])
+def provider_session_page(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
+    """Who has a place, an offer or a waiting-list entry; and a message to everyone booked."""
+    session = _own_session(request, session_id)
+    form = MessageForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = message_send(session=session, actor=request.user, **form.cleaned_data)
+        except TrainingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"Your message is on its way to {sent.recipients} {pluralize_people(sent.recipients)}."
+            )
+            return redirect("training:provider_session", session_id=session.pk)
+    context = {"session": session, "people": session_people(session), "form": form, "sent": session.messages.all()[:20]}
+    return render(request, "training/provider_session.html", context, status=400 if form.errors else 200)
+
+
+@provider_required
+@require_GET
+def provider_session_csv(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponseBase:
+    session = _own_session(request, session_id)
+    rows = (
+        (
+            b.name,
+            b.email,
+            b.organisation,
+            b.places,
+            b.get_status_display(),
+            timezone.localtime(b.created_at).isoformat(timespec="minutes"),
+        )
+        for b in session_people(session)
+    )
+    return csv_response(
+        columns=("Name", "Email", "Organisation", "Places", "Status", "Booked at"),
+        rows=rows,
+        filename=f"{session.course.slug}-{session.starts_at:%Y-%m-%d}-people.csv",
+        private=True,
+    )
+
+
+def _own_course(request: AuthenticatedHttpRequest, slug: str) -> Course:
+    course = provider_course(request.user, slug)
+    if course is None:
+        raise Http404("No such course of yours.")
+    return course
+
+
+@provider_required
+@require_GET
+def provider_interest(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    course = _own_course(request, slug)
+    page = Paginator(course_interest(course), 50).get_page(page_number(request.GET.get("page"), most=MAX_PAGE))
+    return render(request, "training/provider_interest.html", {"course": course, "page": page})
+
+
+@provider_required
+@require_GET
+def provider_interest_csv(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase:
+    course = _own_course(request, slug)
+    rows = (
+        (
+            i.name,
+            i.email,
+            i.role,
+            i.organisation,
+            i.question,
+            timezone.localtime(i.created_at).isoformat(timespec="minutes"),
+        )
+        for i in course_interest(course).iterator()
+    )
+    return csv_response(
+        columns=("Name", "Email", "What they do", "Organisation", "What they want to know", "Registered at"),
+        rows=rows,
+        filename=f"{course.slug}-interest.csv",
+        private=True,
+    )
+
+
+def pluralize_people(n: int) -> str:
+    return "person" if n == 1 else "people"

@@ -20,7 +20,7 @@ from nurture.accounts.roles import Role
 from nurture.core.demo import DemoRun
 from nurture.core.emails import Sender
 from nurture.training.demo import demo_training
-from nurture.training.models import Booking, Session
+from nurture.training.models import Booking, Provider, Session
 from nurture.training.services import Booker, booking_make
 from nurture.training.tests.conftest import course_made
 from tests.e2e.conftest import Visitor, link_in, tab_to
@@ -30,7 +30,9 @@ Outbox = list[EmailMessage]
 
 
 @pytest.mark.browser
-def test_a_visitor_finds_the_free_introduction_through_the_filters_by_keyboard(new_visitor):
+def test_a_visitor_finds_the_free_introduction_through_the_filters_by_keyboard_and_registers_interest(
+    new_visitor: Callable[..., Visitor],
+):
     ensure_shipped_framework()
     make_person("registrar@example.org", Role.REGISTRAR)
     demo_training(DemoRun(options={}, seed=1, verbosity=0, stdout=OutputWrapper(io.StringIO()), style=no_style()))
@@ -47,6 +49,26 @@ def test_a_visitor_finds_the_free_introduction_through_the_filters_by_keyboard(n
     expect(page.get_by_role("heading", level=1)).to_have_text("An introduction to infant mental health")
     expect(page.get_by_text("third-sector organisations")).to_be_visible()
     expect(page.get_by_role("link", name="D2.1 Attachment and relationship-based theory")).to_be_visible()
+
+    me.follow(page.get_by_role("link", name="Register your interest"))
+    me.type_into(page.get_by_label("Your name"), "Grace Obi")
+    me.type_into(page.get_by_label("Email address"), "grace@example.org")
+    me.type_into(page.get_by_label("What you do"), "Family support volunteer")
+    me.type_into(page.get_by_label("Organisation (optional)"), "Bristol Baby Bank")
+    me.type_into(page.get_by_label("What you want to know (optional)"), "Can two of our volunteers join?")
+    me.follow(page.get_by_role("button", name="Register interest"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you: your interest is registered")
+
+    provider = make_person("kate@example.org", Role.TRAINING_PROVIDER, name="Kate Morris")
+    Provider.objects.get(slug="little-roots-trust").members.add(provider)
+    kate = new_visitor()
+    kate.sign_in_as(provider)
+    kate.visit("/dashboard/")
+    expect(kate.page.get_by_role("heading", level=1)).to_have_text("Your courses")
+    kate.follow(kate.page.get_by_role("link", name="1 registration of interest"))
+    row = kate.page.get_by_role("row", name="Grace Obi")
+    expect(row).to_contain_text("Can two of our volunteers join?")
+    expect(row).to_contain_text("Family support volunteer")
 
 
 def _book(visitor: Visitor, name: str, email: str, button: str) -> None:

@@ -27,6 +27,8 @@ from nurture.campaigns.tests.conftest import make_campaign
 from nurture.register.models import RegisterEntry
 from nurture.register.tests.conftest import entry_for
 from nurture.register.views import CHECK_SALT
+from nurture.training.models import Booking, Course, Interest, Provider
+from nurture.training.tests.conftest import course_made
 
 pytestmark = pytest.mark.django_db
 
@@ -104,10 +106,41 @@ def fetch_pledge_export(register: list[RegisterEntry], campaign: Campaign) -> tu
     )
 
 
+def _hostile_provider_course() -> tuple[Client, Course]:
+    """A provider's course whose bookings and registrations of interest hold hostile values."""
+    provider = Provider.objects.create(name="Provider", slug="provider")
+    course = course_made("hostile-course", provider=provider)
+    session = course.sessions.get()
+    for n, value in enumerate(HOSTILE):
+        Booking.objects.create(
+            session=session, name=value, email=f"b{n}@example.org", canonical_email=f"b{n}@example.org",
+            organisation=value, places=1, status=Booking.Status.WAITING,
+        )  # fmt: skip
+        Interest.objects.create(
+            course=course, name=value, email=f"i{n}@example.org", canonical_email=f"i{n}@example.org",
+            role=value, organisation=value, question=value,
+        )  # fmt: skip
+    person = make_person("provider@example.org", Role.TRAINING_PROVIDER)
+    provider.members.add(person)
+    return client_for(person), course
+
+
+def fetch_provider_people(register: list[RegisterEntry], campaign: Campaign) -> tuple[Client, str]:
+    client, course = _hostile_provider_course()
+    return client, reverse("training:provider_session_csv", args=[course.sessions.get().pk])
+
+
+def fetch_provider_interest(register: list[RegisterEntry], campaign: Campaign) -> tuple[Client, str]:
+    client, course = _hostile_provider_course()
+    return client, reverse("training:provider_interest_csv", args=[course.slug])
+
+
 CSV_URLS = {
     "register:export": fetch_register_export,
     "register:check_download": fetch_check_download,
     "campaigns:staff_pledge_export": fetch_pledge_export,
+    "training:provider_session_csv": fetch_provider_people,
+    "training:provider_interest_csv": fetch_provider_interest,
 }
 
 

@@ -153,7 +153,7 @@ def test_an_offer_not_taken_in_time_passes_on_and_the_daily_job_run_twice_does_i
         patch.setattr(timezone, "now", lambda: later)
         first_run = training_daily.call(today=day)
         again = training_daily.call(today=day)
-    assert first_run["offers passed on"] == 1 and again["offers passed on"] == 0
+    assert first_run["place offers passed on"] == 1 and again["place offers passed on"] == 0
     assert statuses(open_day) == {"First": "cancelled", "Second": "expired", "Third": "offered"}
     assert len(emails_to("third")) == 2 and taken(open_day) == 2
     refused = client.post(link_in(emails_to("second")[-1]), {"action": "accept"})
@@ -177,8 +177,8 @@ def test_everyone_with_a_place_is_reminded_the_day_before_once(open_day):
     book(open_day, "second")
     book(open_day, "waiting")
     day_before = (timezone.localtime(open_day.starts_at).date() - timedelta(days=1)).isoformat()
-    assert training_daily.call(today=day_before)["reminders sent"] == 2
-    assert training_daily.call(today=day_before)["reminders sent"] == 0
+    assert training_daily.call(today=day_before)["booking reminders"] == 2
+    assert training_daily.call(today=day_before)["booking reminders"] == 0
     assert [m.subject for m in emails_to("first")][-1].startswith("Tomorrow")
     assert not any(m.subject.startswith("Tomorrow") for m in emails_to("waiting"))
 

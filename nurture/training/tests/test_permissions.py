@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from nurture.core.emails import Sender
-from nurture.core.tests.test_permissions import GET, ROLES, Row, assert_row
+from nurture.core.tests.test_permissions import GET, LOGIN, ROLES, Row, assert_row
 from nurture.training.models import Course, Session
 from nurture.training.services import Booker, booking_make, booking_token
 
@@ -23,6 +23,15 @@ TABLE: dict[str, Row] = {
     # Booking needs no account; the emailed link is the key to one booking, whoever holds it
     "training:book":                        (GET , 200,    200,                200,                200,                200,                200,                200),
     "training:booking":                     (GET , 200,    200,                200,                200,                200,                200,                200),
+    "training:interest":                    (GET , 200,    200,                200,                200,                200,                200,                200),
+    "training:interest_sent":               (GET , 200,    200,                200,                200,                200,                200,                200),
+    # The provider's pages: for training providers only (their own courses; another
+    # provider's are a 404, tested in test_provider.py)
+    "training:provider_home":               (GET , LOGIN,  403,                403,                403,                403,                403,                403),
+    "training:provider_session":            (GET , LOGIN,  403,                403,                403,                403,                403,                403),
+    "training:provider_session_csv":        (GET , LOGIN,  403,                403,                403,                403,                403,                403),
+    "training:provider_interest":           (GET , LOGIN,  403,                403,                403,                403,                403,                403),
+    "training:provider_interest_csv":       (GET , LOGIN,  403,                403,                403,                403,                403,                403),
     "api:courses_list_api":                 (GET , 200,    200,                200,                200,                200,                200,                200),
 }
 # fmt: on
@@ -36,6 +45,12 @@ def test_the_role_gets_the_answer_in_the_table(request, courses: dict[str, Cours
         "training:detail": {"slug": course.slug},
         "training:book": {"slug": course.slug, "session_id": session.pk},
         "training:booking": {"token": _a_booking_token(session)},
+        "training:interest": {"slug": course.slug},
+        "training:interest_sent": {"slug": course.slug},
+        "training:provider_session": {"session_id": session.pk},
+        "training:provider_session_csv": {"session_id": session.pk},
+        "training:provider_interest": {"slug": course.slug},
+        "training:provider_interest_csv": {"slug": course.slug},
     }
     kwargs = by_name.get(name)
     assert_row(request, TABLE[name], role, reverse(name, kwargs=kwargs))

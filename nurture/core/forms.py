@@ -141,6 +141,15 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
+class TimeInput(forms.TimeInput):
+    """The browser's time box, read and written as HH:MM on the 24-hour clock."""
+
+    input_type = "time"
+
+    def __init__(self) -> None:
+        super().__init__(format="%H:%M")
+
+
 class DatePartsWidget(forms.MultiWidget):
     """Three text boxes, day, month and year, each with its own label, in the fieldset the
     field's template draws around a widget that `use_fieldset` (GOV.UK's date input).

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from nurture.accounts.models import Region
 from nurture.core.csv_export import validate_exported_name
-from nurture.core.forms import DateInput, DateParts, PlainTextMixin
+from nurture.core.forms import DateInput, DateParts, PlainTextMixin, TimeInput
 from nurture.events.models import DEFAULT_TIMEZONE, EDITABLE, Event
 from nurture.events.selectors import campaign_for
 from nurture.events.services import MODERATION_ACTIONS
@@ -26,13 +26,6 @@ def _local(day: date, at: time, zone: ZoneInfo) -> datetime | None:
     moment = datetime.combine(day, at, tzinfo=zone)
     back = moment.astimezone(ZoneInfo("UTC")).astimezone(zone)
     return moment if back.replace(tzinfo=None) == moment.replace(tzinfo=None) else None
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self) -> None:
-        super().__init__(format="%H:%M")
 
 
 class EventForm(PlainTextMixin, forms.Form):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from nurture.accounts.models import Region, User
 from nurture.framework.selectors import framework_competencies, framework_current
-from nurture.training.models import Booking, Course, CourseCompetency, Interest, Session
+from nurture.training.models import Booking, Course, CourseCompetency, Interest, Provider, Session
 
 PER_PAGE = 25
 MAX_PAGE = 10_000
@@ -298,3 +298,44 @@ def session_people(session: Session) -> list[Booking]:
 
 def course_interest(course: Course) -> QuerySet[Interest]:
     return course.interests.order_by("-created_at", "-id")
+
+
+def providers_of(user: User) -> list[Provider]:
+    return list(Provider.objects.filter(members=user).order_by("name"))
+
+
+def provider_of(user: User, slug: str) -> Provider | None:
+    return Provider.objects.filter(slug=slug, members=user).first()
+
+
+def provider_parent_courses(provider: Provider, *, but: Course | None) -> QuerySet[Course]:
+    """The provider's courses another may be a module of: not modules themselves."""
+    found = Course.objects.filter(provider=provider, part_of__isnull=True).order_by("title")
+    return found.exclude(pk=but.pk) if but is not None else found
+
+
+def course_form_initial(course: Course) -> dict[str, object]:
+    return {
+        **{name: getattr(course, name) for name in ("title", "summary", "study_level", "format", "duration", "hours")},
+        **{name: getattr(course, name) for name in ("free_for", "eligibility", "region", "published")},
+        "cost": Decimal(course.cost_pence) / 100,
+        "competencies": list(course.competencies.values_list("code", flat=True)),
+        "part_of": str(course.part_of_id) if course.part_of_id else "",
+    }
+
+
+def session_form_initial(session: Session | None) -> dict[str, object] | None:
+    if session is None:
+        return None
+    starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    return {
+        "kind": session.kind,
+        "start_date": starts.date(),
+        "start_time": starts.time(),
+        "end_date": ends.date(),
+        "end_time": ends.time(),
+        "place": session.place,
+        "online_url": session.online_url,
+        "capacity": session.capacity,
+        "deadline_date": timezone.localtime(session.booking_deadline).date(),
+    }

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import slugify
 
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
@@ -18,7 +21,7 @@ from nurture.core.audit import audit_record
 from nurture.core.emails import EmailLimitReached, Sender, email_allowance_check, email_send
 from nurture.core.link_tokens import pk_from_signed_token, signed_token
 from nurture.core.origins import site_url
-from nurture.training.models import MAX_PLACES, Booking, Course, Interest, Message, Session
+from nurture.training.models import MAX_PLACES, Booking, Course, CourseCompetency, Interest, Message, Provider, Session
 
 
 class TrainingError(Exception):
@@ -392,3 +395,82 @@ def message_send(*, session: Session, subject: str, body: str, actor: User) -> M
             action="training.message.sent", actor=actor, target=message, data={"session": session.pk, "to": len(booked)}
         )
     return message
+
+
+# The provider's courses, cohorts and open days ----------------------------------------------
+
+COURSE_FIELDS = (
+    "title", "summary", "study_level", "format", "duration", "hours", "free_for", "eligibility", "region", "published",
+)  # fmt: skip
+
+
+def _member_check(provider: Provider, actor: User) -> None:
+    if not provider.members.filter(pk=actor.pk).exists():
+        raise TrainingError("Only the provider's own people can change its courses.")
+
+
+def _free_slug(title: str) -> str:
+    base = slugify(title)[:90] or "course"
+    slug, n = base, 1
+    while Course.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def course_save(*, provider: Provider, course: Course | None, values: dict[str, Any], actor: User) -> Course:
+    """Make or change one of the provider's courses, with the competencies it covers.
+    `values` holds COURSE_FIELDS, `cost` in pounds, `competencies` (codes) and `part_of`
+    (the id of another of its courses, or None). The accreditation mark is not touched."""
+    _member_check(provider, actor)
+    part_of_id = values.get("part_of")
+    if part_of_id is not None:
+        parent = Course.objects.filter(pk=part_of_id, provider=provider, part_of__isnull=True).first()
+        if parent is None or (course is not None and parent.pk == course.pk):
+            raise TrainingError("A module can belong only to another of your courses that is not itself a module.")
+    fields = {name: values[name] for name in COURSE_FIELDS}
+    fields["cost_pence"] = int(Decimal(values["cost"]) * 100)
+    fields["part_of_id"] = part_of_id
+    with transaction.atomic():
+        if course is None:
+            course = Course.objects.create(provider=provider, slug=_free_slug(values["title"]), **fields)
+            action = "training.course.created"
+        else:
+            if course.provider_id != provider.pk:
+                raise TrainingError("Only the provider's own people can change its courses.")
+            Course.objects.filter(pk=course.pk).update(**fields)
+            course.refresh_from_db()
+            action = "training.course.changed"
+        CourseCompetency.objects.filter(course=course).exclude(code__in=values["competencies"]).delete()
+        have = set(CourseCompetency.objects.filter(course=course).values_list("code", flat=True))
+        CourseCompetency.objects.bulk_create(
+            CourseCompetency(course=course, code=code) for code in values["competencies"] if code not in have
+        )
+        audit_record(action=action, actor=actor, target=course, data={"competencies": sorted(values["competencies"])})
+    return course
+
+
+def session_save(*, course: Course, session: Session | None, values: dict[str, Any], actor: User) -> Session:
+    """Make or change a cohort or open day of one of the provider's courses. Its capacity
+    cannot go below the places already held; more places go to the waiting list at once."""
+    _member_check(course.provider, actor)
+    with transaction.atomic():
+        if session is None:
+            session = Session.objects.create(course=course, **values)
+            action = "training.session.created"
+        else:
+            if session.course_id != course.pk:
+                raise TrainingError("That is not a cohort or open day of this course.")
+            done = Session.objects.filter(pk=session.pk, places_taken__lte=values["capacity"]).update(**values)
+            if not done:
+                session.refresh_from_db()
+                raise TrainingError(
+                    f"{session.places_taken} places are already booked or offered: "
+                    "the capacity cannot be lower than that."
+                )
+            session.refresh_from_db()
+            action = "training.session.changed"
+        audit_record(action=action, actor=actor, target=session, data={"capacity": session.capacity})
+        session.course = course
+        offers_make(session=session)
+    return session

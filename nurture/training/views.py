@@ -17,18 +17,23 @@ from nurture.core.emails import Sender
 from nurture.core.forms import page_number
 from nurture.core.permissions import role_required
 from nurture.training.calendar_files import feed_bytes
-from nurture.training.forms import BookingForm, CourseFilterForm, InterestForm, MessageForm
-from nurture.training.models import Course, Session
+from nurture.training.forms import BookingForm, CourseFilterForm, CourseForm, InterestForm, MessageForm, SessionForm
+from nurture.training.models import Course, Provider, Session
 from nurture.training.selectors import (
     MAX_PAGE,
     course_detail,
+    course_form_initial,
     course_interest,
     course_search,
     course_to_enquire,
     feed_sessions,
     provider_course,
     provider_courses,
+    provider_of,
+    provider_parent_courses,
     provider_session,
+    providers_of,
+    session_form_initial,
     session_people,
     session_to_book,
     waiting_position,
@@ -41,11 +46,13 @@ from nurture.training.services import (
     booking_from_token,
     booking_make,
     booking_token,
+    course_save,
     interest_register,
     message_send,
     offer_accept,
     offer_hours,
     session_bookable,
+    session_save,
 )
 
 
@@ -173,7 +180,8 @@ provider_required = role_required(Role.TRAINING_PROVIDER)
 @provider_required
 @require_GET
 def provider_home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "training/provider_home.html", {"courses": provider_courses(request.user)})
+    context = {"providers": providers_of(request.user), "courses": provider_courses(request.user)}
+    return render(request, "training/provider_home.html", context)
 
 
 def _own_session(request: AuthenticatedHttpRequest, session_id: int) -> Session:
@@ -266,3 +274,72 @@ def provider_interest_csv(request: AuthenticatedHttpRequest, slug: str) -> HttpR
 
 def pluralize_people(n: int) -> str:
     return "person" if n == 1 else "people"
+
+
+def _modules_of(provider: Provider, course: Course | None) -> list[tuple[int, str]]:
+    return [(c.pk, c.title) for c in provider_parent_courses(provider, but=course)]
+
+
+def _course_form_page(
+    request: AuthenticatedHttpRequest, provider: Provider, course: Course | None, initial: dict[str, object] | None
+) -> HttpResponse:
+    form = CourseForm(
+        request.POST if request.method == "POST" else None, initial=initial, modules_of=_modules_of(provider, course)
+    )
+    if request.method == "POST" and form.is_valid():
+        values = {
+            **form.cleaned_data,
+            "part_of": int(form.cleaned_data["part_of"]) if form.cleaned_data["part_of"] else None,
+        }
+        try:
+            saved = course_save(provider=provider, course=course, values=values, actor=request.user)
+        except TrainingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Saved: {saved.title}.")
+            return redirect("training:provider_home")
+    context = {"form": form, "provider": provider, "course": course}
+    return render(request, "training/provider_course_form.html", context, status=400 if form.errors else 200)
+
+
+@provider_required
+@require_http_methods(["GET", "POST"])
+def provider_course_new(request: AuthenticatedHttpRequest, provider_slug: str) -> HttpResponse:
+    provider = provider_of(request.user, provider_slug)
+    if provider is None:
+        raise Http404("No such provider of yours.")
+    return _course_form_page(request, provider, None, None)
+
+
+@provider_required
+@require_http_methods(["GET", "POST"])
+def provider_course_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    course = _own_course(request, slug)
+    return _course_form_page(request, course.provider, course, course_form_initial(course))
+
+
+def _session_form_page(request: AuthenticatedHttpRequest, course: Course, session: Session | None) -> HttpResponse:
+    form = SessionForm(request.POST if request.method == "POST" else None, initial=session_form_initial(session))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = session_save(course=course, session=session, values=form.values(), actor=request.user)
+        except TrainingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Saved.")
+            return redirect("training:provider_session", session_id=saved.pk)
+    context = {"form": form, "course": course, "session": session}
+    return render(request, "training/provider_session_form.html", context, status=400 if form.errors else 200)
+
+
+@provider_required
+@require_http_methods(["GET", "POST"])
+def provider_session_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    return _session_form_page(request, _own_course(request, slug), None)
+
+
+@provider_required
+@require_http_methods(["GET", "POST"])
+def provider_session_edit(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
+    session = _own_session(request, session_id)
+    return _session_form_page(request, session.course, session)

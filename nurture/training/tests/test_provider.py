@@ -13,12 +13,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conftest import client_for, make_person
+from conftest import client_for, ensure_shipped_framework, make_person
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.core.emails import Sender
 from nurture.core.models import AuditEntry, OutboundEmail
-from nurture.training.models import Booking, Interest, Message, Provider, Session
+from nurture.training.models import Booking, Course, Interest, Message, Provider, Session
 from nurture.training.services import Booker, booking_make
 from nurture.training.tests.conftest import course_made
 
@@ -182,3 +182,119 @@ def test_the_provider_pages_read_the_same_number_of_queries_however_many_people(
         book(open_day, f"Person {n}", f"p{n}@example.org")
         Interest.objects.create(course=open_day.course, name=f"P {n}", email=f"p{n}@example.org", role="Nurse")
     assert [queries(url) for url in urls] == few
+
+
+def course_fields(**changes: str | list[str]) -> dict[str, str | list[str]]:
+    return {
+        "title": "Observing infants", "summary": "Weekly observation\r\nwith a seminar.", "study_level": "cpd-module",
+        "format": "blended", "duration": "10 weeks", "hours": "40", "cost": "950.00", "free_for": "",
+        "eligibility": "", "region": "south-west", "competencies": ["D4.1", "D4.2"], "part_of": "",
+        "published": "on", **changes,
+    }  # fmt: skip
+
+
+def test_the_provider_adds_a_course_which_the_directory_shows_with_its_competencies(mei, severn, client):
+    ensure_shipped_framework()
+    response = client_for(mei).post(f"/provider/{severn.slug}/courses/new/", course_fields())
+    assert response.status_code == 302
+    course = Course.objects.get(title="Observing infants")
+    assert (course.provider, course.slug, course.cost_pence, course.summary) == (
+        severn, "observing-infants", 95_000, "Weekly observation\nwith a seminar.",
+    )  # fmt: skip
+    assert sorted(course.competencies.values_list("code", flat=True)) == ["D4.1", "D4.2"]
+    assert course.accredited_at is None
+    assert AuditEntry.objects.filter(action="training.course.created", actor=mei).count() == 1
+    edit = client_for(mei).post(
+        f"/provider/courses/{course.slug}/edit/", course_fields(competencies=["D4.1", "D5.1"], cost="0")
+    )
+    assert edit.status_code == 302
+    course.refresh_from_db()
+    assert course.is_free and sorted(course.competencies.values_list("code", flat=True)) == ["D4.1", "D5.1"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": ""}, "This field is required"),
+        ({"hours": "-3"}, "greater than or equal to 0.5"),
+        ({"cost": "12.345"}, "no more than 2 decimal places"),
+        ({"competencies": ["Z9.9"]}, "Select a valid choice"),
+        ({"summary": "x" * 3001}, "at most 3000 characters"),
+        ({"title": "Bad\u0007title"}, "control character"),
+    ],
+)
+def test_a_bad_course_is_refused_keeping_what_was_typed(mei, severn, changes, message):
+    ensure_shipped_framework()
+    response = client_for(mei).post(f"/provider/{severn.slug}/courses/new/", course_fields(**changes))
+    assert response.status_code == 400 and message in response.content.decode()
+    assert Course.objects.filter(provider=severn).count() == 0
+    assert "10 weeks" in response.content.decode()
+
+
+def test_another_providers_course_cannot_be_changed_or_added_to(rival, open_day, severn):
+    ensure_shipped_framework()
+    client = client_for(rival)
+    course = open_day.course
+    assert client.post(f"/provider/courses/{course.slug}/edit/", course_fields()).status_code == 404
+    assert client.post(f"/provider/{severn.slug}/courses/new/", course_fields()).status_code == 404
+    assert client.get(f"/provider/courses/{course.slug}/sessions/new/").status_code == 404
+    assert client.get(f"/provider/sessions/{open_day.pk}/edit/").status_code == 404
+    course.refresh_from_db()
+    assert course.title == "PG Cert"
+
+
+def session_fields(**changes: str) -> dict[str, str]:
+    return {
+        "kind": "open-day", "start_time": "17:30", "end_time": "19:00", "place": "Glenside Campus",
+        "start_date_day": "20", "start_date_month": "1", "start_date_year": "2031",
+        "end_date_day": "20", "end_date_month": "1", "end_date_year": "2031",
+        "online_url": "", "capacity": "30", "deadline_date_day": "19", "deadline_date_month": "1",
+        "deadline_date_year": "2031",
+        **changes,
+    }  # fmt: skip
+
+
+def test_the_provider_adds_an_open_day_in_uk_time_and_more_places_go_to_the_waiting_list(mei, open_day):
+    course = open_day.course
+    response = client_for(mei).post(f"/provider/courses/{course.slug}/sessions/new/", session_fields())
+    assert response.status_code == 302
+    added = Session.objects.exclude(pk=open_day.pk).get()
+    assert (timezone.localtime(added.starts_at).hour, added.capacity, added.kind) == (17, 30, "open-day")
+    book(open_day, "Ama", "ama@example.org", places=2)
+    waiting = book(open_day, "Ben", "ben@example.org")
+    local = timezone.localtime(open_day.starts_at)
+    deadline = timezone.localtime(open_day.booking_deadline)
+    grow = client_for(mei).post(
+        f"/provider/sessions/{open_day.pk}/edit/",
+        session_fields(
+            start_date_day=str(local.day), start_date_month=str(local.month), start_date_year=str(local.year),
+            start_time=f"{local:%H:%M}", end_date_day=str(local.day), end_date_month=str(local.month),
+            end_date_year=str(local.year), end_time="23:59", capacity="3", deadline_date_day=str(deadline.day),
+            deadline_date_month=str(deadline.month), deadline_date_year=str(deadline.year),
+        ),
+    )  # fmt: skip
+    assert grow.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.is_offered
+    shrink = client_for(mei).post(f"/provider/sessions/{open_day.pk}/edit/", session_fields(capacity="1"))
+    assert shrink.status_code == 400 and "3 places are already booked or offered" in shrink.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"end_date_day": "19"}, "It cannot end before it starts"),
+        ({"deadline_date_day": "21"}, "cannot be after the start"),
+        ({"place": "", "online_url": ""}, "Give a place, an online link, or both"),
+        ({"capacity": "0"}, "greater than or equal to 1"),
+        ({"start_date_month": "13"}, "month"),
+        ({"start_time": "25:00"}, "Enter a valid time"),
+    ],
+)
+def test_a_bad_session_is_refused_keeping_what_was_typed(mei, open_day, changes, message):
+    response = client_for(mei).post(
+        f"/provider/courses/{open_day.course.slug}/sessions/new/", session_fields(**changes)
+    )
+    assert response.status_code == 400 and message in response.content.decode()
+    assert Session.objects.count() == 1
+    assert 'value="30"' in response.content.decode() or changes.get("capacity")

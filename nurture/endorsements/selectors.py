@@ -445,6 +445,10 @@ def submitted_portfolio(application: Application) -> SubmittedPortfolio | None:
             completed_on=_day(r.get("completed_on")) or taken_on,
             relationship_based=bool(r.get("relationship_based")),
             certificate=None,
+            confirmed_by=str(r.get("confirmed_by", "")),
+            confirmed_on=_day(r.get("confirmed_on")),
+            accredited=bool(r.get("accredited")),
+            competency_codes=str(r.get("competency_codes", "")),
         )
         for r in s.get("training", [])
     )
@@ -505,7 +509,7 @@ def submitted_portfolio(application: Application) -> SubmittedPortfolio | None:
         education=education,
         training=training,
         training_hours=sum((t.hours for t in training), Decimal(0)),
-        relationship_hours=sum((t.hours for t in training if t.relationship_based), Decimal(0)),
+        relationship_hours=sum((t.hours for t in training if t.counts_as_relationship_based), Decimal(0)),
         experience=tuple(SubmittedJob(j, job_months(j.started_on, j.ended_on, today=taken_on)) for j in experience),
         supervision=supervision,
         cpd=cpd,

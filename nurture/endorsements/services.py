@@ -282,6 +282,10 @@ def _snapshot_take(application: Application, portfolio: PortfolioSnapshot) -> di
                 "hours": _text(r.hours),
                 "completed_on": _text(r.completed_on),
                 "relationship_based": r.relationship_based,
+                "confirmed_by": r.confirmed_by,
+                "confirmed_on": _text(r.confirmed_on) if r.confirmed_on else "",
+                "accredited": r.accredited,
+                "competency_codes": r.competency_codes,
                 "file": _copy(application, r.certificate, label=r.title),
             }
             for r in portfolio.training

@@ -49,6 +49,15 @@ class TrainingRecord(Owned):
     certificate = models.FileField(upload_to=private_upload_path, blank=True)
     certificate_name = models.CharField(max_length=255, blank=True)
     certificate_type = models.CharField(max_length=100, blank=True)
+    # A course recorded from the training directory: the competencies it covers (codes,
+    # comma-separated) and its address there. Its provider may then confirm the completion
+    # (`services.training_confirm`): the record is locked, and accredited confirmed hours
+    # count as relationship-based training (`counts_as_relationship_based`).
+    competency_codes = models.CharField("competencies covered", max_length=500, blank=True)
+    directory_course = models.CharField(max_length=100, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.CharField(max_length=200, blank=True)
+    accredited = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-completed_on"]
@@ -56,6 +65,15 @@ class TrainingRecord(Owned):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_locked(self) -> bool:
+        """Confirmed by the course's provider: the practitioner can no longer change it."""
+        return self.confirmed_at is not None
+
+    @property
+    def counts_as_relationship_based(self) -> bool:
+        return self.relationship_based or (self.accredited and self.is_locked)
 
 
 class ExperienceRecord(Owned):

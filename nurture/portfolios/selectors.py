@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.core.files.storage import Storage
 from django.db.models import Prefetch
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
 from nurture.accounts.models import User
 from nurture.core.outbox import Delivery, deliveries_about
@@ -117,6 +118,17 @@ class TrainingItem:
     completed_on: date
     relationship_based: bool
     certificate: PortfolioFile | None
+    # Recorded from the training directory and confirmed by its provider (who, when), and
+    # whether the course was accredited by the association when it was confirmed.
+    confirmed_by: str = ""
+    confirmed_on: date | None = None
+    accredited: bool = False
+    competency_codes: str = ""
+
+    @property
+    def counts_as_relationship_based(self) -> bool:
+        """Accredited training its provider has confirmed counts as relationship-based."""
+        return self.relationship_based or (self.accredited and self.confirmed_on is not None)
 
 
 @dataclass(frozen=True)
@@ -207,7 +219,7 @@ class PortfolioSnapshot:
         )
         return Portfolio(
             education=tuple(e.level for e in self.education),
-            training=tuple((t.hours, t.relationship_based) for t in self.training),
+            training=tuple((t.hours, t.counts_as_relationship_based) for t in self.training),
             jobs=tuple(Job(j.started_on, j.ended_on, j.paid, j.families_served) for j in self.experience),
             sessions=tuple(s.session for s in self.supervision),
             evidence_by_competency=dict(evidence_by_competency),
@@ -245,6 +257,10 @@ def snapshot_of(records: PortfolioRecords) -> PortfolioSnapshot:
                 completed_on=r.completed_on,
                 relationship_based=r.relationship_based,
                 certificate=_file(r.certificate, r.certificate_name, r.certificate_type),
+                confirmed_by=r.confirmed_by,
+                confirmed_on=timezone.localdate(r.confirmed_at) if r.confirmed_at else None,
+                accredited=r.accredited,
+                competency_codes=r.competency_codes,
             )
             for r in records.training
         ),

@@ -9,7 +9,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models, transaction
@@ -27,6 +28,60 @@ from nurture.portfolios.models import Evidence, SupervisionEntry, SupervisionLin
 
 class PortfolioError(Exception):
     """A change the portfolio refuses, with a message for the practitioner."""
+
+
+LOCKED_TRAINING = "The course's provider has confirmed this training, so it can no longer be changed or deleted."
+
+
+@dataclass(frozen=True)
+class DirectoryCourse:
+    """A course of the training directory, as the practitioner completed it."""
+
+    slug: str
+    title: str
+    provider: str
+    hours: Decimal
+    relationship_based: bool
+    competency_codes: tuple[str, ...]
+
+
+def training_from_directory(*, owner: User, course: DirectoryCourse, completed_on: date) -> TrainingRecord:
+    """The practitioner records a directory course as completed: its training record is
+    filled in from the course (title, provider, hours, competencies covered)."""
+    if completed_on > timezone.localdate():
+        raise PortfolioError("The completion date cannot be in the future.")
+    with transaction.atomic():
+        record = TrainingRecord.objects.create(
+            owner=owner,
+            title=course.title[:200],
+            provider=course.provider[:200],
+            hours=course.hours,
+            completed_on=completed_on,
+            relationship_based=course.relationship_based,
+            competency_codes=", ".join(course.competency_codes)[:500],
+            directory_course=course.slug,
+        )
+        audit_record(
+            action="portfolios.trainingrecord.created", actor=owner, target=record, data={"course": course.slug}
+        )
+    return record
+
+
+def training_confirm(*, record_id: int, course_slug: str, confirmed_by: str, accredited: bool) -> bool:
+    """The course's provider confirms a completion recorded from the directory: the record
+    is marked (and locked). False when it is gone, or not this course's; twice changes nothing."""
+    with transaction.atomic():
+        done = TrainingRecord.objects.filter(
+            pk=record_id, directory_course=course_slug, confirmed_at__isnull=True
+        ).update(confirmed_at=timezone.now(), confirmed_by=confirmed_by[:200], accredited=accredited)
+        if done:
+            audit_record(
+                action="portfolios.trainingrecord.confirmed",
+                actor_label=confirmed_by[:200],
+                target=TrainingRecord.objects.get(pk=record_id),
+                data={"accredited": accredited},
+            )
+    return bool(done)
 
 
 def _audit_name(record: models.Model) -> str:
@@ -48,6 +103,12 @@ def record_save(
             stored = type(record).objects.select_for_update().get(pk=record.pk, owner=owner)  # type: ignore[attr-defined]
             if isinstance(stored, SupervisionEntry) and stored.is_locked:
                 raise PortfolioError("Your supervisor has confirmed this entry, so it can no longer be changed.")
+            if isinstance(stored, TrainingRecord) and stored.is_locked:
+                raise PortfolioError(LOCKED_TRAINING)
+            if isinstance(stored, TrainingRecord) and isinstance(record, TrainingRecord):
+                # What the directory and the provider wrote is not the form's to change.
+                for name in ("directory_course", "confirmed_at", "confirmed_by", "accredited", "competency_codes"):
+                    setattr(record, name, getattr(stored, name))
         record.owner = owner  # type: ignore[attr-defined]
         if upload_type and original_name:
             if isinstance(record, TrainingRecord):
@@ -78,6 +139,8 @@ def record_delete(*, owner: User, record: models.Model) -> None:
             raise PortfolioError("There is no such record in your portfolio.")
         if isinstance(stored, SupervisionEntry) and stored.is_locked:
             raise PortfolioError("Your supervisor has confirmed this entry, so it cannot be deleted.")
+        if isinstance(stored, TrainingRecord) and stored.is_locked:
+            raise PortfolioError(LOCKED_TRAINING)
         audit_record(action=f"{_audit_name(stored)}.deleted", actor=owner, target=stored)
         stored.delete()  # its file goes after the commit (core.uploads.files_follow_their_rows)
 

@@ -40,6 +40,7 @@ from nurture.portfolios.selectors import (
     supervision_with_delivery,
 )
 from nurture.portfolios.services import (
+    LOCKED_TRAINING,
     LinkState,
     PortfolioError,
     evidence_findings_review,
@@ -135,6 +136,9 @@ def record_edit(request: AuthenticatedHttpRequest, kind: str, pk: int | None = N
     instance = get_owned_or_404(record_kind.model, request, pk=pk) if pk else None
     if isinstance(instance, SupervisionEntry) and instance.is_locked:
         messages.info(request, "Your supervisor has confirmed this entry, so it can no longer be changed.")
+        return redirect("portfolios:home")
+    if isinstance(instance, TrainingRecord) and instance.is_locked:
+        messages.info(request, LOCKED_TRAINING)
         return redirect("portfolios:home")
     form = _form(record_kind, request, instance)
     if not form.is_bound:  # drawn again after "Filter the list", or a first visit

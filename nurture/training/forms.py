@@ -227,3 +227,15 @@ class SessionForm(PlainTextMixin, forms.Form):
     def values(self) -> dict[str, Any]:
         keys = ("kind", "starts_at", "ends_at", "place", "online_url", "capacity", "booking_deadline")
         return {key: self.cleaned_data[key] for key in keys}
+
+
+class CompletionForm(PlainTextMixin, forms.Form):
+    completed_on = DateParts(label="Date you completed it")
+
+    def clean_completed_on(self) -> date:
+        day: date = self.cleaned_data["completed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date you completed it cannot be in the future.")
+        if day < EARLIEST:
+            raise forms.ValidationError("Enter a date after 2000.")
+        return day

@@ -251,3 +251,34 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Completion(models.Model):
+    """A practitioner's word that they completed a course, recorded in their portfolio
+    (the training record `record_id`), waiting for the provider to confirm it."""
+
+    class Status(models.TextChoices):
+        ASKED = "asked", "Waiting for the provider"
+        CONFIRMED = "confirmed", "Confirmed"
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="completions")
+    practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    record_id = models.PositiveBigIntegerField(unique=True)  # portfolios' TrainingRecord
+    completed_on = models.DateField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ASKED)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["course", "status"], name="training_completion_course")]
+
+    def __str__(self) -> str:
+        return f"{self.course} completed by {self.practitioner_id}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from nurture.accounts.models import Region, User
 from nurture.framework.selectors import framework_competencies, framework_current
-from nurture.training.models import Booking, Course, CourseCompetency, Interest, Provider, Session
+from nurture.training.models import Booking, Completion, Course, CourseCompetency, Interest, Provider, Session
 
 PER_PAGE = 25
 MAX_PAGE = 10_000
@@ -245,6 +245,7 @@ class ProviderCourse:
     course: Course
     sessions: list[SessionSummary]
     interest: int
+    completions_to_confirm: int
 
 
 def provider_courses(user: User) -> list[ProviderCourse]:
@@ -263,7 +264,12 @@ def provider_courses(user: User) -> list[ProviderCourse]:
     courses = (
         Course.objects.filter(provider__members=user)
         .select_related("provider")
-        .annotate(interest_count=Count("interests", distinct=True))
+        .annotate(
+            interest_count=Count("interests", distinct=True),
+            completions_asked=Count(
+                "completions", filter=Q(completions__status=Completion.Status.ASKED), distinct=True
+            ),
+        )
         .prefetch_related(Prefetch("sessions", queryset=sessions, to_attr="recent_sessions"))
         .order_by("provider__name", "title")
     )
@@ -272,6 +278,7 @@ def provider_courses(user: User) -> list[ProviderCourse]:
             course=course,
             sessions=[SessionSummary(s, s.booked, s.offered, s.waiting) for s in course.recent_sessions],
             interest=course.interest_count,
+            completions_to_confirm=course.completions_asked,
         )
         for course in courses
     ]
@@ -339,3 +346,14 @@ def session_form_initial(session: Session | None) -> dict[str, object] | None:
         "capacity": session.capacity,
         "deadline_date": timezone.localtime(session.booking_deadline).date(),
     }
+
+
+def course_completions(course: Course) -> QuerySet[Completion]:
+    """Completions recorded by practitioners, the ones still to confirm first."""
+    return course.completions.select_related("practitioner").order_by("-status", "-created_at", "-id")
+
+
+def course_completion(course: Course, raw_id: str) -> Completion | None:
+    if not raw_id.isdigit() or len(raw_id) > 18:
+        return None
+    return course.completions.select_related("course__provider").filter(pk=int(raw_id)).first()

@@ -21,7 +21,18 @@ from nurture.core.audit import audit_record
 from nurture.core.emails import EmailLimitReached, Sender, email_allowance_check, email_send
 from nurture.core.link_tokens import pk_from_signed_token, signed_token
 from nurture.core.origins import site_url
-from nurture.training.models import MAX_PLACES, Booking, Course, CourseCompetency, Interest, Message, Provider, Session
+from nurture.portfolios.services import DirectoryCourse, PortfolioError, training_confirm, training_from_directory
+from nurture.training.models import (
+    MAX_PLACES,
+    Booking,
+    Completion,
+    Course,
+    CourseCompetency,
+    Interest,
+    Message,
+    Provider,
+    Session,
+)
 
 
 class TrainingError(Exception):
@@ -474,3 +485,50 @@ def session_save(*, course: Course, session: Session | None, values: dict[str, A
         session.course = course
         offers_make(session=session)
     return session
+
+
+# Into the portfolio ---------------------------------------------------------------------------
+
+
+def completion_record(*, course: Course, practitioner: User, completed_on: date) -> Completion:
+    """A practitioner records a directory course as completed: the portfolio's training
+    record is filled in from the course, and the provider is asked to confirm it."""
+    if practitioner.role != Role.PRACTITIONER:
+        raise TrainingError("Only practitioners keep a portfolio.")
+    codes = tuple(course.competencies.values_list("code", flat=True))
+    directory = DirectoryCourse(
+        slug=course.slug, title=course.title, provider=course.provider.name, hours=course.hours,
+        relationship_based=course.is_accredited, competency_codes=codes,
+    )  # fmt: skip
+    with transaction.atomic():
+        try:
+            record = training_from_directory(owner=practitioner, course=directory, completed_on=completed_on)
+        except PortfolioError as refused:
+            raise TrainingError(str(refused)) from None
+        completion = Completion.objects.create(
+            course=course, practitioner=practitioner, record_id=record.pk, completed_on=completed_on
+        )
+        audit_record(action="training.completion.asked", actor=practitioner, target=completion)
+    return completion
+
+
+def completion_confirm(*, completion: Completion, actor: User) -> bool:
+    """The provider confirms a completion: the portfolio's record is marked confirmed (and,
+    for an accredited course, counts as relationship-based training) and can no longer be
+    changed by the practitioner. False when the practitioner has deleted the record."""
+    _member_check(completion.course.provider, actor)
+    with transaction.atomic():
+        claimed = Completion.objects.filter(pk=completion.pk, status=Completion.Status.ASKED).update(
+            status=Completion.Status.CONFIRMED, confirmed_at=timezone.now(), confirmed_by=actor
+        )
+        if not claimed:
+            return False
+        marked = training_confirm(
+            record_id=completion.record_id, course_slug=completion.course.slug,
+            confirmed_by=completion.course.provider.name, accredited=completion.course.is_accredited,
+        )  # fmt: skip
+        if not marked:  # the practitioner deleted it from their portfolio: nothing to confirm
+            Completion.objects.filter(pk=completion.pk).delete()
+            return False
+        audit_record(action="training.completion.confirmed", actor=actor, target=completion)
+    return True

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,12 +16,22 @@ from nurture.accounts.roles import Role
 from nurture.core.csv_export import csv_response
 from nurture.core.emails import Sender
 from nurture.core.forms import page_number
-from nurture.core.permissions import role_required
+from nurture.core.permissions import practitioner_required, role_required
 from nurture.training.calendar_files import feed_bytes
-from nurture.training.forms import BookingForm, CourseFilterForm, CourseForm, InterestForm, MessageForm, SessionForm
+from nurture.training.forms import (
+    BookingForm,
+    CompletionForm,
+    CourseFilterForm,
+    CourseForm,
+    InterestForm,
+    MessageForm,
+    SessionForm,
+)
 from nurture.training.models import Course, Provider, Session
 from nurture.training.selectors import (
     MAX_PAGE,
+    course_completion,
+    course_completions,
     course_detail,
     course_form_initial,
     course_interest,
@@ -46,6 +57,8 @@ from nurture.training.services import (
     booking_from_token,
     booking_make,
     booking_token,
+    completion_confirm,
+    completion_record,
     course_save,
     interest_register,
     message_send,
@@ -343,3 +356,45 @@ def provider_session_new(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
 def provider_session_edit(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     session = _own_session(request, session_id)
     return _session_form_page(request, session.course, session)
+
+
+@practitioner_required
+@require_http_methods(["GET", "POST"])
+def completed(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """A practitioner records the course as completed: into their portfolio, and the
+    provider is asked to confirm it."""
+    course = course_to_enquire(slug)
+    if course is None:
+        raise Http404("No such course.")
+    form = CompletionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            completion_record(course=course, practitioner=request.user, completed_on=form.cleaned_data["completed_on"])
+        except TrainingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"Added “{course.title}” to your training. {course.provider.name} is asked to confirm it."
+            )
+            return redirect(reverse("portfolios:home") + "#training")
+    return render(
+        request, "training/completed.html", {"course": course, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@provider_required
+@require_http_methods(["GET", "POST"])
+def provider_completions(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Practitioners who say they completed the course; the provider confirms each."""
+    course = _own_course(request, slug)
+    if request.method == "POST":
+        found = course_completion(course, request.POST.get("completion", ""))
+        if found is None:
+            raise Http404("No such completion of this course.")
+        if completion_confirm(completion=found, actor=request.user):
+            messages.success(request, "Confirmed: it is marked so in their portfolio.")
+        else:
+            messages.info(request, "Nothing to confirm: it was already confirmed, or the practitioner has removed it.")
+        return redirect("training:provider_completions", slug=course.slug)
+    page = Paginator(course_completions(course), 50).get_page(page_number(request.GET.get("page"), most=MAX_PAGE))
+    return render(request, "training/provider_completions.html", {"course": course, "page": page})

@@ -332,3 +332,30 @@ def test_start_the_review_is_offered_only_once_the_references_and_two_assessors_
 
     ReferenceRequest.objects.filter(pk=first.pk).update(answered_at=timezone.now())
     assert "Start the review" in _page(client, f"/staff/applications/{application.pk}/")
+
+
+def test_the_assessor_sees_training_its_provider_confirmed_as_confirmed_and_counted(
+    practitioner, level, assessor, second_assessor, registrar
+):
+    from nurture.portfolios.services import training_confirm
+
+    ready_portfolio(practitioner, level)
+    # Recorded from the directory as not relationship-based; accredited and confirmed, it counts.
+    TrainingRecord.objects.filter(owner=practitioner).update(directory_course="pgcert", relationship_based=False)
+    record = TrainingRecord.objects.get(owner=practitioner)
+    assert training_confirm(
+        record_id=record.pk, course_slug="pgcert", confirmed_by="Severn University", accredited=True
+    )
+    application = services.application_start(practitioner=practitioner, level=level)
+    name_referees(application)
+    services.application_submit(application=application, actor=practitioner, today=TODAY)
+    for person in (assessor, second_assessor):
+        application.assignments.create(assessor=person, assigned_by=registrar)
+    Application.objects.filter(pk=application.pk).update(state=State.UNDER_REVIEW)
+    page = _page(client_for(assessor), f"/staff/reviews/{application.pk}/")
+    assert "Confirmed by Severn University, accredited" in page
+    requirements = page[
+        page.index('id="requirements-table"') : page.index("</table>", page.index('id="requirements-table"'))
+    ]
+    row = re.search(r"Relationship-based training</th>(.*?)</tr>", requirements, re.S).group(1)
+    assert "30 hours" in row and 'tag--ok">Met<' in row

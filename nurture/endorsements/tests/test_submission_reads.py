@@ -177,6 +177,10 @@ def test_the_snapshot_freezes_every_record_as_the_assessors_read_it(whole_portfo
                 "hours": "30.0",
                 "completed_on": "2024-03-01",
                 "relationship_based": True,
+                "confirmed_by": "",
+                "confirmed_on": "",
+                "accredited": False,
+                "competency_codes": "",
                 "file": certificate.pk,
             }
         ],

@@ -25,6 +25,8 @@ TABLE: dict[str, Row] = {
     "training:booking":                     (GET , 200,    200,                200,                200,                200,                200,                200),
     "training:interest":                    (GET , 200,    200,                200,                200,                200,                200,                200),
     "training:interest_sent":               (GET , 200,    200,                200,                200,                200,                200,                200),
+    # A practitioner records a course they completed into their portfolio
+    "training:completed":                   (GET , LOGIN,  200,                200,                403,                403,                403,                403),
     # The provider's pages: for training providers only (their own courses; another
     # provider's are a 404, tested in test_provider.py)
     "training:provider_home":               (GET , LOGIN,  403,                403,                403,                403,                403,                403),
@@ -35,6 +37,7 @@ TABLE: dict[str, Row] = {
     "training:provider_course_edit":        (GET , LOGIN,  403,                403,                403,                403,                403,                403),
     "training:provider_session_csv":        (GET , LOGIN,  403,                403,                403,                403,                403,                403),
     "training:provider_interest":           (GET , LOGIN,  403,                403,                403,                403,                403,                403),
+    "training:provider_completions":        (GET , LOGIN,  403,                403,                403,                403,                403,                403),
     "training:provider_interest_csv":       (GET , LOGIN,  403,                403,                403,                403,                403,                403),
     "api:courses_list_api":                 (GET , 200,    200,                200,                200,                200,                200,                200),
 }
@@ -51,6 +54,8 @@ def test_the_role_gets_the_answer_in_the_table(request, courses: dict[str, Cours
         "training:booking": {"token": _a_booking_token(session)},
         "training:interest": {"slug": course.slug},
         "training:interest_sent": {"slug": course.slug},
+        "training:completed": {"slug": course.slug},
+        "training:provider_completions": {"slug": course.slug},
         "training:provider_session": {"session_id": session.pk},
         "training:provider_session_edit": {"session_id": session.pk},
         "training:provider_session_new": {"slug": course.slug},

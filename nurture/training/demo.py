@@ -25,8 +25,9 @@ from django.utils import timezone
 from nurture.accounts.models import Region, User
 from nurture.accounts.roles import Role
 from nurture.core.demo import DEMO_DOMAIN, DemoRun
+from nurture.core.emails import Sender
 from nurture.training.models import Course, CourseCompetency, Format, Provider, Session, StudyLevel
-from nurture.training.services import course_accredit
+from nurture.training.services import Booker, Enquirer, booking_make, course_accredit, interest_register
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -160,6 +161,7 @@ def demo_training(run: DemoRun) -> None:
             introduction, Session.Kind.COHORT, _at(first, 18, 30), _at(first + timedelta(weeks=5), 20, 30),
             online_url="https://example.org/roots/introduction", capacity=20,
         )  # fmt: skip
+    _demo_sign_ups(certificate, introduction)
     registrar = User.objects.filter(role=Role.REGISTRAR).order_by("pk").first()
     if registrar is not None and made:
         course_accredit(course=certificate, accredited=True, actor=registrar, reason="Demo: accredited course")
@@ -168,6 +170,32 @@ def demo_training(run: DemoRun) -> None:
             f"Training: {Provider.objects.count()} providers, {Course.objects.count()} courses, "
             f"{Session.objects.count()} cohorts and open days."
         )
+
+
+DEMO_VISITORS = (
+    ("Grace Obi", "Bristol Baby Bank", 1),
+    ("Tomasz Nowak", "North Somerset Council", 2),
+    ("Aisha Rahman", "", 1),
+)
+
+
+def _demo_sign_ups(certificate: Course, introduction: Course) -> None:
+    """A few bookings on the certificate's next open day and interest in the introduction,
+    through the services (so places are counted), once: what the demo provider login sees."""
+    now = timezone.now()
+    open_day = certificate.sessions.filter(kind=Session.Kind.OPEN_DAY, booking_deadline__gt=now).order_by("starts_at")
+    first = open_day.first()
+    if first is not None and not first.bookings.exists():
+        for name, organisation, places in DEMO_VISITORS:
+            email = f"{name.split()[0].lower()}@example.org"
+            booker = Booker(name=name, email=email, organisation=organisation, places=places)
+            booking_make(session=first, booker=booker, sender=Sender.from_address("192.0.2.1"))
+    if not introduction.interests.exists():
+        enquirer = Enquirer(
+            name="Grace Obi", email="grace@example.org", role="Family support volunteer",
+            organisation="Bristol Baby Bank", question="Can two of our volunteers join the same cohort?",
+        )  # fmt: skip
+        interest_register(course=introduction, enquirer=enquirer, sender=Sender.from_address("192.0.2.1"))
 
 
 def demo_load(run: DemoRun) -> None:

@@ -239,3 +239,15 @@ class CompletionForm(PlainTextMixin, forms.Form):
         if day < EARLIEST:
             raise forms.ValidationError("Enter a date after 2000.")
         return day
+
+
+class ProviderMemberForm(PlainTextMixin, forms.Form):
+    provider_name = forms.CharField(
+        label="Provider",
+        max_length=200,
+        help_text="Its full name; a new provider is made if there is none by that name.",
+    )
+    email = forms.EmailField(label="Email address of their account", max_length=254)
+
+    def clean_provider_name(self) -> str:
+        return _plain_name(self.cleaned_data["provider_name"], "A provider's name")

@@ -357,3 +357,17 @@ def course_completion(course: Course, raw_id: str) -> Completion | None:
     if not raw_id.isdigit() or len(raw_id) > 18:
         return None
     return course.completions.select_related("course__provider").filter(pk=int(raw_id)).first()
+
+
+def staff_course_list() -> QuerySet[Course]:
+    return Course.objects.select_related("provider").order_by("provider__name", "title")
+
+
+def staff_course(raw_id: str) -> Course | None:
+    if not raw_id.isdigit() or len(raw_id) > 18:
+        return None
+    return Course.objects.filter(pk=int(raw_id)).first()
+
+
+def staff_providers() -> list[Provider]:
+    return list(Provider.objects.prefetch_related("members").order_by("name"))

@@ -532,3 +532,32 @@ def completion_confirm(*, completion: Completion, actor: User) -> bool:
             return False
         audit_record(action="training.completion.confirmed", actor=actor, target=completion)
     return True
+
+
+def provider_member_add(*, provider_name: str, email: str, actor: User) -> Provider:
+    """The registrar adds a person with the training provider role to a provider (made
+    when no provider has that name yet), so they manage its courses and see its sign-ups."""
+    if actor.role != Role.REGISTRAR:
+        raise TrainingError("Only the registrar adds people to providers.")
+    person = User.objects.filter(email__iexact=email.strip()).first()
+    if person is None or person.role != Role.TRAINING_PROVIDER:
+        raise TrainingError(
+            "There is no account with the training provider role at that address: give them the role first."
+        )
+    with transaction.atomic():
+        provider = Provider.objects.filter(name__iexact=provider_name).first()
+        if provider is None:
+            provider = Provider.objects.create(name=provider_name, slug=_free_provider_slug(provider_name))
+            audit_record(action="training.provider.created", actor=actor, target=provider)
+        provider.members.add(person)
+        audit_record(action="training.provider.member_added", actor=actor, target=provider, data={"person": person.pk})
+    return provider
+
+
+def _free_provider_slug(name: str) -> str:
+    base = slugify(name)[:70] or "provider"
+    slug, n = base, 1
+    while Provider.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

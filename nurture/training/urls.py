@@ -13,6 +13,7 @@ urlpatterns = [
     path("courses/<slug:slug>/interest/", views.interest, name="interest"),
     path("courses/<slug:slug>/completed/", views.completed, name="completed"),
     path("courses/<slug:slug>/interest/sent/", views.interest_sent, name="interest_sent"),
+    path("staff/courses/", views.staff_courses, name="staff_courses"),
     path("provider/", views.provider_home, name="provider_home"),
     path("provider/<slug:provider_slug>/courses/new/", views.provider_course_new, name="provider_course_new"),
     path("provider/courses/<slug:slug>/edit/", views.provider_course_edit, name="provider_course_edit"),

@@ -16,7 +16,7 @@ from nurture.accounts.roles import Role
 from nurture.core.csv_export import csv_response
 from nurture.core.emails import Sender
 from nurture.core.forms import page_number
-from nurture.core.permissions import practitioner_required, role_required
+from nurture.core.permissions import practitioner_required, role_required, staff_required
 from nurture.training.calendar_files import feed_bytes
 from nurture.training.forms import (
     BookingForm,
@@ -25,6 +25,7 @@ from nurture.training.forms import (
     CourseForm,
     InterestForm,
     MessageForm,
+    ProviderMemberForm,
     SessionForm,
 )
 from nurture.training.models import Course, Provider, Session
@@ -47,6 +48,9 @@ from nurture.training.selectors import (
     session_form_initial,
     session_people,
     session_to_book,
+    staff_course,
+    staff_course_list,
+    staff_providers,
     waiting_position,
 )
 from nurture.training.services import (
@@ -59,11 +63,13 @@ from nurture.training.services import (
     booking_token,
     completion_confirm,
     completion_record,
+    course_accredit,
     course_save,
     interest_register,
     message_send,
     offer_accept,
     offer_hours,
+    provider_member_add,
     session_bookable,
     session_save,
 )
@@ -398,3 +404,38 @@ def provider_completions(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
         return redirect("training:provider_completions", slug=course.slug)
     page = Paginator(course_completions(course), 50).get_page(page_number(request.GET.get("page"), most=MAX_PAGE))
     return render(request, "training/provider_completions.html", {"course": course, "page": page})
+
+
+# The registrar: the association's accreditation mark ------------------------------------------
+
+
+@staff_required(Role.REGISTRAR)
+@require_http_methods(["GET", "POST"])
+def staff_courses(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every course in the directory; the registrar sets or takes away the accreditation mark."""
+    member_form = ProviderMemberForm(request.POST if request.POST.get("action") == "member" else None)
+    if member_form.is_bound:
+        if member_form.is_valid():
+            try:
+                provider = provider_member_add(actor=request.user, **member_form.cleaned_data)
+            except TrainingError as error:
+                member_form.add_error("email", str(error))
+            else:
+                messages.success(request, f"Added to {provider.name}.")
+                return redirect("training:staff_courses")
+    elif request.method == "POST":
+        course = staff_course(request.POST.get("course", ""))
+        if course is None:
+            raise Http404("No such course.")
+        accredit = request.POST.get("action") == "accredit"
+        reason = " ".join(request.POST.get("reason", "").split())[:300]
+        if not accredit and not reason:
+            messages.error(request, f"Say why the mark is taken away from “{course.title}”.")
+        else:
+            course_accredit(course=course, accredited=accredit, actor=request.user, reason=reason)
+            done = "accredited" if accredit else "no longer accredited"
+            messages.success(request, f"“{course.title}” is {done}.")
+        return redirect("training:staff_courses")
+    page = Paginator(staff_course_list(), 50).get_page(page_number(request.GET.get("page"), most=MAX_PAGE))
+    context = {"page": page, "member_form": member_form, "providers": staff_providers()}
+    return render(request, "training/staff_courses.html", context, status=400 if member_form.errors else 200)

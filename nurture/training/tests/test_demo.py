@@ -8,12 +8,13 @@ import io
 import pytest
 from django.core.management.base import OutputWrapper
 from django.core.management.color import no_style
+from django.utils import timezone
 
 from conftest import ensure_shipped_framework
 from nurture.core.demo import DemoRun
 from nurture.core.models import AuditEntry
 from nurture.training.demo import demo_training
-from nurture.training.models import Course, Session
+from nurture.training.models import Booking, Course, Interest, Session
 from nurture.training.selectors import CourseFilters, course_detail, course_search
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,12 @@ def test_the_demo_has_the_certificate_and_the_free_introduction_and_runs_twice(r
     assert [row.slug for row in free] == ["introduction-to-infant-mental-health"]
     detail = course_detail("introduction-to-infant-mental-health")
     assert detail is not None and len(detail.cohorts) == 2 and "third-sector" in detail.course.eligibility
-    counts = (Course.objects.count(), Session.objects.count(), AuditEntry.objects.count())
+    # What the demo provider sees: interest in the introduction, and bookings on the next open day.
+    assert Interest.objects.filter(course__slug="introduction-to-infant-mental-health").count() == 1
+    upcoming = certificate.sessions.filter(kind=Session.Kind.OPEN_DAY, booking_deadline__gt=timezone.now()).exists()
+    assert Booking.objects.count() == (3 if upcoming else 0)
+    counts = (Course.objects.count(), Session.objects.count(), AuditEntry.objects.count(), Booking.objects.count())
     demo_training(_run())
-    assert (Course.objects.count(), Session.objects.count(), AuditEntry.objects.count()) == counts
+    assert (
+        Course.objects.count(), Session.objects.count(), AuditEntry.objects.count(), Booking.objects.count(),
+    ) == counts  # fmt: skip

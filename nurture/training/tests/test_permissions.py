@@ -27,6 +27,8 @@ TABLE: dict[str, Row] = {
     "training:interest_sent":               (GET , 200,    200,                200,                200,                200,                200,                200),
     # A practitioner records a course they completed into their portfolio
     "training:completed":                   (GET , LOGIN,  200,                200,                403,                403,                403,                403),
+    # The registrar's accreditation mark
+    "training:staff_courses":               (GET , LOGIN,  403,                403,                403,                200,                403,                403),
     # The provider's pages: for training providers only (their own courses; another
     # provider's are a 404, tested in test_provider.py)
     "training:provider_home":               (GET , LOGIN,  403,                403,                403,                403,                403,                403),

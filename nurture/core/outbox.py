@@ -140,6 +140,14 @@ def message_record(
     return message
 
 
+def messages_recorded_as_sent(*, after_pk: int) -> int:
+    """Demo data: what its steps emailed went out as they happened. Every message recorded
+    after `after_pk` and not yet sent is marked sent (at its creation) and is never sent now."""
+    return OutboundEmail.objects.filter(
+        pk__gt=after_pk, state__in=(OutboundEmail.State.QUEUED, OutboundEmail.State.SENDING)
+    ).update(state=OutboundEmail.State.SENT, sent_at=models.F("created_at"), claimed_until=None, attempts=1)
+
+
 def _enqueue(message_id: int, *, run_after: datetime | None = None, claimed: bool = False) -> None:
     """Ask for a delivery task. If the queue cannot take it now, the sweep sends the message."""
     try:

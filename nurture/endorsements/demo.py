@@ -48,7 +48,7 @@ from nurture.accounts.roles import Role
 from nurture.core.demo import DEMO_DOMAIN, DemoRun
 from nurture.core.link_tokens import token_digest
 from nurture.core.models import AuditEntry, OutboundEmail
-from nurture.core.outbox import message_undeliverable
+from nurture.core.outbox import message_undeliverable, messages_recorded_as_sent
 from nurture.endorsements import services
 from nurture.endorsements.models import Application, ReferenceRequest, Review
 from nurture.endorsements.selectors import conflicts_of, submission_problems
@@ -123,9 +123,7 @@ class Story:
 
     def _move_back(self, days: int) -> None:
         # What the steps recorded went out as they happened: recorded as sent, never sent now.
-        self._emails().filter(state__in=(OutboundEmail.State.QUEUED, OutboundEmail.State.SENDING)).update(
-            state=OutboundEmail.State.SENT, sent_at=F("created_at"), claimed_until=None, attempts=1
-        )
+        messages_recorded_as_sent(after_pk=self.outbox_after)
         if days <= 0:
             return
         gap = timedelta(days=days)

@@ -26,6 +26,8 @@ from nurture.accounts.models import Region, User
 from nurture.accounts.roles import Role
 from nurture.core.demo import DEMO_DOMAIN, DemoRun
 from nurture.core.emails import Sender
+from nurture.core.models import OutboundEmail
+from nurture.core.outbox import messages_recorded_as_sent
 from nurture.training.models import Course, CourseCompetency, Format, Provider, Session, StudyLevel
 from nurture.training.services import Booker, Enquirer, booking_make, course_accredit, interest_register
 
@@ -183,6 +185,7 @@ def _demo_sign_ups(certificate: Course, introduction: Course) -> None:
     """A few bookings on the certificate's next open day and interest in the introduction,
     through the services (so places are counted), once: what the demo provider login sees."""
     now = timezone.now()
+    outbox_after = OutboundEmail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     open_day = certificate.sessions.filter(kind=Session.Kind.OPEN_DAY, booking_deadline__gt=now).order_by("starts_at")
     first = open_day.first()
     if first is not None and not first.bookings.exists():
@@ -196,6 +199,7 @@ def _demo_sign_ups(certificate: Course, introduction: Course) -> None:
             organisation="Bristol Baby Bank", question="Can two of our volunteers join the same cohort?",
         )  # fmt: skip
         interest_register(course=introduction, enquirer=enquirer, sender=Sender.from_address("192.0.2.1"))
+    messages_recorded_as_sent(after_pk=outbox_after)  # to made-up addresses: recorded, never sent
 
 
 def demo_load(run: DemoRun) -> None:

@@ -420,10 +420,11 @@ def _member_check(provider: Provider, actor: User) -> None:
         raise TrainingError("Only the provider's own people can change its courses.")
 
 
-def _free_slug(title: str) -> str:
-    base = slugify(title)[:90] or "course"
+def _free_slug(model: type[Course] | type[Provider], name: str, *, most: int) -> str:
+    """A slug made from `name` that no row of `model` has yet."""
+    base = slugify(name)[: most - 10] or model._meta.model_name or "x"
     slug, n = base, 1
-    while Course.objects.filter(slug=slug).exists():
+    while model.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -444,7 +445,9 @@ def course_save(*, provider: Provider, course: Course | None, values: dict[str, 
     fields["part_of_id"] = part_of_id
     with transaction.atomic():
         if course is None:
-            course = Course.objects.create(provider=provider, slug=_free_slug(values["title"]), **fields)
+            course = Course.objects.create(
+                provider=provider, slug=_free_slug(Course, values["title"], most=100), **fields
+            )
             action = "training.course.created"
         else:
             if course.provider_id != provider.pk:
@@ -547,17 +550,8 @@ def provider_member_add(*, provider_name: str, email: str, actor: User) -> Provi
     with transaction.atomic():
         provider = Provider.objects.filter(name__iexact=provider_name).first()
         if provider is None:
-            provider = Provider.objects.create(name=provider_name, slug=_free_provider_slug(provider_name))
+            provider = Provider.objects.create(name=provider_name, slug=_free_slug(Provider, provider_name, most=80))
             audit_record(action="training.provider.created", actor=actor, target=provider)
         provider.members.add(person)
         audit_record(action="training.provider.member_added", actor=actor, target=provider, data={"person": person.pk})
     return provider
-
-
-def _free_provider_slug(name: str) -> str:
-    base = slugify(name)[:70] or "provider"
-    slug, n = base, 1
-    while Provider.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug

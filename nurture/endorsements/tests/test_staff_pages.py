@@ -52,10 +52,14 @@ def submitted_for_real(practitioner, level, assessor, second_assessor, registrar
         status="confirmed",
         confirmed_at=timezone.now(),
     )
+    return _submitted_and_assigned(practitioner, level, (assessor, second_assessor), registrar)
+
+
+def _submitted_and_assigned(practitioner, level, assessors, registrar) -> Application:
     application = services.application_start(practitioner=practitioner, level=level)
     name_referees(application)
     services.application_submit(application=application, actor=practitioner, today=TODAY)
-    for person in (assessor, second_assessor):
+    for person in assessors:
         application.assignments.create(assessor=person, assigned_by=registrar)
     Application.objects.filter(pk=application.pk).update(state=State.UNDER_REVIEW)
     return Application.objects.get(pk=application.pk)
@@ -346,12 +350,7 @@ def test_the_assessor_sees_training_its_provider_confirmed_as_confirmed_and_coun
     assert training_confirm(
         record_id=record.pk, course_slug="pgcert", confirmed_by="Severn University", accredited=True
     )
-    application = services.application_start(practitioner=practitioner, level=level)
-    name_referees(application)
-    services.application_submit(application=application, actor=practitioner, today=TODAY)
-    for person in (assessor, second_assessor):
-        application.assignments.create(assessor=person, assigned_by=registrar)
-    Application.objects.filter(pk=application.pk).update(state=State.UNDER_REVIEW)
+    application = _submitted_and_assigned(practitioner, level, (assessor, second_assessor), registrar)
     page = _page(client_for(assessor), f"/staff/reviews/{application.pk}/")
     assert "Confirmed by Severn University, accredited" in page
     requirements = page[

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from conftest import ensure_shipped_framework
-from nurture.accounts.models import Region
+from conftest import ensure_shipped_framework, make_person
+from nurture.accounts.models import Region, User
+from nurture.accounts.roles import Role
 from nurture.training.models import Course, CourseCompetency, Format, Provider, Session, StudyLevel
 
 
@@ -61,3 +62,16 @@ def courses(db) -> dict[str, Course]:
         "past": course_made("past", starts_in_days=-10),
         "hidden": course_made("hidden", published=False),
     }  # fmt: skip
+
+
+@pytest.fixture
+def severn(db) -> Provider:
+    return Provider.objects.create(name="Severn University", slug="severn")
+
+
+@pytest.fixture
+def mei(severn: Provider) -> User:
+    """One of Severn University's people, with the training provider role."""
+    person = make_person("mei.chen@example.org", Role.TRAINING_PROVIDER, name="Dr Mei Chen")
+    severn.members.add(person)
+    return person

@@ -247,3 +247,18 @@ def test_the_email_limit_for_an_address_stops_a_booking_with_a_message(client, o
     response = client.post(url, {"name": "First", "email": "first@example.org", "places": "1"})
     assert response.status_code == 400 and "Please try again" in response.content.decode()
     assert Booking.objects.filter(session=other).count() == 0
+
+
+def test_an_offer_queues_its_own_expiry_for_the_moment_it_runs_out(
+    open_day, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks import task_backends
+
+    first = book(open_day, "first", 2)
+    book(open_day, "second", 2)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(booking=first)
+    second = Booking.objects.get(name="Second")
+    (queued,) = [r for r in task_backends["default"].results if r.task.name == "offer_expire"]
+    assert queued.kwargs == {"booking_id": second.pk} and queued.task.run_after == second.offer_expires_at

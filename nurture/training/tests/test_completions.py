@@ -23,18 +23,6 @@ SOON = timezone.localdate() + timedelta(days=30)
 
 
 @pytest.fixture
-def severn(db) -> Provider:
-    return Provider.objects.create(name="Severn University", slug="severn")
-
-
-@pytest.fixture
-def mei(severn) -> User:
-    person = make_person("mei.chen@example.org", Role.TRAINING_PROVIDER, name="Dr Mei Chen")
-    severn.members.add(person)
-    return person
-
-
-@pytest.fixture
 def accredited(severn) -> Course:
     ensure_shipped_framework()
     course = course_made("pgcert", codes=("D1.1", "D2.1"), provider=severn, title="PG Cert", hours="120")

@@ -26,18 +26,6 @@ VISITOR = Sender.from_address("192.0.2.10")
 
 
 @pytest.fixture
-def severn(db) -> Provider:
-    return Provider.objects.create(name="Severn University", slug="severn")
-
-
-@pytest.fixture
-def mei(severn) -> User:
-    person = make_person("mei.chen@example.org", Role.TRAINING_PROVIDER, name="Dr Mei Chen")
-    severn.members.add(person)
-    return person
-
-
-@pytest.fixture
 def rival(db) -> User:
     other = Provider.objects.create(name="Another Provider", slug="another")
     person = make_person("rival@example.org", Role.TRAINING_PROVIDER)

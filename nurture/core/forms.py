@@ -117,6 +117,10 @@ MONTH_NAMES = {
 DATE_PARTS = ("day", "month", "year")
 
 
+def _plain_digits(text: str) -> bool:
+    return text.isascii() and text.isdecimal()
+
+
 def date_parts_of(value: Any) -> list[Any]:
     """[day, month, year] of a date (or of an ISO date's text, or of what was typed)."""
     if isinstance(value, (list, tuple)):
@@ -256,8 +260,9 @@ class DateParts(forms.MultiValueField):
         missing = [name for name, typed in zip(DATE_PARTS, (day, month, year), strict=True) if not typed]
         if missing:
             raise ValidationError(f"Date must include a {' and '.join(missing)}.", code="incomplete")
-        month_number = MONTH_NAMES.get(month.lower()) or (int(month) if month.isdigit() else 0)
-        if not (day.isdigit() and year.isdigit() and month_number):
+        # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
+        month_number = MONTH_NAMES.get(month.lower()) or (int(month) if _plain_digits(month) else 0)
+        if not (_plain_digits(day) and _plain_digits(year) and month_number):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         if len(year) != 4:
             raise ValidationError(self.error_messages["year_digits"], code="year_digits")
@@ -267,5 +272,5 @@ class DateParts(forms.MultiValueField):
             )
         try:
             return date(int(year), month_number, int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # 31 February; a day of twenty digits
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None

@@ -67,19 +67,29 @@ def training_from_directory(*, owner: User, course: DirectoryCourse, completed_o
     return record
 
 
-def training_confirm(*, record_id: int, course_slug: str, confirmed_by: str, accredited: bool) -> bool:
+def training_confirm(*, record_id: int, course: DirectoryCourse, accredited: bool) -> bool:
     """The course's provider confirms a completion recorded from the directory: the record
-    is marked (and locked). False when it is gone, or not this course's; twice changes nothing."""
+    is marked (and locked) with the course's own title, provider, hours and competencies,
+    whatever the practitioner changed them to meanwhile. False when it is gone, or not this
+    course's; twice changes nothing."""
     with transaction.atomic():
         done = TrainingRecord.objects.filter(
-            pk=record_id, directory_course=course_slug, confirmed_at__isnull=True
-        ).update(confirmed_at=timezone.now(), confirmed_by=confirmed_by[:200], accredited=accredited)
+            pk=record_id, directory_course=course.slug, confirmed_at__isnull=True
+        ).update(
+            confirmed_at=timezone.now(),
+            confirmed_by=course.provider[:200],
+            accredited=accredited,
+            title=course.title[:200],
+            provider=course.provider[:200],
+            hours=course.hours,
+            competency_codes=", ".join(course.competency_codes)[:500],
+        )
         if done:
             audit_record(
                 action="portfolios.trainingrecord.confirmed",
-                actor_label=confirmed_by[:200],
+                actor_label=course.provider[:200],
                 target=TrainingRecord.objects.get(pk=record_id),
-                data={"accredited": accredited},
+                data={"accredited": accredited, "hours": str(course.hours)},
             )
     return bool(done)
 

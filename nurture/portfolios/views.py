@@ -107,7 +107,7 @@ def _typed_evidence(request: HttpRequest) -> dict[str, Any]:
         "kind": request.POST.get("kind", ""),
         "text": request.POST.get("text", "")[:100_000],
         "competency_filter": request.POST.get("competency_filter", "")[:100],
-        "competencies": [v for v in request.POST.getlist("competencies") if v.isdigit()],
+        "competencies": [v for v in request.POST.getlist("competencies") if v.isascii() and v.isdecimal()],
     }
 
 

@@ -354,7 +354,7 @@ def course_completions(course: Course) -> QuerySet[Completion]:
 
 
 def course_completion(course: Course, raw_id: str) -> Completion | None:
-    if not raw_id.isdigit() or len(raw_id) > 18:
+    if not (raw_id.isascii() and raw_id.isdecimal()) or len(raw_id) > 18:
         return None
     return course.completions.select_related("course__provider").filter(pk=int(raw_id)).first()
 
@@ -364,7 +364,7 @@ def staff_course_list() -> QuerySet[Course]:
 
 
 def staff_course(raw_id: str) -> Course | None:
-    if not raw_id.isdigit() or len(raw_id) > 18:
+    if not (raw_id.isascii() and raw_id.isdecimal()) or len(raw_id) > 18:
         return None
     return Course.objects.filter(pk=int(raw_id)).first()
 

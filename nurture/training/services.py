@@ -190,7 +190,9 @@ def booking_make(*, session: Session, booker: Booker, sender: Sender, now: datet
     with transaction.atomic():
         existing = Booking.objects.filter(session=session, canonical_email=canonical, status__in=Booking.ACTIVE).first()
         if existing is None:
-            booked = _claim_places(session.pk, booker.places)
+            # Nobody goes ahead of the waiting list: a newcomer books only when nobody waits.
+            queue = Booking.objects.filter(session=session, status=Booking.Status.WAITING).exists()
+            booked = not queue and _claim_places(session.pk, booker.places)
             try:
                 with transaction.atomic():
                     booking = Booking.objects.create(
@@ -224,9 +226,11 @@ def booking_make(*, session: Session, booker: Booker, sender: Sender, now: datet
 
 
 def offers_make(*, session: Session, now: datetime | None = None) -> int:
-    """Offer freed places to the waiting list in order: each entry that fits in the places
-    free is offered them, held until its offer runs out (`NURTURE_TRAINING_OFFER_HOURS`,
-    never past the start). Returns how many offers were made; safe to run twice."""
+    """Offer freed places to the waiting list, first come first served: while the first
+    entry waiting fits in the places free, it is offered them, held until its offer runs out
+    (`NURTURE_TRAINING_OFFER_HOURS`, never past the start). A two-place entry at the head
+    waits for two places; nobody behind it goes first. Returns how many offers were made;
+    safe to run twice."""
     now = now or timezone.now()
     if now >= session.starts_at:
         return 0
@@ -237,7 +241,7 @@ def offers_make(*, session: Session, now: datetime | None = None) -> int:
             "created_at", "id"
         ):
             if not _claim_places(session.pk, entry.places):
-                continue  # a bigger entry waits for enough places; a smaller one behind may fit
+                break  # the head of the line waits for enough places; nobody behind it goes first
             if not _moved(
                 entry, from_status=Booking.Status.WAITING, status=Booking.Status.OFFERED,
                 offered_at=now, offer_expires_at=expires,
@@ -452,9 +456,16 @@ def course_save(*, provider: Provider, course: Course | None, values: dict[str, 
         else:
             if course.provider_id != provider.pk:
                 raise TrainingError("Only the provider's own people can change its courses.")
+            before = (course.title, course.study_level, course.hours, _codes(course))
             Course.objects.filter(pk=course.pk).update(**fields)
             course.refresh_from_db()
             action = "training.course.changed"
+            after = (course.title, course.study_level, course.hours, tuple(sorted(values["competencies"])))
+            if course.is_accredited and before != after:
+                # What the association accredited has changed: the mark waits for the registrar.
+                Course.objects.filter(pk=course.pk).update(accredited_at=None)
+                course.accredited_at = None
+                audit_record(action="training.course.accreditation_lapsed", actor=actor, target=course)
         CourseCompetency.objects.filter(course=course).exclude(code__in=values["competencies"]).delete()
         have = set(CourseCompetency.objects.filter(course=course).values_list("code", flat=True))
         CourseCompetency.objects.bulk_create(
@@ -462,6 +473,10 @@ def course_save(*, provider: Provider, course: Course | None, values: dict[str, 
         )
         audit_record(action=action, actor=actor, target=course, data={"competencies": sorted(values["competencies"])})
     return course
+
+
+def _codes(course: Course) -> tuple[str, ...]:
+    return tuple(sorted(course.competencies.values_list("code", flat=True)))
 
 
 def session_save(*, course: Course, session: Session | None, values: dict[str, Any], actor: User) -> Session:
@@ -482,8 +497,14 @@ def session_save(*, course: Course, session: Session | None, values: dict[str, A
                     f"{session.places_taken} places are already booked or offered: "
                     "the capacity cannot be lower than that."
                 )
+            moved = session.starts_at != values["starts_at"]
             session.refresh_from_db()
             action = "training.session.changed"
+            if moved:  # reminded again the day before the new start; no offer held past it
+                Booking.objects.filter(session=session, status=Booking.Status.BOOKED).update(reminded_at=None)
+                Booking.objects.filter(
+                    session=session, status=Booking.Status.OFFERED, offer_expires_at__gt=session.starts_at
+                ).update(offer_expires_at=session.starts_at)
         audit_record(action=action, actor=actor, target=session, data={"capacity": session.capacity})
         session.course = course
         offers_make(session=session)
@@ -498,10 +519,12 @@ def completion_record(*, course: Course, practitioner: User, completed_on: date)
     record is filled in from the course, and the provider is asked to confirm it."""
     if practitioner.role != Role.PRACTITIONER:
         raise TrainingError("Only practitioners keep a portfolio.")
+    if Completion.objects.filter(course=course, practitioner=practitioner).exists():
+        raise TrainingError(f"This course is in your portfolio already; {course.provider.name} is asked to confirm it.")
     codes = tuple(course.competencies.values_list("code", flat=True))
     directory = DirectoryCourse(
         slug=course.slug, title=course.title, provider=course.provider.name, hours=course.hours,
-        relationship_based=course.is_accredited, competency_codes=codes,
+        relationship_based=False, competency_codes=codes,
     )  # fmt: skip
     with transaction.atomic():
         try:
@@ -526,9 +549,14 @@ def completion_confirm(*, completion: Completion, actor: User) -> bool:
         )
         if not claimed:
             return False
+        course = completion.course
         marked = training_confirm(
-            record_id=completion.record_id, course_slug=completion.course.slug,
-            confirmed_by=completion.course.provider.name, accredited=completion.course.is_accredited,
+            record_id=completion.record_id,
+            course=DirectoryCourse(
+                slug=course.slug, title=course.title, provider=course.provider.name, hours=course.hours,
+                relationship_based=False, competency_codes=tuple(course.competencies.values_list("code", flat=True)),
+            ),
+            accredited=course.is_accredited,
         )  # fmt: skip
         if not marked:  # the practitioner deleted it from their portfolio: nothing to confirm
             Completion.objects.filter(pk=completion.pk).delete()

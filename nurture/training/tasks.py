@@ -9,7 +9,7 @@ Each is safe to run twice: every step changes a row only from the status it expe
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 from django_tasks import task
@@ -27,7 +27,7 @@ def offer_expire(*, booking_id: int) -> bool:
 @task()
 def training_daily(*, today: str) -> dict[str, int]:
     day = date.fromisoformat(today)
-    now = max(timezone.now(), timezone.make_aware(datetime.combine(day, time(6, 0))))
+    now = timezone.now()  # offers run out by the clock; `today` only says whose session is tomorrow
     expired = offers_expire(now=now)
     offered = 0
     waiting = Session.objects.filter(starts_at__gt=now, bookings__status=Booking.Status.WAITING).distinct()

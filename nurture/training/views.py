@@ -427,6 +427,8 @@ def staff_courses(request: AuthenticatedHttpRequest) -> HttpResponse:
         course = staff_course(request.POST.get("course", ""))
         if course is None:
             raise Http404("No such course.")
+        if request.POST.get("action") not in ("accredit", "remove"):
+            raise Http404("No such action.")
         accredit = request.POST.get("action") == "accredit"
         reason = " ".join(request.POST.get("reason", "").split())[:300]
         if not accredit and not reason:

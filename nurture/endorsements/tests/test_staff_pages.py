@@ -341,15 +341,17 @@ def test_start_the_review_is_offered_only_once_the_references_and_two_assessors_
 def test_the_assessor_sees_training_its_provider_confirmed_as_confirmed_and_counted(
     practitioner, level, assessor, second_assessor, registrar
 ):
-    from nurture.portfolios.services import training_confirm
+    from nurture.portfolios.services import DirectoryCourse, training_confirm
 
     ready_portfolio(practitioner, level)
     # Recorded from the directory as not relationship-based; accredited and confirmed, it counts.
     TrainingRecord.objects.filter(owner=practitioner).update(directory_course="pgcert", relationship_based=False)
     record = TrainingRecord.objects.get(owner=practitioner)
-    assert training_confirm(
-        record_id=record.pk, course_slug="pgcert", confirmed_by="Severn University", accredited=True
-    )
+    course = DirectoryCourse(
+        slug="pgcert", title=record.title, provider="Severn University", hours=record.hours,
+        relationship_based=False, competency_codes=(),
+    )  # fmt: skip
+    assert training_confirm(record_id=record.pk, course=course, accredited=True)
     application = _submitted_and_assigned(practitioner, level, (assessor, second_assessor), registrar)
     page = _page(client_for(assessor), f"/staff/reviews/{application.pk}/")
     assert "Confirmed by Severn University, accredited" in page

@@ -62,9 +62,7 @@ def test_the_provider_confirms_and_the_record_is_marked_locked_and_counted(pract
     client = client_for(practitioner)
     record(client, accredited)
     training = TrainingRecord.objects.get(owner=practitioner)
-    # The practitioner says it was not relationship-based: it does not count, yet.
-    TrainingRecord.objects.filter(pk=training.pk).update(relationship_based=False)
-    assert relationship_hours(practitioner) == 0
+    assert not training.relationship_based and relationship_hours(practitioner) == 0, "not before the provider says"
     provider = client_for(mei)
     listed = provider.get(f"/provider/courses/{accredited.slug}/completions/").content.decode()
     assert practitioner.full_name in listed and "Confirm" in listed
@@ -136,6 +134,9 @@ def test_a_record_deleted_before_the_provider_confirms_leaves_nothing_to_confirm
         ),
         ({"completed_on_day": "31", "completed_on_month": "2", "completed_on_year": "2025"}, "real date"),
         ({"completed_on_day": "", "completed_on_month": "", "completed_on_year": ""}, "Enter the date"),
+        ({"completed_on_day": "1", "completed_on_month": "²", "completed_on_year": "2025"}, "real date"),
+        ({"completed_on_day": "1", "completed_on_month": "1", "completed_on_year": "²⁰²⁴"}, "real date"),
+        ({"completed_on_day": "9" * 20, "completed_on_month": "1", "completed_on_year": "2025"}, "real date"),
     ],
 )
 def test_a_bad_completion_date_is_refused_and_nothing_is_added(practitioner, accredited, fields, message):
@@ -146,5 +147,44 @@ def test_a_bad_completion_date_is_refused_and_nothing_is_added(practitioner, acc
 
 def test_a_bad_completion_id_is_not_found(mei, accredited):
     url = f"/provider/courses/{accredited.slug}/completions/"
-    for raw in ("x", "99999999999999999999", "", "-1"):
+    for raw in ("x", "99999999999999999999", "", "-1", "²", "１２"):
         assert client_for(mei).post(url, {"completion": raw}).status_code == 404
+
+
+def test_hours_changed_before_confirmation_are_confirmed_as_the_course_has_them(practitioner, mei, accredited):
+    client = client_for(practitioner)
+    record(client, accredited)
+    training = TrainingRecord.objects.get(owner=practitioner)
+    day = training.completed_on
+    edited = client.post(
+        f"/portfolio/training/{training.pk}/edit/",
+        {"title": "PG Cert (extended)", "provider": "Severn University", "hours": "2000",
+         "completed_on_day": day.day, "completed_on_month": day.month, "completed_on_year": day.year},
+    )  # fmt: skip
+    assert edited.status_code == 302
+    training.refresh_from_db()
+    assert training.hours == 2000 and training.directory_course == "pgcert", "the directory link survives an edit"
+    client_for(mei).post(
+        f"/provider/courses/{accredited.slug}/completions/", {"completion": Completion.objects.get().pk}
+    )
+    training.refresh_from_db()
+    assert (training.title, training.hours, training.is_locked) == ("PG Cert", Decimal(120), True)
+    assert relationship_hours(practitioner) == 120
+
+
+def test_the_same_course_cannot_be_recorded_twice(practitioner, accredited):
+    client = client_for(practitioner)
+    record(client, accredited)
+    day = date.fromisoformat(DONE)
+    again = client.post(
+        f"/courses/{accredited.slug}/completed/",
+        {"completed_on_day": day.day, "completed_on_month": day.month, "completed_on_year": day.year},
+    )
+    assert again.status_code == 400 and "in your portfolio already" in again.content.decode()
+    assert TrainingRecord.objects.count() == 1 and Completion.objects.count() == 1
+
+
+def test_the_provider_sees_the_hours_it_confirms(practitioner, mei, accredited):
+    record(client_for(practitioner), accredited)
+    page = client_for(mei).get(f"/provider/courses/{accredited.slug}/completions/").content.decode()
+    assert "120 hours" in page

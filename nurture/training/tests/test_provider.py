@@ -102,7 +102,7 @@ def test_a_message_goes_to_everyone_with_a_place_and_no_one_else(mei, open_day):
     assert response.status_code == 302
     sent = OutboundEmail.objects.order_by("pk")[before:]
     assert sorted(m.to for m in sent) == ["ama@example.org", "bo@example.org"]
-    assert all("Park at the north gate." in m.body_text and "/courses/bookings/" in m.body_text for m in sent)
+    assert all("Park at the north gate." in m.body_text and "/bookings/" in m.body_text for m in sent)
     assert Message.objects.get().recipients == 2
     assert AuditEntry.objects.filter(action="training.message.sent", actor=mei).count() == 1
     page = client.get(f"/provider/sessions/{open_day.pk}/").content.decode()
@@ -286,3 +286,19 @@ def test_a_bad_session_is_refused_keeping_what_was_typed(mei, open_day, changes,
     assert response.status_code == 400 and message in response.content.decode()
     assert Session.objects.count() == 1
     assert 'value="30"' in response.content.decode() or changes.get("capacity")
+
+
+def test_changing_what_was_accredited_takes_the_mark_away_until_the_registrar_accredits_again(mei, severn):
+    ensure_shipped_framework()
+    client_for(mei).post(f"/provider/{severn.slug}/courses/new/", course_fields())
+    course = Course.objects.get(title="Observing infants")
+    course.accredited_at = timezone.now()
+    course.save()
+    unchanged = client_for(mei).post(f"/provider/courses/{course.slug}/edit/", course_fields(duration="11 weeks"))
+    assert unchanged.status_code == 302
+    course.refresh_from_db()
+    assert course.is_accredited, "the duration's wording is not what was accredited"
+    client_for(mei).post(f"/provider/courses/{course.slug}/edit/", course_fields(hours="80"))
+    course.refresh_from_db()
+    assert not course.is_accredited
+    assert AuditEntry.objects.filter(action="training.course.accreditation_lapsed", actor=mei).count() == 1

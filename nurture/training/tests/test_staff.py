@@ -32,6 +32,8 @@ def test_the_registrar_accredits_a_course_and_takes_the_mark_away_with_a_reason(
     removed = AuditEntry.objects.get(action="training.course.accreditation_removed")
     assert (removed.actor, removed.reason) == (registrar, "Curriculum changed")
     assert staff.post(URL, {"course": "99999999999999999999", "action": "accredit"}).status_code == 404
+    assert staff.post(URL, {"course": "²", "action": "accredit"}).status_code == 404
+    assert staff.post(URL, {"course": course.pk, "action": "other"}).status_code == 404
 
 
 def test_only_the_registrar_can_accredit(db):

@@ -24,7 +24,7 @@ from statistics import NormalDist
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import betaincinv  # type: ignore[import-untyped]  # no stubs
+from scipy.special import betaincinv, stdtrit  # type: ignore[import-untyped]  # no stubs
 
 Floats = npt.NDArray[np.float64]
 Codes = npt.NDArray[np.int64]
@@ -52,6 +52,8 @@ class Raked:
     weights: Floats
     iterations: int
     largest_gap: float  # the largest difference between a weighted share and its target
+    base: Floats  # the base weights it started from (mean 1)
+    margins: tuple[Margin, ...]
 
 
 def _checked(margin: Margin, n: int) -> None:
@@ -109,7 +111,7 @@ def rake(
         np.clip(weights, low, high, out=weights)
         gap = _largest_gap(weights, margins)
         if gap <= tolerance:
-            return Raked(weights * (n / weights.sum()), iteration, gap)
+            return Raked(weights * (n / weights.sum()), iteration, gap, start, tuple(margins))
     raise RakingError(
         f"Raking did not converge in {most_iterations} rounds (the shares are still up to {gap * 100:.3f} points "
         "off their targets): the bounds may be too tight for these targets, or two margins contradict each other."
@@ -141,27 +143,68 @@ class Estimate:
 Z95 = NormalDist().inv_cdf(0.975)
 
 
-def _linearised_variance(y: Floats, w: Floats, share: float) -> float:
-    n = len(y)
+def _variance(scores: Floats) -> float:
+    """Respondents as primary units in one stratum, with replacement."""
+    n = len(scores)
     if n < 2:
         return 0.0
-    scores = w * (y - share) / w.sum()
     return float(n / (n - 1) * np.sum((scores - scores.mean()) ** 2))
 
 
-def proportion(answered: npt.NDArray[np.bool_], weights: Floats, *, method: str = "korn-graubard") -> Estimate:
-    """The weighted share of respondents for whom `answered` is true, among all in `weights`."""
+def _fitted(y: Floats, raked: Raked) -> Floats:
+    """`y` as the raking's margins predict it: the weighted least-squares fit (base
+    weights) on an intercept and every margin's categories but its first. Raking leaves
+    only the residual from it to vary, so the variance of a raked estimate is taken on the
+    residuals (Deville and Särndal's linearisation), as svy does."""
+    margins, base = raked.margins, raked.base
+    sizes = [len(m.targets) - 1 for m in margins]
+    offsets = np.cumsum([1, *sizes])
+    width = int(offsets[-1])
+    normal = np.zeros((width, width))
+    right = np.zeros(width)
+    normal[0, 0], right[0] = base.sum(), np.sum(base * y)
+    for a, first in enumerate(margins):
+        ka, oa = len(first.targets), int(offsets[a])
+        totals = np.bincount(first.codes, weights=base, minlength=ka)[1:]
+        normal[0, oa : oa + ka - 1] = normal[oa : oa + ka - 1, 0] = totals
+        normal[oa : oa + ka - 1, oa : oa + ka - 1] = np.diag(totals)
+        right[oa : oa + ka - 1] = np.bincount(first.codes, weights=base * y, minlength=ka)[1:]
+        for b in range(a + 1, len(margins)):
+            second, kb, ob = margins[b], len(margins[b].targets), int(offsets[b])
+            table = np.bincount(first.codes * kb + second.codes, weights=base, minlength=ka * kb).reshape(ka, kb)
+            normal[oa : oa + ka - 1, ob : ob + kb - 1] = table[1:, 1:]
+            normal[ob : ob + kb - 1, oa : oa + ka - 1] = table[1:, 1:].T
+    solution = np.linalg.lstsq(normal, right, rcond=None)[0]
+    fitted = np.full(len(y), solution[0])
+    for a, margin in enumerate(margins):
+        oa = int(offsets[a])
+        fitted += np.concatenate(([0.0], solution[oa : oa + len(margin.targets) - 1]))[margin.codes]
+    return fitted
+
+
+def proportion(
+    answered: npt.NDArray[np.bool_],
+    weights: Floats,
+    *,
+    raked: Raked | None = None,
+    method: str = "korn-graubard",
+) -> Estimate:
+    """The weighted share of respondents for whom `answered` is true. With `raked` (whose
+    weights these are), the variance allows for the raking."""
     n = len(weights)
     if n == 0:
         raise ValueError("no respondents")
     y = answered.astype(np.float64)
-    share = float(np.sum(weights * y) / weights.sum())
-    variance = _linearised_variance(y, weights, share)
-    simple = share * (1 - share) / n
-    design_effect = variance / simple if simple > 0 else float(n * np.sum(weights**2) / weights.sum() ** 2)
+    total = weights.sum()
+    share = float(np.sum(weights * y) / total)
+    residuals = y - (_fitted(y, raked) if raked is not None and raked.margins else share)
+    variance = _variance(weights * residuals / total)
+    # Against simple random sampling with replacement, p(1 − p) / (n − 1), as svy's deff="wr".
+    simple = share * (1 - share) / (n - 1) if n > 1 else 0.0
+    design_effect = variance / simple if simple > 0 else float(n * np.sum(weights**2) / total**2)
     effective_n = n / design_effect if design_effect > 0 else float(n)
     if method == "logit":
-        low, high = _logit_interval(share, variance, effective_n)
+        low, high = _logit_interval(share, variance, effective_n, n - 1)
     elif method == "korn-graubard":
         low, high = _korn_graubard_interval(share, variance, n)
     else:
@@ -169,12 +212,14 @@ def proportion(answered: npt.NDArray[np.bool_], weights: Floats, *, method: str 
     return Estimate(share, math.sqrt(variance), low, high, n, design_effect, effective_n)
 
 
-def _logit_interval(share: float, variance: float, effective_n: float) -> tuple[float, float]:
+def _logit_interval(share: float, variance: float, effective_n: float, df: int) -> tuple[float, float]:
     if share <= 0 or share >= 1 or variance <= 0:
         # The logit of 0 or 1 is infinite: fall back to the interval that stays honest there.
         return _korn_graubard_interval(share, variance, max(1, round(effective_n)))
     centre = math.log(share / (1 - share))
-    spread = Z95 * math.sqrt(variance) / (share * (1 - share))
+    # Student's t on the design's degrees of freedom (respondents − 1 in one stratum).
+    quantile = float(stdtrit(df, 0.975)) if df > 0 else Z95
+    spread = quantile * math.sqrt(variance) / (share * (1 - share))
     return _expit(centre - spread), _expit(centre + spread)
 
 

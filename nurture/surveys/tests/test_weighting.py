@@ -84,19 +84,17 @@ def test_base_weights_must_be_positive():
 
 
 def test_an_unweighted_share_has_the_textbook_standard_error_and_intervals():
-    # 30 of 100 say yes, every weight 1: linearised variance n/(n−1) · p(1−p)/n.
+    # 30 of 100 say yes, every weight 1: linearised variance n/(n−1) · p(1−p)/n = p(1−p)/(n−1),
+    # the simple random sample's own, so the design effect is 1.
     answered = np.array([True] * 30 + [False] * 70)
     estimate = proportion(answered, np.ones(100), method="logit")
-    variance = 100 / 99 * 0.3 * 0.7 / 100
+    variance = 0.3 * 0.7 / 99
     assert estimate.share == pytest.approx(0.3)
     assert estimate.standard_error == pytest.approx(math.sqrt(variance))
-    assert estimate.design_effect == pytest.approx(100 / 99)
-    centre, spread = math.log(0.3 / 0.7), 1.959963984540054 * math.sqrt(variance) / 0.21
-    assert (estimate.low, estimate.high) == pytest.approx(
-        (1 / (1 + math.exp(-(centre - spread))), 1 / (1 + math.exp(-(centre + spread))))
-    )
-    # By hand: logit(0.3) = −0.8473, spread 1.96 × 0.04606 / 0.21 = 0.4299, so 21.8 % to 39.7 %.
-    assert round(estimate.low, 3) == 0.218 and round(estimate.high, 3) == 0.397
+    assert estimate.design_effect == pytest.approx(1.0) and estimate.effective_n == pytest.approx(100)
+    # By hand: logit(0.3) = −0.8473; Student's t for 99 degrees of freedom is 1.9842, so the
+    # spread is 1.9842 × 0.04606 / 0.21 = 0.4352: from expit(−1.2825) to expit(−0.4121).
+    assert round(estimate.low, 4) == 0.2171 and round(estimate.high, 4) == 0.3984
 
 
 def test_weights_that_vary_raise_the_design_effect_and_lower_the_effective_sample():

@@ -54,7 +54,7 @@ def test_a_recorded_course_fills_in_the_training_record_and_waits_for_the_provid
     )  # fmt: skip
     assert training.completed_on.isoformat() == DONE and not training.is_locked
     page = client.get("/portfolio/").content.decode()
-    assert "Covers D1.1, D2.1" in page and "waiting for the provider to confirm" in page
+    assert "Covers D1.1, D2.1" in page and "Waiting for Severn University to confirm you completed it" in page
     assert Completion.objects.get().record_id == training.pk
 
 

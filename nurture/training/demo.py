@@ -48,7 +48,7 @@ def _session(course: Course, kind: str, starts: datetime, ends: datetime, **fiel
         course=course,
         kind=kind,
         starts_at=starts,
-        defaults={"ends_at": ends, "booking_deadline": starts - timedelta(days=14), **fields},
+        defaults={"ends_at": ends, "booking_deadline": starts - timedelta(days=14), **fields},  # cohorts: 2 weeks
     )
 
 
@@ -105,7 +105,7 @@ def demo_training(run: DemoRun) -> None:
         _session(
             certificate, Session.Kind.OPEN_DAY, _at(day, 17, 30), _at(day, 19),
             place="Glenside Campus, Bristol, and online", online_url="https://example.org/severn/open-day",
-            capacity=30,
+            capacity=30, booking_deadline=_at(day - timedelta(days=1), 23, 59),  # open days book to the day before
         )  # fmt: skip
     modules = (
         ("observing-infants-module", "Observing infants and relationships", ["D4.1", "D4.2"], 2),

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "nurture.events",
     "nurture.exams",
     "nurture.training",
+    "nurture.surveys",
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("nurture.campaigns.urls")),
     path("", include("nurture.events.urls")),
     path("", include("nurture.training.urls")),
+    path("", include("nurture.surveys.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

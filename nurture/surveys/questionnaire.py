@@ -23,7 +23,7 @@ from enum import StrEnum
 Answer = str | list[str] | Decimal
 """An option's code; several codes (multiple choice); a number; or text."""
 
-DONT_KNOW = "dk"
+DONT_KNOW = "99"  # survey data's usual code for "don't know"
 MAX_TEXT = 5000
 
 

@@ -18,7 +18,7 @@ Weights come back scaled to sum to the number of respondents (mean 1).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -84,6 +84,7 @@ def rake(
     upper: float = math.inf,
     tolerance: float = 1e-10,
     most_iterations: int = 2000,
+    progress: Callable[[int, float], None] | None = None,
 ) -> Raked:
     """Weights that match every margin's targets, each respondent's weight kept between
     `lower` and `upper` times their base weight (the base scaled to mean 1)."""
@@ -110,6 +111,8 @@ def rake(
         weights *= n / weights.sum()
         np.clip(weights, low, high, out=weights)
         gap = _largest_gap(weights, margins)
+        if progress is not None:
+            progress(iteration, gap)
         if gap <= tolerance:
             return Raked(weights * (n / weights.sum()), iteration, gap, start, tuple(margins))
     raise RakingError(

@@ -336,6 +336,10 @@ APP_TABLES = (
     "nurture.events.tests.test_permissions",
     "nurture.exams.tests.test_permissions",
     "nurture.training.tests.test_permissions",
+    "nurture.surveys.tests.test_permissions",
+    "nurture.surveys.tests.test_permissions_transfer",
+    "nurture.surveys.tests.test_permissions_coding",
+    "nurture.surveys.tests.test_permissions_reports",
 )
 
 

@@ -1,65 +1,471 @@
-"""(being written)"""
+"""The respondent's pages (a sample's link, no account) and the coordinator's builder and
+weighting pages."""
+
+from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from nurture.accounts.http import AuthenticatedHttpRequest
+from nurture.accounts.roles import Role
+from nurture.core.permissions import staff_required
+from nurture.surveys import questionnaire as rules
+from nurture.surveys.forms import (
+    AnswerForm,
+    QuestionForm,
+    RunForm,
+    SampleForm,
+    SectionForm,
+    SurveyForm,
+    TargetForm,
+)
+from nurture.surveys.models import Question, Response, Sample, Section, Survey, SurveyStatus, Target, WeightingRun
+from nurture.surveys.results import last_run
+from nurture.surveys.services import (
+    SurveyError,
+    is_full,
+    page_save,
+    question_save,
+    questionnaire,
+    response_complete,
+    response_start,
+    sample_save,
+    section_save,
+    status_actions,
+    survey_save,
+    survey_status_change,
+    target_remove,
+    target_save,
+    weighting_request,
+)
+
+coordinator_required = staff_required(Role.COORDINATOR)
+COOKIE_DAYS = 30
 
 
-def respond_start(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+# Respondents ---------------------------------------------------------------------------
 
 
-def respond_page(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _sample(link: str) -> Sample:
+    sample = Sample.objects.select_related("survey").filter(link=link).first()
+    if sample is None or sample.survey.status == SurveyStatus.DRAFT:
+        raise Http404("No such survey.")
+    return sample
 
 
-def respond_done(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _cookie(sample: Sample) -> str:
+    return f"survey_{sample.pk}"
 
 
-def staff_surveys(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _response(request: HttpRequest, sample: Sample) -> Response | None:
+    token = request.get_signed_cookie(_cookie(sample), default=None, salt="surveys.response")
+    if not token:
+        return None
+    return Response.objects.filter(sample=sample, token=token, completed_at__isnull=True).first()
 
 
-def staff_survey_new(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _refused(request: HttpRequest, sample: Sample, reason: str) -> HttpResponse:
+    return render(request, "surveys/respond_closed.html", {"sample": sample, "survey": sample.survey, "reason": reason})
 
 
-def staff_survey(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _not_taking(sample: Sample) -> str:
+    if sample.survey.status != SurveyStatus.OPEN:
+        return "This survey has closed and is no longer taking answers. Thank you for your interest."
+    if is_full(sample):
+        return "This survey has all the answers it needs from people like you, so it is not taking more. Thank you."
+    return ""
 
 
-def staff_survey_edit(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@require_http_methods(["GET", "POST"])
+def respond_start(request: HttpRequest, link: str) -> HttpResponse:
+    sample = _sample(link)
+    survey = sample.survey
+    response = _response(request, sample)
+    reason = _not_taking(sample)
+    if reason:
+        return _refused(request, sample, reason)
+    if request.method == "POST":
+        if response is None:
+            response = response_start(sample=sample)
+        page = min(response.section_reached + 1, survey.sections.count())
+        answer = redirect("surveys:respond_page", link=link, number=max(page, 1))
+        answer.set_signed_cookie(
+            _cookie(sample),
+            response.token,
+            salt="surveys.response",
+            max_age=COOKIE_DAYS * 86400,
+            path=f"/s/{link}/",
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+        return answer
+    context = {
+        "sample": sample,
+        "survey": survey,
+        "response": response,
+        "pages": survey.sections.count(),
+        "questions": survey.questions.count(),
+    }
+    return render(request, "surveys/respond_start.html", context)
 
 
-def staff_sample_new(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@require_http_methods(["GET", "POST"])
+def respond_page(request: HttpRequest, link: str, number: int) -> HttpResponseBase:
+    sample = _sample(link)
+    survey = sample.survey
+    response = _response(request, sample)
+    reason = _not_taking(sample)
+    if reason:
+        return _refused(request, sample, reason)
+    if response is None:
+        messages.info(request, "Start here: your answers are kept on this device as you go.")
+        return redirect("surveys:respond_start", link=link)
+    sections = list(survey.sections.order_by("position"))
+    if not 1 <= number <= len(sections):
+        raise Http404("No such page.")
+    if number > response.section_reached + 1:
+        return redirect("surveys:respond_page", link=link, number=response.section_reached + 1)
+    section = sections[number - 1]
+    every = questionnaire(survey)
+    last = number == len(sections)
+    consent = survey.quote_consent_text if last and any(q.kind == rules.Kind.TEXT for q in every) else ""
+    answers: dict[str, Any] = dict(response.answers)
+    visible = {q.code for q in rules.shown([q.rule() for q in every], answers)}
+    on_page = [q for q in every if q.section_id == section.pk and q.code in visible]
+    if request.method == "POST":
+        asked = set(request.POST.getlist("asked"))
+        shown_then = [q for q in every if q.section_id == section.pk and (q.code in asked or q.code in visible)]
+        form = AnswerForm(
+            request.POST, questions=shown_then, all_questions=every, earlier=answers, consent_text=consent
+        )
+        if form.is_valid():
+            response = page_save(
+                response=response,
+                section_index=number - 1,
+                answers=form.kept,
+                page_codes=[q.code for q in every if q.section_id == section.pk],
+            )
+            now_visible = {q.code for q in rules.shown([q.rule() for q in every], response.answers)}
+            more = [
+                q
+                for q in every
+                if q.section_id == section.pk and q.code in now_visible and q.code not in {x.code for x in shown_then}
+            ]
+            if more:
+                messages.info(request, "Your answer brought up another question on this page.")
+                return redirect("surveys:respond_page", link=link, number=number)
+            if not last:
+                return redirect("surveys:respond_page", link=link, number=number + 1)
+            try:
+                response_complete(
+                    response=response, questions=every, quote_consent=bool(form.cleaned_data.get("quote_consent"))
+                )
+            except SurveyError as error:
+                return _unfinished(request, sample, response, every, sections, str(error))
+            answer = redirect("surveys:respond_done", link=link)
+            answer.delete_cookie(_cookie(sample), path=f"/s/{link}/")
+            return answer
+        on_page = shown_then
+    else:
+        initial = {q.code: answers.get(q.code) for q in on_page}
+        form = AnswerForm(
+            initial=initial, questions=on_page, all_questions=every, earlier=answers, consent_text=consent
+        )
+        if consent:
+            form.fields["quote_consent"].initial = response.quote_consent
+    context = {
+        "sample": sample,
+        "survey": survey,
+        "section": section,
+        "number": number,
+        "pages": len(sections),
+        "form": form,
+        "asked": [q.code for q in on_page],
+        "last": last,
+    }
+    return render(request, "surveys/respond_page.html", context)
 
 
-def staff_sample_edit(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _unfinished(
+    request: HttpRequest, sample: Sample, response: Response, every: list[Question], sections: list[Section], why: str
+) -> HttpResponseBase:
+    """Completing failed: a required answer is missing on an earlier page (routing changed)
+    or the survey closed or filled up meanwhile."""
+    reason = _not_taking(sample)
+    if reason:
+        return _refused(request, sample, why)
+    code = why.partition(":")[0]
+    section_id = next((q.section_id for q in every if q.code == code), sections[0].pk)
+    number = next(i for i, s in enumerate(sections, start=1) if s.pk == section_id)
+    messages.error(request, "One more answer is needed on this page before your answers can be sent.")
+    return redirect("surveys:respond_page", link=sample.link, number=number)
 
 
-def staff_section_new(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@require_GET
+def respond_done(request: HttpRequest, link: str) -> HttpResponse:
+    sample = _sample(link)
+    return render(request, "surveys/respond_done.html", {"sample": sample, "survey": sample.survey})
 
 
-def staff_section_edit(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+# The coordinator's builder -----------------------------------------------------------------
 
 
-def staff_question_new(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _survey(slug: str) -> Survey:
+    return get_object_or_404(Survey, slug=slug)
 
 
-def staff_question_edit(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@coordinator_required
+@require_GET
+def staff_surveys(request: AuthenticatedHttpRequest) -> HttpResponse:
+    surveys = Survey.objects.annotate(
+        completed=Count("samples__responses", filter=Q(samples__responses__completed_at__isnull=False)),
+        partial=Count("samples__responses", filter=Q(samples__responses__completed_at__isnull=True)),
+    ).order_by("-created_at")
+    return render(request, "surveys/staff_surveys.html", {"surveys": surveys})
 
 
-def staff_weighting(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def staff_survey_new(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        survey = survey_save(survey=None, values=form.cleaned_data, actor=request.user)
+        messages.success(request, "Survey made. Add its samples, sections and questions.")
+        return redirect("surveys:staff_survey", slug=survey.slug)
+    return render(request, "surveys/staff_form.html", {"form": form, "title": "A new survey", "survey": None})
 
 
-def staff_run(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def staff_survey(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase:
+    survey = _survey(slug)
+    if request.method == "POST":
+        try:
+            survey_status_change(survey=survey, action=request.POST.get("action", ""), actor=request.user)
+            messages.success(request, f"The survey is now {survey.get_status_display().lower()}.")
+        except SurveyError as error:
+            messages.error(request, str(error))
+        return redirect("surveys:staff_survey", slug=slug)
+    samples = survey.samples.annotate(
+        completed=Count("responses", filter=Q(responses__completed_at__isnull=False)),
+        partial=Count("responses", filter=Q(responses__completed_at__isnull=True)),
+    )
+    sections = survey.sections.order_by("position")
+    questions = list(survey.questions.order_by("position"))
+    context = {
+        "survey": survey,
+        "samples": samples,
+        "sections": [(s, [q for q in questions if q.section_id == s.pk]) for s in sections],
+        "actions": status_actions(survey),
+        "editable": survey.status == SurveyStatus.DRAFT,
+        "links": {s.code: request.build_absolute_uri(reverse("surveys:respond_start", args=[s.link])) for s in samples},
+    }
+    return render(request, "surveys/staff_survey.html", context)
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def staff_survey_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase:
+    survey = _survey(slug)
+    form = SurveyForm(request.POST or None, instance=survey)
+    if request.method == "POST" and form.is_valid():
+        survey_save(survey=survey, values=form.cleaned_data, actor=request.user)
+        messages.success(request, "Saved.")
+        return redirect("surveys:staff_survey", slug=slug)
+    return render(request, "surveys/staff_form.html", {"form": form, "title": "Survey details", "survey": survey})
+
+
+def _sample_form(request: AuthenticatedHttpRequest, survey: Survey, sample: Sample | None) -> HttpResponseBase:
+    form = SampleForm(request.POST or None, instance=sample)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sample_save(survey=survey, sample=sample, values=form.cleaned_data, actor=request.user)
+            messages.success(request, "Sample saved.")
+            return redirect("surveys:staff_survey", slug=survey.slug)
+        except SurveyError as error:
+            form.add_error(None, str(error))
+    title = "A new sample" if sample is None else f"Sample: {sample.name}"
+    return render(request, "surveys/staff_form.html", {"form": form, "title": title, "survey": survey})
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def staff_sample_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase:
+    return _sample_form(request, _survey(slug), None)
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def staff_sample_edit(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponseBase:
+    survey = _survey(slug)
+    return _sample_form(request, survey, get_object_or_404(Sample, survey=survey, code=code))
+
+
+def _section_form(request: AuthenticatedHttpRequest, survey: Survey, section: Section | None) -> HttpResponseBase:
+    form = SectionForm(request.POST or None, instance=section)
+    if request.method == "POST" and form.is_valid():
+        try:
+            section_save(survey=survey, section=section, values=form.cleaned_data, actor=request.user)
+            messages.success(request, "Section saved.")
+            return redirect("surveys:staff_survey", slug=survey.slug)
+        except SurveyError as error:
+            form.add_error(None, str(error))
+    title = "A new section" if section is None else f"Section {section.position}"
+    return render(request, "surveys/staff_form.html", {"form": form, "title": title, "survey": survey})
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def staff_section_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase:
+    return _section_form(request, _survey(slug), None)
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def staff_section_edit(request: AuthenticatedHttpRequest, slug: str, position: int) -> HttpResponseBase:
+    survey = _survey(slug)
+    return _section_form(request, survey, get_object_or_404(Section, survey=survey, position=position))
+
+
+def _question_initial(question: Question) -> dict[str, Any]:
+    return {
+        "section": question.section_id,
+        "code": question.code,
+        "kind": question.kind,
+        "text": question.text,
+        "options": "\n".join(str(o) for o in question.options),
+        "dont_know": question.dont_know,
+        "required": question.required,
+        "least": question.least,
+        "most": question.most,
+        "show_if_code": question.show_if_code,
+        "show_if_options": ", ".join(str(o) for o in question.show_if_options),
+        "profile": question.profile,
+    }
+
+
+def _question_form(request: AuthenticatedHttpRequest, survey: Survey, question: Question | None) -> HttpResponseBase:
+    if not survey.sections.exists():
+        messages.error(request, "Add a section first: every question belongs to one.")
+        return redirect("surveys:staff_survey", slug=survey.slug)
+    initial = _question_initial(question) if question else {"required": True}
+    form = QuestionForm(request.POST or None, initial=initial, survey=survey, editing=question)
+    if request.method == "POST" and form.is_valid():
+        section = survey.sections.filter(pk=form.cleaned_data["section"]).first()
+        try:
+            if section is None:
+                raise SurveyError("Choose one of the survey's sections.")
+            question_save(
+                survey=survey, question=question, section=section, values=form.cleaned_data, actor=request.user
+            )
+            messages.success(request, "Question saved.")
+            return redirect("surveys:staff_survey", slug=survey.slug)
+        except SurveyError as error:
+            form.add_error(None, str(error))
+    title = "A new question" if question is None else f"Question {question.code}"
+    return render(request, "surveys/staff_form.html", {"form": form, "title": title, "survey": survey})
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def staff_question_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase:
+    return _question_form(request, _survey(slug), None)
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def staff_question_edit(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponseBase:
+    survey = _survey(slug)
+    return _question_form(request, survey, get_object_or_404(Question, survey=survey, code=code))
+
+
+# Weighting ---------------------------------------------------------------------------
+
+
+def _cells(first: Question, second: Question | None) -> list[tuple[str, str]]:
+    if second is None:
+        return list(first.labels.items())
+    return [(f"{a}|{b}", f"{la} × {lb}") for a, la in first.labels.items() for b, lb in second.labels.items()]
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def staff_weighting(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponseBase:
+    survey = _survey(slug)
+    sample = get_object_or_404(Sample, survey=survey, code=code)
+    profile = list(survey.questions.filter(profile=True).exclude(kind=rules.Kind.TEXT).order_by("position"))
+    by_code = {q.code: q for q in profile}
+    source = request.POST if request.method == "POST" else request.GET
+    first = by_code.get(source.get("question", ""))
+    second = by_code.get(source.get("crossed_with", ""))
+    if second is not None and first is not None and second.pk == first.pk:
+        second = None
+    target_form = TargetForm(
+        request.POST if request.method == "POST" and "save_target" in request.POST else None,
+        cells=_cells(first, second) if first else [],
+    )
+    run_form = RunForm(request.POST if "run" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if "save_target" in request.POST:
+                if first is None:
+                    raise SurveyError("Choose a profile question for the targets.")
+                if target_form.is_valid():
+                    target_save(
+                        sample=sample,
+                        question=first,
+                        crossed_with=second,
+                        shares=target_form.shares(),
+                        source=target_form.cleaned_data["source"],
+                        actor=request.user,
+                    )
+                    messages.success(request, "Targets saved. Run the weighting again to use them.")
+                    return redirect("surveys:staff_weighting", slug=slug, code=code)
+            elif "remove_target" in request.POST:
+                raw = request.POST.get("remove_target", "")
+                if not raw.isascii() or not raw.isdigit():
+                    raise SurveyError("That target has already been removed.")
+                target_remove(sample=sample, target_id=int(raw), actor=request.user)
+                messages.success(request, "Targets removed.")
+                return redirect("surveys:staff_weighting", slug=slug, code=code)
+            elif "run" in request.POST and run_form.is_valid():
+                run = weighting_request(
+                    sample=sample,
+                    lower=run_form.cleaned_data["lower"],
+                    upper=run_form.cleaned_data["upper"],
+                    actor=request.user,
+                )
+                return redirect("surveys:staff_run", slug=slug, pk=run.pk)
+        except SurveyError as error:
+            messages.error(request, str(error))
+    targets = Target.objects.filter(sample=sample).select_related("question", "crossed_with")
+    context = {
+        "survey": survey,
+        "sample": sample,
+        "profile": profile,
+        "first": first,
+        "second": second,
+        "target_form": target_form,
+        "run_form": run_form,
+        "targets": [(t, _cells(t.question, t.crossed_with)) for t in targets],
+        "runs": sample.weighting_runs.order_by("-requested_at", "-id")[:10],
+        "last": last_run(sample),
+    }
+    return render(request, "surveys/staff_weighting.html", context)
+
+
+@coordinator_required
+@require_GET
+def staff_run(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    survey = _survey(slug)
+    run = get_object_or_404(WeightingRun.objects.select_related("sample"), pk=pk, sample__survey=survey)
+    context = {"survey": survey, "run": run, "sample": run.sample, "working": run.finished_at is None}
+    return render(request, "surveys/staff_run.html", context)

@@ -182,6 +182,7 @@ class TargetForm(PlainTextMixin, forms.Form):
                 decimal_places=3,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "short"}),
             )
+        self.order_fields([*(f"share_{key}" for key, _ in cells), "source"])
 
     def shares(self) -> dict[str, Decimal]:
         return {key: self.cleaned_data[f"share_{key}"] for key, _ in self.cells}

@@ -26,7 +26,17 @@ from nurture.surveys.forms import (
     SurveyForm,
     TargetForm,
 )
-from nurture.surveys.models import Question, Response, Sample, Section, Survey, SurveyStatus, Target, WeightingRun
+from nurture.surveys.models import (
+    Question,
+    Response,
+    RunStatus,
+    Sample,
+    Section,
+    Survey,
+    SurveyStatus,
+    Target,
+    WeightingRun,
+)
 from nurture.surveys.results import last_run
 from nurture.surveys.services import (
     SurveyError,
@@ -419,16 +429,20 @@ def staff_weighting(request: AuthenticatedHttpRequest, slug: str, code: str) -> 
                 if first is None:
                     raise SurveyError("Choose a profile question for the targets.")
                 if target_form.is_valid():
-                    target_save(
-                        sample=sample,
-                        question=first,
-                        crossed_with=second,
-                        shares=target_form.shares(),
-                        source=target_form.cleaned_data["source"],
-                        actor=request.user,
-                    )
-                    messages.success(request, "Targets saved. Run the weighting again to use them.")
-                    return redirect("surveys:staff_weighting", slug=slug, code=code)
+                    try:
+                        target_save(
+                            sample=sample,
+                            question=first,
+                            crossed_with=second,
+                            shares=target_form.shares(),
+                            source=target_form.cleaned_data["source"],
+                            actor=request.user,
+                        )
+                    except SurveyError as error:
+                        target_form.add_error(None, str(error))  # shown with what was typed
+                    else:
+                        messages.success(request, "Targets saved. Run the weighting again to use them.")
+                        return redirect("surveys:staff_weighting", slug=slug, code=code)
             elif "remove_target" in request.POST:
                 raw = request.POST.get("remove_target", "")
                 if not raw.isascii() or not raw.isdigit():
@@ -467,5 +481,10 @@ def staff_weighting(request: AuthenticatedHttpRequest, slug: str, code: str) -> 
 def staff_run(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = _survey(slug)
     run = get_object_or_404(WeightingRun.objects.select_related("sample"), pk=pk, sample__survey=survey)
-    context = {"survey": survey, "run": run, "sample": run.sample, "working": run.finished_at is None}
+    context = {
+        "survey": survey,
+        "run": run,
+        "sample": run.sample,
+        "working": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+    }
     return render(request, "surveys/staff_run.html", context)

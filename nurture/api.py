@@ -21,6 +21,7 @@ from nurture.exams.api import router as exams_router
 from nurture.framework.api import router as framework_router
 from nurture.portfolios.api import router as portfolio_router
 from nurture.register.api import router as register_router
+from nurture.surveys.api import router as reports_router
 from nurture.training.api import router as courses_router
 
 
@@ -56,3 +57,4 @@ api.add_router("/events", events_router)
 api.add_router("/pledges", pledges_router)
 api.add_router("/exam", exams_router)
 api.add_router("/courses", courses_router)
+api.add_router("/reports", reports_router)

@@ -231,8 +231,47 @@ def demo_surveys(*, out: Callable[[str], None], seed: int = 2022) -> Survey | No
         run = weighting_compute(run)
         if run.status != RunStatus.DONE:
             out(f"  the demo weighting failed: {run.message}")
+        else:
+            _demo_report(survey, coordinator, out)
     out(f"  surveys: “{survey.title}”, 2,000 public and 500 professional responses, weighted")
     return survey
+
+
+SUMMARY = """Babies' early relationships matter to almost everyone asked. [97%](professionals:IMPORTANT=1) of \
+teachers and early-years professionals and [75%](public:IMPORTANT=1) of UK adults say they are very important \
+for a baby's later mental health.
+
+[84%](public:HEALTH=1,2) of the public agree that health services should support families who have difficulties \
+in the early relationship between parent and baby.
+
+Professionals doubt that enough is done: [84%](professionals:GOVT=4,5) disagree that the government does enough \
+to protect children from trauma, and [67%](professionals:LOCAL=4,5) that services where they live do enough."""
+
+
+def _demo_report(survey: Survey, coordinator: User, out: Callable[[str], None]) -> None:
+    """The published report, composed and published through the coordinator's services."""
+    from nurture.surveys.coding import quote_choose, quote_problem
+    from nurture.surveys.reports import item_add, report_create, report_publish, report_save
+
+    report = report_create(survey=survey, title="Understanding early trauma: what the public and professionals think",
+                           actor=coordinator)  # fmt: skip
+    report_save(report=report, title=report.title, summary=SUMMARY, actor=coordinator)
+    public, professionals = survey.samples.get(code="public"), survey.samples.get(code="professionals")
+    questions = {q.code: q for q in survey.questions.all()}
+    item_add(report=report, kind="comparison", actor=coordinator, question=questions["IMPORTANT"], sample=public,
+             other_sample=professionals, options=["1"])  # fmt: skip
+    item_add(report=report, kind="question", actor=coordinator, question=questions["HEALTH"], sample=public)
+    item_add(report=report, kind="question", actor=coordinator, question=questions["GOVT"], sample=professionals)
+    item_add(report=report, kind="question", actor=coordinator, question=questions["LOCAL"], sample=professionals)
+    chosen = 0
+    for response in professionals.responses.filter(quote_consent=True).order_by("id"):
+        text = str(response.answers.get("HELP", ""))
+        if text and not quote_problem(consent=True, text=text) and chosen < 3:
+            quote = quote_choose(response=response, question=questions["HELP"], actor=coordinator)
+            item_add(report=report, kind="quote", actor=coordinator, quote=quote)
+            chosen += 1
+    report = report_publish(report=report, actor=coordinator)
+    out(f"  report published at /reports/{report.slug}/")
 
 
 def demo_load(run: DemoRun) -> None:

@@ -21,6 +21,7 @@ def test_every_installed_nurture_app_uses_its_own_nurture_app_config():
         "events",
         "exams",
         "training",
+        "surveys",
     ]
     for config in ours:
         assert isinstance(config, NurtureAppConfig), config.label

@@ -30,6 +30,7 @@ def test_the_installed_apps_load_people_first_and_events_after_their_campaign():
         "events",
         "exams",
         "training",
+        "surveys",
     ]
 
 

@@ -27,6 +27,8 @@ from nurture.campaigns.tests.conftest import make_campaign
 from nurture.register.models import RegisterEntry
 from nurture.register.tests.conftest import entry_for
 from nurture.register.views import CHECK_SALT
+from nurture.surveys.tests.conftest import answer, make_survey
+from nurture.surveys.tests.report_fixtures import published_with_labels
 from nurture.training.models import Booking, Course, Interest, Provider
 from nurture.training.tests.conftest import course_made
 
@@ -135,12 +137,31 @@ def fetch_provider_interest(register: list[RegisterEntry], campaign: Campaign) -
     return client, reverse("training:provider_interest_csv", args=[course.slug])
 
 
+def fetch_report_results(register: list[RegisterEntry], campaign: Campaign) -> tuple[Client, str]:
+    """A published survey report whose option labels, question wording and sample name are hostile."""
+    report = published_with_labels(make_person("reports@example.org", Role.COORDINATOR), HOSTILE)
+    return client_for(None), reverse("surveys:report_csv", args=[report.slug])
+
+
+def fetch_survey_responses(register: list[RegisterEntry], campaign: Campaign) -> tuple[Client, str]:
+    """A survey's responses whose respondent ids and free-text answers are hostile."""
+    survey = make_survey(slug="hostile-responses")
+    sample = survey.samples.get(code="public")
+    for n, value in enumerate(HOSTILE):
+        answers = {"AGE": "1", "SEX": "2", "IMPORTANT": "1", "WHY": value, "SUPPORT": ["1"]}
+        answer(sample, answers, external_id=f"{value[:60]}{n}")
+    coordinator = make_person("responses@example.org", Role.COORDINATOR)
+    return client_for(coordinator), reverse("surveys:staff_export_csv", args=[survey.slug])
+
+
 CSV_URLS = {
     "register:export": fetch_register_export,
     "register:check_download": fetch_check_download,
     "campaigns:staff_pledge_export": fetch_pledge_export,
     "training:provider_session_csv": fetch_provider_people,
     "training:provider_interest_csv": fetch_provider_interest,
+    "surveys:report_csv": fetch_report_results,
+    "surveys:staff_export_csv": fetch_survey_responses,
 }
 
 

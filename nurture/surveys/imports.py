@@ -1,0 +1,444 @@
+"""Responses gathered elsewhere (a polling panel, a paper survey keyed in), imported from a
+CSV file: every row checked by the questionnaire's own rules, every problem reported, and
+nothing imported unless every row is right.
+
+The file (documented on the import page, `import_columns`):
+- UTF-8 text (Excel: "CSV UTF-8"), commas between cells, the column names on the first row;
+- `respondent_id` (required): the panel's id for the respondent, unique within the file
+  and not imported into this sample before (kept as `Response.external_id`);
+- `completed` (optional): when the respondent finished, an ISO date or date and time
+  (`2025-03-14` or `2025-03-14T10:30`, UK time unless it says otherwise); blank is now;
+- `quote_consent` (optional): `yes` or `no` (blank is no);
+- one column per question, named by its code: an option's code ("1", "2", …, "99" for
+  "don't know"), several codes separated by `;` for a multiple-choice question, a number,
+  or text. An empty cell is a question not answered; a column left out is a question
+  nobody answered.
+
+Rows are numbered as a spreadsheet shows them: the column names are row 1. The file is
+read twice from the uploaded file (checked, then saved), never held whole in memory, so a
+file of `MAX_ROWS` rows imports in one transaction without holding every row at once.
+
+Imported responses are completed responses of the sample, so they count towards its quota
+(the link takes no more answers once it is reached), but an import is not refused because
+of the quota: the coordinator imports what the panel delivered, and the page says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
+from typing import IO
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from nurture.accounts.models import User
+from nurture.core.audit import audit_record
+from nurture.core.text import MULTI_LINE_REFUSED, ONE_LINE_REFUSED
+from nurture.surveys import questionnaire as rules
+from nurture.surveys.models import Question, Response, Sample, Source, Survey, SurveyStatus
+from nurture.surveys.services import completed_count
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 100_000
+MAX_SHOWN = 200  # refusals listed on the page; the total is always given
+BATCH = 2000  # responses saved per INSERT
+
+RESPONDENT_ID = "respondent_id"
+COMPLETED = "completed"
+QUOTE_CONSENT = "quote_consent"
+FIXED = (RESPONDENT_ID, COMPLETED, QUOTE_CONSENT)
+SEPARATOR = ";"
+YES, NO = "yes", "no"
+MAX_ID = Response._meta.get_field("external_id").max_length or 64
+
+SAVE_AS = "In Excel, choose File › Save As and the type “CSV UTF-8 (Comma delimited)”."
+
+
+class FileRefused(Exception):
+    """The whole file is refused, with a sentence for the coordinator."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    row: int  # as a spreadsheet numbers it: the column names are row 1
+    respondent_id: str
+    problem: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    imported: int = 0
+    problem: str = ""  # why nothing was imported, in a sentence; empty when all was
+    refusals: tuple[Refusal, ...] = ()  # the first MAX_SHOWN problems of rows
+    refusal_count: int = 0  # every problem of a row found
+    refused_rows: int = 0
+    rows: int = 0  # responses in the file
+    completed: int = 0  # the sample's completed responses afterwards
+    quota: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+    @property
+    def more_refusals(self) -> int:
+        return self.refusal_count - len(self.refusals)
+
+    @property
+    def over_quota(self) -> bool:
+        return self.quota is not None and self.completed >= self.quota
+
+
+# What the page documents -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnDoc:
+    name: str
+    what: str
+    kind: str
+    required: bool
+    codes: tuple[tuple[str, str], ...] = ()  # (code, label)
+    shown_when: str = ""
+
+
+KIND_WORDS = {
+    rules.Kind.SINGLE: "One option's code",
+    rules.Kind.LIKERT: "One point of the scale, by its code",
+    rules.Kind.MULTIPLE: "One or more options' codes, separated by ;",
+    rules.Kind.NUMBER: "A number",
+    rules.Kind.TEXT: f"Text, up to {rules.MAX_TEXT:,} characters",
+}
+
+
+def _questions(survey: Survey) -> list[Question]:
+    return list(survey.questions.order_by("position"))
+
+
+def import_columns(survey: Survey) -> list[ColumnDoc]:
+    """The columns a file for this survey may have, each as the page documents it."""
+    docs = [
+        ColumnDoc(RESPONDENT_ID, "The respondent's id in your data", f"Text, up to {MAX_ID} characters", True),
+        ColumnDoc(COMPLETED, "When they finished", "A date (2025-03-14) or date and time (2025-03-14T10:30)", False),
+        ColumnDoc(QUOTE_CONSENT, "Whether they agreed to be quoted", "yes or no", False),
+    ]
+    for question in _questions(survey):
+        number_range = ""
+        if question.kind == rules.Kind.NUMBER and (question.least is not None or question.most is not None):
+            low = f"{question.least.normalize():f}" if question.least is not None else "any"
+            high = f"{question.most.normalize():f}" if question.most is not None else "any"
+            number_range = f", from {low} to {high}"
+        shown_when = ""
+        if question.show_if_code:
+            shown_when = f"{question.show_if_code} is {' or '.join(str(o) for o in question.show_if_options)}"
+        docs.append(
+            ColumnDoc(
+                name=question.code,
+                what=question.text,
+                kind=KIND_WORDS[rules.Kind(question.kind)] + number_range,
+                required=question.required,
+                codes=tuple(question.labels.items()) if question.has_options else (),
+                shown_when=shown_when,
+            )
+        )
+    return docs
+
+
+def example_header(survey: Survey) -> str:
+    return ",".join([*FIXED, *(q.code for q in _questions(survey))])
+
+
+# Reading the file --------------------------------------------------------------------
+
+
+def _lines(stream: IO[str]) -> Iterator[str]:
+    for line in stream:
+        if "\x00" in line:
+            raise FileRefused(
+                "The file holds NUL characters, so it is not a CSV text file: it may be a spreadsheet "
+                f"or saved as UTF-16. {SAVE_AS}"
+            )
+        yield line
+
+
+def _records(upload: UploadedFile) -> Generator[list[str]]:
+    """The file's records, the column names first, read as it goes; a file that is not
+    UTF-8 text or not CSV raises FileRefused."""
+    upload.seek(0)
+    if upload.file is None:
+        raise FileRefused("The file could not be read.")
+    stream = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
+    reader = csv.reader(_lines(stream))
+    try:
+        yield from reader
+    except UnicodeDecodeError:
+        raise FileRefused(f"The file is not UTF-8 text. {SAVE_AS}") from None
+    except csv.Error as error:
+        raise FileRefused(f"The file could not be read as CSV near line {reader.line_num}: {error}.") from None
+    finally:
+        stream.detach()
+
+
+def _sniff(upload: UploadedFile) -> None:
+    if (upload.size or 0) > MAX_BYTES:
+        raise FileRefused(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it into several files.")
+    upload.seek(0)
+    start = upload.read(4)
+    if start.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise FileRefused(f"This is a spreadsheet workbook, not a CSV file. {SAVE_AS}")
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileRefused(f"The file is saved as UTF-16 text; it must be UTF-8. {SAVE_AS}")
+
+
+@dataclass
+class _Layout:
+    """Which question each column holds (None for the fixed columns)."""
+
+    names: list[str]
+    questions: dict[int, Question] = field(default_factory=dict)
+    id_at: int = -1
+    completed_at: int = -1
+    consent_at: int = -1
+
+
+def _layout(header: list[str], questions: Sequence[Question]) -> _Layout:
+    names = [name.strip() for name in header]
+    if len(names) == 1 and SEPARATOR in names[0] and RESPONDENT_ID in names[0].lower():
+        raise FileRefused("The cells are separated by semicolons; they must be separated by commas. " + SAVE_AS)
+    by_code = {q.code: q for q in questions}
+    lowered = {q.code.lower(): q.code for q in questions}
+    layout = _Layout(names)
+    problems: list[str] = []
+    seen: set[str] = set()
+    for place, name in enumerate(names):
+        key = name.lower() if name.lower() in FIXED else name
+        if not name:
+            problems.append(f"column {place + 1} has no name")
+            continue
+        if key in seen:
+            problems.append(f"the column “{name}” appears twice")
+            continue
+        seen.add(key)
+        if key == RESPONDENT_ID:
+            layout.id_at = place
+        elif key == COMPLETED:
+            layout.completed_at = place
+        elif key == QUOTE_CONSENT:
+            layout.consent_at = place
+        elif key in by_code:
+            layout.questions[place] = by_code[key]
+        elif name.lower() in lowered:
+            problems.append(f"“{name}” is not a column of this survey (did you mean {lowered[name.lower()]}?)")
+        else:
+            problems.append(f"“{name}” is not a column of this survey")
+    if layout.id_at < 0:
+        problems.append(f"there is no {RESPONDENT_ID} column")
+    if problems:
+        sentence = "; ".join(problems)
+        raise FileRefused(
+            f"The first row, the column names, is not right: {sentence[0].upper()}{sentence[1:]}. "
+            f"The columns are {', '.join(FIXED)} and the question codes ({', '.join(by_code) or 'none yet'})."
+        )
+    return layout
+
+
+@dataclass(frozen=True)
+class _Row:
+    respondent_id: str
+    completed: datetime
+    quote_consent: bool
+    answers: dict[str, str | list[str]]
+    problems: list[str]
+
+
+def _answer(question: Question, cell: str) -> str | list[str]:
+    if question.kind == rules.Kind.MULTIPLE:
+        return [code.strip() for code in cell.split(SEPARATOR) if code.strip()]
+    return cell.strip()
+
+
+def _completed(cell: str, now: datetime) -> tuple[datetime, str]:
+    text = cell.strip()
+    if not text:
+        return now, ""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return now, f"{COMPLETED}: “{text}” is not a date; write it as 2025-03-14 or 2025-03-14T10:30."
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    if when > now:
+        return now, f"{COMPLETED}: {text} is in the future."
+    return when, ""
+
+
+def _consent(cell: str) -> tuple[bool, str]:
+    text = cell.strip().lower()
+    if text in ("", NO):
+        return False, ""
+    if text == YES:
+        return True, ""
+    return False, f"{QUOTE_CONSENT}: write yes or no, not “{cell.strip()}”."
+
+
+def _row(record: list[str], layout: _Layout, ruled: Sequence[rules.Question], now: datetime) -> _Row:
+    respondent = record[layout.id_at].strip() if layout.id_at < len(record) else ""
+    if len(record) != len(layout.names):
+        problem = f"the row has {len(record)} cells but there are {len(layout.names)} column names."
+        return _Row(respondent, now, False, {}, [problem[0].upper() + problem[1:]])
+    problems: list[str] = []
+    if not respondent:
+        problems.append(f"{RESPONDENT_ID}: this row has none.")
+    elif len(respondent) > MAX_ID:
+        problems.append(f"{RESPONDENT_ID}: longer than {MAX_ID} characters.")
+    elif ONE_LINE_REFUSED.search(respondent):
+        problems.append(f"{RESPONDENT_ID}: holds a line break or an invisible control character.")
+    completed, problem = _completed(record[layout.completed_at], now) if layout.completed_at >= 0 else (now, "")
+    problems += [problem] if problem else []
+    consent, problem = _consent(record[layout.consent_at]) if layout.consent_at >= 0 else (False, "")
+    problems += [problem] if problem else []
+    answers: dict[str, str | list[str]] = {}
+    unreadable: set[str] = set()
+    for place, question in layout.questions.items():
+        cell = record[place]
+        if not cell.strip():
+            continue
+        refused = MULTI_LINE_REFUSED if question.kind == rules.Kind.TEXT else ONE_LINE_REFUSED
+        if refused.search(cell.strip()):
+            problems.append(f"{question.code}: holds an invisible control character (or a line break).")
+            unreadable.add(question.code)
+            continue
+        answers[question.code] = _answer(question, cell)
+    # A cell already refused is not also "unanswered".
+    problems += [
+        p for p in rules.answer_problems(ruled, answers, complete=True) if p.split(":", 1)[0] not in unreadable
+    ]
+    return _Row(respondent, completed, consent, answers, problems)
+
+
+def _rows(upload: UploadedFile, questions: Sequence[Question], now: datetime) -> Iterator[tuple[int, _Row]]:
+    """Each response row with its spreadsheet row number (blank rows are skipped)."""
+    with closing(_records(upload)) as records:
+        header = next(records, None)
+        if header is None or not any(cell.strip() for cell in header):
+            raise FileRefused(f"The file is empty: its first row must be the column names ({', '.join(FIXED)}, …).")
+        layout = _layout(header, questions)
+        ruled = [q.rule() for q in questions]
+        for number, record in enumerate(records, start=2):
+            if number - 1 > MAX_ROWS:
+                raise FileRefused(f"The file has more than {MAX_ROWS:,} rows: split it into several files.")
+            if any(cell.strip() for cell in record):
+                yield number, _row(record, layout, ruled, now)
+
+
+# The import ----------------------------------------------------------------------------
+
+
+def _check(upload: UploadedFile, sample: Sample, questions: Sequence[Question], now: datetime) -> ImportResult:
+    """Every row read and judged; nothing written."""
+    before = set(
+        Response.objects.filter(sample=sample)
+        .exclude(external_id="")
+        .values_list("external_id", flat=True)
+        .iterator(chunk_size=BATCH)
+    )
+    first_row: dict[str, int] = {}
+    shown: list[Refusal] = []
+    count = refused_rows = rows = 0
+    for number, row in _rows(upload, questions, now):
+        rows += 1
+        problems = list(row.problems)
+        if row.respondent_id in first_row:
+            problems.append(f"{RESPONDENT_ID}: {row.respondent_id} is also on row {first_row[row.respondent_id]}.")
+        elif row.respondent_id:
+            first_row[row.respondent_id] = number
+            if row.respondent_id in before:
+                problems.append(f"{RESPONDENT_ID}: {row.respondent_id} was imported into this sample before.")
+        if problems:
+            refused_rows += 1
+            count += len(problems)
+            room = MAX_SHOWN - len(shown)
+            shown += [Refusal(number, row.respondent_id, p) for p in problems[: max(room, 0)]]
+    if rows == 0:
+        raise FileRefused("The file has the column names but no responses.")
+    if not count:
+        return ImportResult(rows=rows)
+    rows_word = "row" if refused_rows == 1 else "rows"
+    was = "was" if refused_rows == 1 else "were"
+    return ImportResult(
+        problem=(
+            f"{refused_rows:,} {rows_word} of {rows:,} {was} refused ({count:,} problem{'' if count == 1 else 's'}), "
+            "so nothing was imported. Correct the file and upload it again."
+        ),
+        refusals=tuple(shown),
+        refusal_count=count,
+        refused_rows=refused_rows,
+        rows=rows,
+    )
+
+
+def _responses(
+    upload: UploadedFile, sample: Sample, questions: Sequence[Question], now: datetime, sections: int
+) -> Iterator[Response]:
+    for _, row in _rows(upload, questions, now):
+        yield Response(
+            sample=sample,
+            source=Source.IMPORT,
+            external_id=row.respondent_id,
+            answers=row.answers,
+            section_reached=sections,
+            quote_consent=row.quote_consent,
+            started_at=row.completed,
+            updated_at=row.completed,
+            completed_at=row.completed,
+        )
+
+
+def responses_import(*, sample: Sample, upload: UploadedFile, actor: User) -> ImportResult:
+    """Import every row of the file as a completed response of `sample`, or none: any row
+    with a problem refuses the file, and the result lists each problem with its row."""
+    survey = sample.survey
+    if survey.status == SurveyStatus.DRAFT:
+        return ImportResult(
+            problem="The survey is still a draft: open it first, so the questions answered are the ones it keeps."
+        )
+    questions = _questions(survey)
+    now = timezone.now()
+    try:
+        _sniff(upload)
+        checked = _check(upload, sample, questions, now)
+        if not checked.ok:
+            return checked
+        sections = survey.sections.count()
+        with transaction.atomic():
+            locked = Sample.objects.select_for_update().select_related("survey").get(pk=sample.pk)
+            if locked.survey.status == SurveyStatus.DRAFT:
+                return ImportResult(problem="The survey was made a draft meanwhile; nothing was imported.")
+            made = 0
+            batches = _responses(upload, sample, questions, now, sections)
+            while batch := list(islice(batches, BATCH)):
+                Response.objects.bulk_create(batch)
+                made += len(batch)
+            audit_record(
+                action="surveys.responses.imported",
+                actor=actor,
+                target=sample,
+                data={"count": made, "sample": sample.code, "file": str(upload.name or "")[:200]},
+            )
+    except FileRefused as refused:
+        return ImportResult(problem=f"{refused} Nothing was imported.")
+    except IntegrityError:
+        return ImportResult(
+            problem=(
+                "Some of these respondents were imported by someone else while the file was being checked, "
+                "so nothing was imported. Upload it again to see which."
+            )
+        )
+    return ImportResult(imported=made, rows=made, completed=completed_count(sample), quota=sample.quota)

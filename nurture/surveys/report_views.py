@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
@@ -248,6 +248,17 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
     return csv_response(columns=RESULTS_COLUMNS, rows=results_rows(content), filename=f"{content.slug}-results.csv")
 
 
+@require_GET
+def report_pdf(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """The printable PDF, once the background task has made it; until then a page says so."""
+    report = report_published(slug)
+    if report is None:
+        raise Http404("No such report.")
+    if not report.pdf:
+        return render(request, "surveys/report_pdf_wait.html", {"slug": slug}, status=200)
+    return FileResponse(report.pdf.open("rb"), content_type="application/pdf", filename=f"{slug}.pdf")
+
+
 urlpatterns: list[URLPattern] = [
     path("staff/surveys/<slug:slug>/reports/", staff_reports, name="staff_reports"),
     path("staff/reports/<slug:slug>/", staff_report_edit, name="staff_report"),
@@ -257,4 +268,5 @@ urlpatterns: list[URLPattern] = [
     path("reports/", reports, name="reports"),
     path("reports/<slug:slug>/", report_page, name="report"),
     path("reports/<slug:slug>/results.csv", report_csv, name="report_csv"),
+    path("reports/<slug:slug>/report.pdf", report_pdf, name="report_pdf"),
 ]

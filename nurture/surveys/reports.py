@@ -17,7 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
+from functools import partial
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -228,7 +232,9 @@ def report_publish(*, report: Report, actor: User) -> Report:
         locked.published_content = content_json(content)
         locked.published_at = now
         locked.published_by = actor
-        locked.save(update_fields=["status", "published_content", "published_at", "published_by"])
+        old_pdf, locked.pdf = locked.pdf.name, ""  # the printable copy is made again from this one
+        locked.save(update_fields=["status", "published_content", "published_at", "published_by", "pdf"])
+        transaction.on_commit(partial(_pdf_queue, locked.pk, now, old_pdf))
         audit_record(
             action="surveys.report.published",
             actor=actor,
@@ -244,15 +250,44 @@ def report_publish(*, report: Report, actor: User) -> Report:
     return locked
 
 
+def _pdf_queue(report_id: int, published_at: datetime, old_pdf: str) -> None:
+    from nurture.surveys.tasks import report_pdf_make
+
+    if old_pdf:
+        default_storage.delete(old_pdf)
+    report_pdf_make.enqueue(report_id=report_id, published_at=published_at.isoformat())
+
+
+def report_pdf_save(*, report_id: int, published_at: datetime) -> bool:
+    """Make the printable PDF of the report as published at `published_at` and keep it;
+    nothing is kept if the report was withdrawn or published again meanwhile. Safe to run twice."""
+    from nurture.surveys.pdf import report_pdf
+    from nurture.surveys.report_selectors import report_frozen
+
+    report = Report.objects.filter(pk=report_id, status=ReportStatus.PUBLISHED, published_at=published_at).first()
+    if report is None or report.pdf:
+        return False
+    name = default_storage.save(
+        f"reports/{report.slug}-{published_at:%Y%m%d%H%M%S%f}.pdf", ContentFile(report_pdf(report_frozen(report)))
+    )
+    kept = Report.objects.filter(pk=report_id, published_at=published_at, pdf="").update(pdf=name)
+    if not kept:
+        default_storage.delete(name)
+    return bool(kept)
+
+
 def report_withdraw(*, report: Report, actor: User) -> Report:
     """Take the public page, its CSV and the API's copy down; the draft stays to edit and publish again."""
     _coordinator_only(actor)
     with transaction.atomic():
+        old_pdf = Report.objects.filter(pk=report.pk).values_list("pdf", flat=True).first() or ""
         changed = Report.objects.filter(pk=report.pk, status=ReportStatus.PUBLISHED).update(
-            status=ReportStatus.DRAFT, published_content={}, published_at=None
+            status=ReportStatus.DRAFT, published_content={}, published_at=None, pdf=""
         )
         report.refresh_from_db()
         if not changed:
             raise SurveyError("The report is not published, so there is nothing to withdraw.")
         audit_record(action="surveys.report.withdrawn", actor=actor, target=report, data={"slug": report.slug})
+        if old_pdf:
+            transaction.on_commit(partial(default_storage.delete, old_pdf))
     return report

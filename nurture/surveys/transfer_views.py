@@ -68,14 +68,17 @@ def staff_import(request: AuthenticatedHttpRequest, slug: str, code: str) -> Htt
         if result.ok:
             messages.success(request, _imported_message(sample, result))
             return redirect("surveys:staff_import", slug=slug, code=code)
-        form.add_error("file", result.problem)
+        form.add_error(
+            "file", result.problem + (" Each problem is listed under “What was refused”." if result.refusals else "")
+        )
+    columns = imports.import_columns(sample.survey)
     context: dict[str, Any] = {
         "survey": sample.survey,
         "sample": sample,
         "form": form,
         "result": result,
-        "columns": imports.import_columns(sample.survey),
-        "header": imports.example_header(sample.survey),
+        "columns": columns,
+        "header": imports.example_header(columns),
         "is_draft": sample.survey.status == SurveyStatus.DRAFT,
         "completed": completed_count(sample),
         "max_rows": f"{imports.MAX_ROWS:,}",

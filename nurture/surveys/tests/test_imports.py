@@ -15,11 +15,13 @@ from django.utils import timezone
 from conftest import client_for
 from nurture.accounts.models import User
 from nurture.core.models import AuditEntry
+from nurture.core.tests.queries import page_queries
 from nurture.surveys import imports
 from nurture.surveys.imports import ImportResult, responses_import
 from nurture.surveys.models import Question, Response, Sample, Source, Survey, SurveyStatus
-from nurture.surveys.tests.conftest import answer, make_survey
+from nurture.surveys.tests.conftest import answer, answer_many, make_survey
 
+FIRST_ANSWERS = {"AGE": "1", "SEX": "2", "IMPORTANT": "2", "SUPPORT": ["1"]}
 HEADER = "respondent_id,completed,quote_consent,AGE,SEX,ROLE,IMPORTANT,WHY,SUPPORT"
 GOOD = [
     "P001,2025-03-14,yes,1,2,,1,They learn to trust.,1;3",
@@ -197,20 +199,20 @@ def test_the_list_of_problems_shown_is_capped_and_the_total_given(public, coordi
 
 
 def test_an_import_that_races_another_imports_nothing(public, coordinator, monkeypatch):
-    checked = imports._check
+    imported_before = imports._imported_before
 
-    def check_then_another_import(*args, **kwargs):
-        result = checked(*args, **kwargs)
+    def another_import_lands_meanwhile(sample: Sample) -> set[str]:
+        before = imported_before(sample)
         answer(public, {"AGE": "1"}, external_id="P003", source=Source.IMPORT)
-        return result
+        return before
 
-    monkeypatch.setattr(imports, "_check", check_then_another_import)
+    monkeypatch.setattr(imports, "_imported_before", another_import_lands_meanwhile)
 
     result = imported(public, coordinator, *GOOD)
 
     assert not result.ok
     assert "imported by someone else" in result.problem
-    assert Response.objects.count() == 1
+    assert not Response.objects.filter(external_id__in=["P001", "P002"]).exists()
 
 
 # A file refused whole -------------------------------------------------------------------
@@ -352,6 +354,15 @@ def test_a_file_kept_on_disk_while_uploading_imports_too(staff, survey, settings
 
     assert response.status_code == 302
     assert Response.objects.count() == 3
+
+
+def test_the_pages_queries_do_not_grow_with_the_responses(staff, survey, public):
+    url = import_url(survey)
+    answer(public, FIRST_ANSWERS)
+    few, _ = page_queries(staff, url)
+    answer_many(public, [FIRST_ANSWERS] * 30)
+
+    assert page_queries(staff, url)[0] == few
 
 
 def test_a_survey_or_sample_that_does_not_exist_is_not_found(staff, survey):

@@ -27,6 +27,7 @@ TABLE: dict[str, Row] = {
     "surveys:reports":                      (GET , 200,    200,                200,                200,                200,                200,                200),
     "surveys:report":                       (GET , 200,    200,                200,                200,                200,                200,                200),
     "surveys:report_csv":                   (GET , 200,    200,                200,                200,                200,                200,                200),
+    "surveys:report_pdf":                   (GET , 200,    200,                200,                200,                200,                200,                200),
     "api:report_api":                       (GET , 200,    200,                200,                200,                200,                200,                200),
     # The coordinator composes, previews, publishes (again) and withdraws (staff pages, two-factor)
     "surveys:staff_reports":                (GET , LOGIN,  403,                403,                403,                403,                200,                403),
@@ -51,6 +52,7 @@ def records(coordinator) -> Records:
 KWARGS: dict[str, Callable[[Records], dict[str, object]]] = {
     "surveys:report": lambda r: {"slug": r.report.slug},
     "surveys:report_csv": lambda r: {"slug": r.report.slug},
+    "surveys:report_pdf": lambda r: {"slug": r.report.slug},
     "api:report_api": lambda r: {"slug": r.report.slug},
     "surveys:staff_reports": lambda r: {"slug": r.report.survey.slug},
     "surveys:staff_report": lambda r: {"slug": r.report.slug},

@@ -14,8 +14,9 @@ What it does, all on this machine, on SQLite:
    timed, with the peak of Python's allocations while it runs (tracemalloc, measured in a
    second pass so the timing is not slowed by it).
 
-3. Imports a CSV file of as many rows into a second sample (`imports.responses_import`:
-   every row checked, then all saved in one transaction), timed.
+3. Imports a CSV file of as many rows (at most `imports.MAX_ROWS`, the largest file taken)
+   into a second sample (`imports.responses_import`: every row checked and all saved in one
+   transaction), timed.
 
 The last line is `survey_export: csv_s=A sav_s=B csv_peak_mb=C sav_peak_mb=D import_s=E rows=N`.
 """
@@ -182,7 +183,9 @@ def main() -> None:
         print(f"CSV:  {csv_rows:,} rows in {csv_s:.2f} s, peak Python memory {csv_peak:.1f} MB")
         sav_s, sav_peak, sav_rows = measure(export_sav, survey_id)
         print(f".sav: {sav_rows:,} rows in {sav_s:.2f} s, peak Python memory {sav_peak:.1f} MB")
-        import_s, imported = import_file(survey_id, args.responses)
+        from nurture.surveys.imports import MAX_ROWS
+
+        import_s, imported = import_file(survey_id, min(args.responses, MAX_ROWS))
         print(f"import: {imported:,} rows checked and saved in {import_s:.2f} s")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"process peak resident memory (building the data included): {rss:.0f} MB")

@@ -87,13 +87,22 @@ def attribution_of(response: Response, role: Question | None) -> str:
     return (role_label(response, role) or sample_label(response.sample))[:ATTRIBUTION_MAX]
 
 
+_CONTACTS = (
+    ("an email address", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
+    ("a web address", re.compile(r"(?i)\b(?:https?://|www\.)\S+")),
+    ("a social media handle", re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,30}\b")),
+)
+
+
 def identifier_problem(text: str) -> str:
     """A sentence naming the kinds of identifier the scan finds in `text` (never what it
     found); "" when it finds none."""
     kinds = list(dict.fromkeys(finding.kind for finding in identifiers_find(text)))
-    if not kinds:
-        return ""
     named = [_FOUND_NAMES.get(kind, f"a {LABELS.get(kind, 'personal detail').lower()}") for kind in kinds]
+    # Beyond the portfolio's scan: ways to reach a person that a quote must not carry either.
+    named += [name for name, pattern in _CONTACTS if pattern.search(text)]
+    if not named:
+        return ""
     listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
     return (
         f"This answer holds what looks like {listed}, so it cannot be quoted: a published "

@@ -115,7 +115,9 @@ def completed_responses(survey: Survey) -> int:
 
 
 def _when(value: datetime | None, zone: tzinfo) -> str:
-    return value.astimezone(zone).isoformat(timespec="seconds") if value is not None else ""
+    """The day only: a time to the second could be matched to a web server's access log
+    (which holds addresses), undoing the respondent's anonymity."""
+    return value.astimezone(zone).date().isoformat() if value is not None else ""
 
 
 # CSV -----------------------------------------------------------------------------------

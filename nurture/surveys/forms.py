@@ -17,6 +17,7 @@ from nurture.surveys import questionnaire as rules
 from nurture.surveys.models import Question, Sample, SampleKind, Section, Survey
 
 CODE = re.compile(r"[A-Z][A-Z0-9_]{0,19}")
+THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 MOST_OPTIONS = 30
 
 
@@ -213,15 +214,17 @@ class RunForm(forms.Form):
 
 
 def _field(question: Question) -> forms.Field:
-    label = question.text if question.required else f"{question.text} (optional)"
+    # A required question is a required field (no "(optional)" beside it); Django's own
+    # "required" check is lifted in AnswerForm.clean for a question this page's answers hide.
+    label = question.text
     choices = list(question.labels.items())
     if question.kind in (rules.Kind.SINGLE, rules.Kind.LIKERT):
-        return forms.ChoiceField(label=label, choices=choices, required=False, widget=forms.RadioSelect)
+        return forms.ChoiceField(label=label, choices=choices, required=question.required, widget=forms.RadioSelect)
     if question.kind == rules.Kind.MULTIPLE:
         return forms.MultipleChoiceField(
             label=label,
             choices=choices,
-            required=False,
+            required=question.required,
             widget=forms.CheckboxSelectMultiple,
             help_text="Choose all that apply.",
         )
@@ -233,14 +236,14 @@ def _field(question: Question) -> forms.Field:
         hint = " ".join(b for b in bounds if b)
         return forms.CharField(
             label=label,
-            required=False,
+            required=question.required,
             max_length=30,
             help_text=f"A number {hint}." if hint else "A number.",
             widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "short"}),
         )
     return forms.CharField(
         label=label,
-        required=False,
+        required=question.required,
         max_length=rules.MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Please do not include names or anything else that could identify someone.",
@@ -266,6 +269,7 @@ class AnswerForm(PlainTextMixin, forms.Form):
         self.earlier = earlier
         for question in questions:
             self.fields[question.code] = _field(question)
+            self.fields[question.code].error_messages["required"] = "Please answer this question."
         if consent_text:
             self.fields["quote_consent"] = forms.BooleanField(label=consent_text, required=False)
 
@@ -276,10 +280,13 @@ class AnswerForm(PlainTextMixin, forms.Form):
             if value in (None, "", []):
                 continue
             if question.kind == rules.Kind.NUMBER:
+                text = str(value).strip()
+                if THOUSANDS.fullmatch(text):  # 1,250 is 1250; 2,5 is not a number here
+                    text = text.replace(",", "")
                 try:
-                    out[question.code] = Decimal(str(value).strip().replace(",", ""))
+                    out[question.code] = Decimal(text)
                 except InvalidOperation:
-                    out[question.code] = str(value)
+                    out[question.code] = text
             elif isinstance(value, list):
                 out[question.code] = [str(v) for v in value]
             else:
@@ -288,14 +295,18 @@ class AnswerForm(PlainTextMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if self.errors:
-            return data
         answers = self.answers()
         merged = {**{k: v for k, v in self.earlier.items() if k not in self.fields}, **answers}
         page = {q.code for q in self.questions}
         visible = {q.code for q in rules.shown([q.rule() for q in self.all_questions], merged)}
         # An answer to a question this page's other answers now hide is dropped, not refused.
         self.kept = {code: value for code, value in answers.items() if code in visible}
+        errors = self.errors
+        for question in self.questions:
+            if question.code not in visible:
+                errors.pop(question.code, None)  # hidden now: not asked, so not required
+        if errors:
+            return data
         merged = {code: value for code, value in merged.items() if code in visible or code not in page}
         for problem in rules.answer_problems([q.rule() for q in self.all_questions], merged, complete=False):
             code, _, text = problem.partition(": ")

@@ -201,9 +201,15 @@ def _sniff(upload: UploadedFile) -> None:
         raise FileRefused(f"The file is saved as UTF-16 text; it must be UTF-8. {SAVE_AS}")
 
 
+def _shown(text: str, most: int = 60) -> str:
+    """Something from the file as a message can show it: no control characters, not too long."""
+    text = ONE_LINE_REFUSED.sub("?", text)
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 @dataclass
 class _Layout:
-    """Which question each column holds (None for the fixed columns)."""
+    """Where the fixed columns are (-1: not in the file), and which question each other column holds."""
 
     names: list[str]
     questions: dict[int, Question] = field(default_factory=dict)
@@ -214,8 +220,9 @@ class _Layout:
 
 def _layout(header: list[str], questions: Sequence[Question]) -> _Layout:
     names = [name.strip() for name in header]
-    if len(names) == 1 and SEPARATOR in names[0] and RESPONDENT_ID in names[0].lower():
-        raise FileRefused("The cells are separated by semicolons; they must be separated by commas. " + SAVE_AS)
+    for separator, word in ((SEPARATOR, "semicolons"), ("\t", "tabs")):
+        if len(names) == 1 and separator in names[0] and RESPONDENT_ID in names[0].lower():
+            raise FileRefused(f"The cells are separated by {word}; they must be separated by commas. {SAVE_AS}")
     by_code = {q.code: q for q in questions}
     lowered = {q.code.lower(): q.code for q in questions}
     layout = _Layout(names)
@@ -227,7 +234,7 @@ def _layout(header: list[str], questions: Sequence[Question]) -> _Layout:
             problems.append(f"column {place + 1} has no name")
             continue
         if key in seen:
-            problems.append(f"the column “{name}” appears twice")
+            problems.append(f"the column “{_shown(name)}” appears twice")
             continue
         seen.add(key)
         if key == RESPONDENT_ID:
@@ -239,9 +246,9 @@ def _layout(header: list[str], questions: Sequence[Question]) -> _Layout:
         elif key in by_code:
             layout.questions[place] = by_code[key]
         elif name.lower() in lowered:
-            problems.append(f"“{name}” is not a column of this survey (did you mean {lowered[name.lower()]}?)")
+            problems.append(f"“{_shown(name)}” is not a column of this survey (did you mean {lowered[name.lower()]}?)")
         else:
-            problems.append(f"“{name}” is not a column of this survey")
+            problems.append(f"“{_shown(name)}” is not a column of this survey")
     if layout.id_at < 0:
         problems.append(f"there is no {RESPONDENT_ID} column")
     if problems:
@@ -268,6 +275,9 @@ def _answer(question: Question, cell: str) -> str | list[str]:
     return cell.strip()
 
 
+EARLIEST_YEAR = 2000
+
+
 def _completed(cell: str, now: datetime, zone: tzinfo) -> tuple[datetime, str]:
     text = cell.strip()
     if not text:
@@ -280,6 +290,8 @@ def _completed(cell: str, now: datetime, zone: tzinfo) -> tuple[datetime, str]:
         when = timezone.make_aware(when, zone)
     if when > now:
         return now, f"{COMPLETED}: {text} is in the future."
+    if when.year < EARLIEST_YEAR:
+        return now, f"{COMPLETED}: {text} is before {EARLIEST_YEAR}; check the year."
     return when, ""
 
 
@@ -368,7 +380,7 @@ class _Report:
         self.refused_rows += 1
         self.count += len(problems)
         room = max(MAX_SHOWN - len(self.shown), 0)
-        self.shown += [Refusal(number, respondent_id, p) for p in problems[:room]]
+        self.shown += [Refusal(number, _shown(respondent_id, MAX_ID), _shown(p, 400)) for p in problems[:room]]
 
     def result(self) -> ImportResult:
         rows_word, was = ("row", "was") if self.refused_rows == 1 else ("rows", "were")

@@ -157,8 +157,8 @@ class Question(models.Model):
             options=tuple(str(i) for i in range(1, len(self.options) + 1)),
             required=self.required,
             dont_know=self.dont_know,
-            least=Decimal(self.least) if self.least is not None else None,
-            most=Decimal(self.most) if self.most is not None else None,
+            least=_plain(self.least),
+            most=_plain(self.most),
             show_if=(
                 rules.ShowIf(self.show_if_code, frozenset(str(o) for o in self.show_if_options))
                 if self.show_if_code
@@ -374,6 +374,14 @@ class ReportItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.position}"
+
+
+def _plain(value: Decimal | None) -> Decimal | None:
+    """20.00 as 20 and 2.50 as 2.5, for the sentences that name a bound."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def answer_labels(question: Question, value: Any) -> str:

@@ -15,14 +15,16 @@ the same way however it arrives.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 
 Answer = str | list[str] | Decimal
 """An option's code; several codes (multiple choice); a number; or text."""
 
+PLAIN_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
 DONT_KNOW = "99"  # survey data's usual code for "don't know"
 MAX_TEXT = 5000
 
@@ -108,16 +110,18 @@ def shown(questions: Sequence[Question], answers: Mapping[str, Answer]) -> list[
     return visible
 
 
+LARGEST = Decimal("1e12")  # no answer needs more; 1e999999 would be infinity in an SPSS file
+
+
 def _number(raw: Answer) -> Decimal | None:
+    """A number written plainly (digits, a sign, a decimal point), under a trillion."""
     if isinstance(raw, Decimal):
-        return raw if raw.is_finite() else None
-    if isinstance(raw, str):
-        try:
-            value = Decimal(raw.strip())
-        except InvalidOperation:
-            return None
-        return value if value.is_finite() else None
-    return None
+        value = raw
+    elif isinstance(raw, str) and PLAIN_NUMBER.fullmatch(raw.strip()):
+        value = Decimal(raw.strip())
+    else:
+        return None
+    return value if value.is_finite() and abs(value) < LARGEST else None
 
 
 def _problem(question: Question, answer: Answer) -> str:

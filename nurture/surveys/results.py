@@ -35,8 +35,9 @@ class Respondents:
     not_weighted: int  # completed responses that came after the run (left out of results)
 
 
-def last_run(sample: Sample) -> WeightingRun | None:
-    return sample.weighting_runs.filter(status=RunStatus.DONE).order_by("-finished_at", "-id").first()
+def last_run(sample: Sample, *, with_weights: bool = True) -> WeightingRun | None:
+    runs = sample.weighting_runs.filter(status=RunStatus.DONE).order_by("-finished_at", "-id")
+    return (runs if with_weights else runs.defer("response_ids", "weights")).first()
 
 
 def margin_codes(targets: list[dict[str, Any]], answers: list[dict[str, Any]]) -> list[weighting.Margin]:
@@ -61,11 +62,18 @@ def margin_codes(targets: list[dict[str, Any]], answers: list[dict[str, Any]]) -
             weighting.Margin(
                 name=target["label"],
                 codes=codes,
-                targets=np.array([float(target["shares"][k]) / 100 for k in keys]),
+                # Shares entered as thirds (33.333 × 3) are taken as the proportions they mean.
+                targets=_proportions([float(target["shares"][k]) for k in keys]),
                 labels=[target.get("names", {}).get(k, k) for k in keys],
             )
         )
     return margins
+
+
+def _proportions(shares: list[float]) -> weighting.Floats:
+    values = np.array(shares, dtype=np.float64)
+    total = values.sum()
+    return values / total if total > 0 else values
 
 
 def _key(answers: dict[str, Any], code: str, crossed: str) -> str:

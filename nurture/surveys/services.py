@@ -4,6 +4,7 @@ Responses are anonymous, so a respondent's saves are not audited."""
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Mapping
@@ -33,6 +34,8 @@ from nurture.surveys.models import (
     WeightingRun,
 )
 
+logger = logging.getLogger(__name__)
+
 
 class SurveyError(Exception):
     """A write refused, with a sentence for the person."""
@@ -49,8 +52,13 @@ def rules_of(questions: list[Question]) -> list[rules.Question]:
     return [q.rule() for q in questions]
 
 
+RESERVED = {"new"}  # a path of the builder's own
+
+
 def _free_slug(title: str) -> str:
     base = slugify(title)[:70].strip("-") or "survey"
+    if base in RESERVED:
+        base = f"{base}-survey"
     slug, n = base, 1
     while Survey.objects.filter(slug=slug).exists():
         n += 1
@@ -89,6 +97,8 @@ SAMPLE_FIELDS = ("code", "name", "kind", "population", "coverage", "method", "qu
 def sample_save(*, survey: Survey, sample: Sample | None, values: Mapping[str, Any], actor: User) -> Sample:
     fields = {name: values[name] for name in SAMPLE_FIELDS if name in values}
     with transaction.atomic():
+        if fields["code"] in RESERVED:
+            raise SurveyError(f"“{fields['code']}” cannot be a sample's code: choose another.")
         clash = Sample.objects.filter(survey=survey, code=fields["code"])
         if sample is not None:
             clash = clash.exclude(pk=sample.pk)
@@ -216,6 +226,7 @@ STATUS_CHANGES = {
     "reopen": StatusChange("reopen", SurveyStatus.OPEN, "Reopen the survey"),
 }
 _FROM = {"open": SurveyStatus.DRAFT, "close": SurveyStatus.OPEN, "reopen": SurveyStatus.CLOSED}
+STATUS_AUDIT = {"open": "surveys.survey.opened", "close": "surveys.survey.closed", "reopen": "surveys.survey.reopened"}
 
 
 def status_actions(survey: Survey) -> list[StatusChange]:
@@ -246,7 +257,7 @@ def survey_status_change(*, survey: Survey, action: str, actor: User) -> Survey:
             survey.refresh_from_db()
             raise SurveyError(f"The survey is {survey.get_status_display().lower()} now; nothing was changed.")
         survey.refresh_from_db()
-        audit_record(action=f"surveys.survey.{action}ed".replace("closeed", "closed"), actor=actor, target=survey)
+        audit_record(action=STATUS_AUDIT[action], actor=actor, target=survey)
     return survey
 
 
@@ -274,10 +285,10 @@ def page_save(
 ) -> Response:
     """Keep this page's answers (already checked by the view with `answer_problems`): the
     page's questions are replaced by what was sent, and the respondent moves on."""
-    if response.is_complete:
-        raise SurveyError("This response has already been sent.")
     with transaction.atomic():
         fresh = Response.objects.select_for_update().get(pk=response.pk)
+        if fresh.is_complete:  # sent from another tab meanwhile: its answers stay as sent
+            raise SurveyError("These answers have already been sent.")
         kept = {code: value for code, value in fresh.answers.items() if code not in page_codes}
         kept.update({code: _stored(value) for code, value in answers.items()})
         fresh.answers = kept
@@ -325,6 +336,9 @@ def response_complete(*, response: Response, questions: list[Question], quote_co
 # Weighting ---------------------------------------------------------------------------
 
 
+WEIGHTABLE = (rules.Kind.SINGLE, rules.Kind.LIKERT)
+
+
 def target_save(
     *,
     sample: Sample,
@@ -340,6 +354,8 @@ def target_save(
     for q in (question, crossed_with):
         if q is not None and (q.survey_id != sample.survey_id or not q.profile):
             raise SurveyError("Targets are set on the survey's profile questions only.")
+        if q is not None and q.kind not in WEIGHTABLE:
+            raise SurveyError("Targets are set on single-choice questions only: each respondent is in one category.")
     total = sum((Decimal(str(v)) for v in shares.values()), Decimal(0))
     if abs(total - 100) > Decimal("0.05"):
         raise SurveyError(f"The shares add up to {total.normalize():f} %, not 100 %.")
@@ -428,16 +444,33 @@ def weighting_compute(run: WeightingRun) -> WeightingRun:
         raked = weighting.rake(
             np.ones(len(rows)), margins, lower=float(run.lower), upper=float(run.upper), progress=progress
         )
-    except weighting.RakingError as error:
+    except Exception as error:
+        message = (
+            str(error)
+            if isinstance(error, weighting.RakingError)
+            else (
+                "The weighting stopped because of an error on our side; it has been logged. Try again, "
+                "and if it happens again, tell the site's administrators."
+            )
+        )
+        if not isinstance(error, weighting.RakingError):
+            logger.exception("weighting run %s failed", run.pk)
         WeightingRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED,
-            message=str(error),
+            message=message,
             stage="",
             respondents=len(rows),
             targets_used=targets,
             finished_at=timezone.now(),
         )
         run.refresh_from_db()
+        audit_record(
+            action="surveys.weighting.failed",
+            actor=None,
+            actor_label="weighting task",
+            target=run,
+            data={"respondents": len(rows), "message": message},
+        )
         return run
     w = raked.weights
     WeightingRun.objects.filter(pk=run.pk).update(

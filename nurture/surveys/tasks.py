@@ -33,6 +33,16 @@ def surveys_daily(*, today: str) -> dict[str, int]:
     stale = WeightingRun.objects.filter(
         status=RunStatus.QUEUED, requested_at__lt=timezone.now() - timedelta(minutes=30)
     ).select_related("sample")
+    # A worker that died mid-run leaves it running: after an hour it is failed, so the
+    # coordinator can run the weighting again (a request is refused while one is under way).
+    stuck = WeightingRun.objects.filter(
+        status=RunStatus.RUNNING, requested_at__lt=timezone.now() - timedelta(hours=1)
+    ).update(
+        status=RunStatus.FAILED,
+        stage="",
+        message="The weighting stopped before it finished (the worker was interrupted). Run it again.",
+        finished_at=timezone.now(),
+    )
     started = 0
     for run in stale:
         weighting_compute(run)
@@ -43,4 +53,8 @@ def surveys_daily(*, today: str) -> dict[str, int]:
     ):
         if published_at is not None:
             made += report_pdf_save(report_id=report_id, published_at=published_at)
-    return {"weighting runs started late": started, "report PDFs made late": made}
+    return {
+        "weighting runs started late": started,
+        "weighting runs failed as stuck": stuck,
+        "report PDFs made late": made,
+    }

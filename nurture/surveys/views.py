@@ -39,6 +39,7 @@ from nurture.surveys.models import (
 )
 from nurture.surveys.results import last_run
 from nurture.surveys.services import (
+    WEIGHTABLE,
     SurveyError,
     is_full,
     page_save,
@@ -75,7 +76,9 @@ def _cookie(sample: Sample) -> str:
 
 
 def _response(request: HttpRequest, sample: Sample) -> Response | None:
-    token = request.get_signed_cookie(_cookie(sample), default=None, salt="surveys.response")
+    token = request.get_signed_cookie(
+        _cookie(sample), default=None, salt="surveys.response", max_age=COOKIE_DAYS * 86400
+    )
     if not token:
         return None
     return Response.objects.filter(sample=sample, token=token, completed_at__isnull=True).first()
@@ -123,6 +126,7 @@ def respond_start(request: HttpRequest, link: str) -> HttpResponse:
         "response": response,
         "pages": survey.sections.count(),
         "questions": survey.questions.count(),
+        "days": COOKIE_DAYS,
     }
     return render(request, "surveys/respond_start.html", context)
 
@@ -146,9 +150,12 @@ def respond_page(request: HttpRequest, link: str, number: int) -> HttpResponseBa
     section = sections[number - 1]
     every = questionnaire(survey)
     last = number == len(sections)
-    consent = survey.quote_consent_text if last and any(q.kind == rules.Kind.TEXT for q in every) else ""
     answers: dict[str, Any] = dict(response.answers)
     visible = {q.code for q in rules.shown([q.rule() for q in every], answers)}
+    # Asked on the last page, when a written answer could be quoted: one of the respondent's
+    # free-text questions is shown to them (the last page's own, once brought up).
+    texts = any(q.kind == rules.Kind.TEXT and (q.code in visible or q.section_id == section.pk) for q in every)
+    consent = survey.quote_consent_text if last and texts else ""
     on_page = [q for q in every if q.section_id == section.pk and q.code in visible]
     if request.method == "POST":
         asked = set(request.POST.getlist("asked"))
@@ -157,12 +164,15 @@ def respond_page(request: HttpRequest, link: str, number: int) -> HttpResponseBa
             request.POST, questions=shown_then, all_questions=every, earlier=answers, consent_text=consent
         )
         if form.is_valid():
-            response = page_save(
-                response=response,
-                section_index=number - 1,
-                answers=form.kept,
-                page_codes=[q.code for q in every if q.section_id == section.pk],
-            )
+            try:
+                response = page_save(
+                    response=response,
+                    section_index=number - 1,
+                    answers=form.kept,
+                    page_codes=[q.code for q in every if q.section_id == section.pk],
+                )
+            except SurveyError:  # sent from another tab meanwhile
+                return redirect("surveys:respond_done", link=link)
             now_visible = {q.code for q in rules.shown([q.rule() for q in every], response.answers)}
             more = [
                 q
@@ -411,7 +421,7 @@ def _cells(first: Question, second: Question | None) -> list[tuple[str, str]]:
 def staff_weighting(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponseBase:
     survey = _survey(slug)
     sample = get_object_or_404(Sample, survey=survey, code=code)
-    profile = list(survey.questions.filter(profile=True).exclude(kind=rules.Kind.TEXT).order_by("position"))
+    profile = list(survey.questions.filter(profile=True, kind__in=WEIGHTABLE).order_by("position"))
     by_code = {q.code: q for q in profile}
     source = request.POST if request.method == "POST" else request.GET
     first = by_code.get(source.get("question", ""))
@@ -470,8 +480,8 @@ def staff_weighting(request: AuthenticatedHttpRequest, slug: str, code: str) -> 
         "target_form": target_form,
         "run_form": run_form,
         "targets": [(t, _cells(t.question, t.crossed_with)) for t in targets],
-        "runs": sample.weighting_runs.order_by("-requested_at", "-id")[:10],
-        "last": last_run(sample),
+        "runs": sample.weighting_runs.defer("response_ids", "weights").order_by("-requested_at", "-id")[:10],
+        "last": last_run(sample, with_weights=False),
     }
     return render(request, "surveys/staff_weighting.html", context)
 
@@ -480,7 +490,8 @@ def staff_weighting(request: AuthenticatedHttpRequest, slug: str, code: str) -> 
 @require_GET
 def staff_run(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = _survey(slug)
-    run = get_object_or_404(WeightingRun.objects.select_related("sample"), pk=pk, sample__survey=survey)
+    runs = WeightingRun.objects.select_related("sample").defer("response_ids", "weights")
+    run = get_object_or_404(runs, pk=pk, sample__survey=survey)
     context = {
         "survey": survey,
         "run": run,

@@ -74,6 +74,12 @@ def _checked(margin: Margin, n: int) -> None:
                 f"No respondent is in “{margin.labels[category]}” of {margin.name}, whose target is "
                 f"{margin.targets[category] * 100:.1f}%: merge it with a neighbouring category."
             )
+        if margin.targets[category] == 0 and counts[category] > 0:
+            raise RakingError(
+                f"{counts[category]:,} respondent{'s are' if counts[category] > 1 else ' is'} in "
+                f"“{margin.labels[category]}” of {margin.name}, whose target is 0%: no weight can bring them "
+                "to nothing. Give it a share, or merge it with a neighbouring category."
+            )
 
 
 def rake(

@@ -55,7 +55,8 @@ def test_without_enqueue_each_job_runs_here_and_says_what_it_did(settings):
         "Daily jobs for 13 May 2031: 0 email texts cleared, 0 reminders, 0 status changes, "
         "0 pledge signatures anonymised, 0 attendance requests, 0 attendance reminders, "
         "0 attempts submitted, 0 answers given markers, 0 place offers passed on, 0 waiting-list offers, "
-        "0 booking reminders, 0 weighting runs started late, 0 report PDFs made late\n"
+        "0 booking reminders, 0 weighting runs started late, 0 weighting runs failed as stuck, "
+        "0 report PDFs made late\n"
     )
     assert queue().results == []
 

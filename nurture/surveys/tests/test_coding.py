@@ -193,6 +193,9 @@ def test_a_quote_is_refused_when_the_respondent_did_not_agree_to_be_quoted(surve
         ("The children's centre at SW1A 1AA saved us.", "a full postcode"),
         ("Ring me on 07700 900123 to talk.", "a phone number"),
         ("She was born 3/4/2019 and struggled.", "a date of birth"),
+        ("Write to me at ama.owusu@example.org about it.", "an email address"),
+        ("Our group is at www.example.org/babies, come along.", "a web address"),
+        ("Follow @BristolBabyClub for the sessions.", "a social media handle"),
     ],
 )
 def test_a_quote_holding_an_identifier_is_refused_naming_only_what_kind(survey, public, coordinator, text, kind):

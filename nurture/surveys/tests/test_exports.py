@@ -86,7 +86,7 @@ def test_the_csv_has_a_column_per_question_and_a_row_per_completed_response(staf
 
     assert rows[0] == HEADER
     assert rows[1] == [
-        str(first.pk), "", "public", "web", "2025-03-14T10:21:00+00:00", "2025-03-14T10:30:00+00:00", "yes", "",
+        str(first.pk), "", "public", "web", "2025-03-14", "2025-03-14", "yes", "",
         "1", "2", "", "1", "They learn to trust.", "1;3",
     ]  # fmt: skip
     assert rows[2][:4] == [str(second.pk), "P002", "professionals", "import"]

@@ -124,6 +124,7 @@ def test_an_import_is_not_refused_by_the_quota_but_counts_towards_it(coordinator
             "completed: “14/03/2025” is not a date; write it as 2025-03-14 or 2025-03-14T10:30.",
         ),
         ("P009,2999-01-01,,1,2,,1,,1", "completed: 2999-01-01 is in the future."),
+        ("P009,0001-01-01T00:00+01:00,,1,2,,1,,1", "completed: 0001-01-01T00:00+01:00 is before 2000; check the year."),
         ("P009,,maybe,1,2,,1,,1", "quote_consent: write yes or no, not “maybe”."),
         ("P009,,,1\x07,2,,1,,1", "AGE: holds an invisible control character (or a line break)."),
         ("P009,,,1,2,,1,,1,extra", "The row has 10 cells but there are 9 column names."),
@@ -155,9 +156,17 @@ def test_a_number_that_is_not_a_number_or_out_of_range_is_refused(public, coordi
 
     assert refused(result) == [
         (2, "P001", "CHILDREN: “two” is not a number."),
-        (3, "P002", "CHILDREN: 25 is above 20.00."),
+        (3, "P002", "CHILDREN: 25 is above 20."),
     ]
     assert Response.objects.count() == 0
+
+
+def test_a_long_or_invisible_value_is_shown_shortened_and_visible(public, coordinator):
+    result = imported(public, coordinator, "P\x07" + "9" * 100 + ",,,1,2,,1,,1")
+
+    [(row, respondent, problem)] = refused(result)
+    assert (row, len(respondent), respondent[:3]) == (2, 64, "P?9")
+    assert problem == "respondent_id: longer than 64 characters."
 
 
 def test_every_refused_row_is_reported_each_problem_on_its_own(public, coordinator):
@@ -238,7 +247,12 @@ def test_an_import_that_races_another_imports_nothing(public, coordinator, monke
             b"respondent_id;AGE;SEX\nP1;1;2\n",
             "The cells are separated by semicolons; they must be separated by commas.",
         ),
+        (b"respondent_id\tAGE\nP1\t1\n", "The cells are separated by tabs; they must be separated by commas."),
         (b"respondent_id,WHY\nP1," + b"x" * 200_000 + b"\n", "The file could not be read as CSV near line 2"),
+        (
+            b"respondent_id," + b"Z" * 100 + b"\x07\n",
+            "“ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ…” is not a column",
+        ),
     ],
 )
 def test_a_file_that_cannot_be_read_is_refused_with_a_clear_message(public, coordinator, content, problem):

@@ -114,3 +114,17 @@ def test_a_questionnaire_whose_routing_cannot_work_is_refused(questions, message
     with pytest.raises(QuestionnaireError, match=message):
         check_questionnaire(questions)
     check_questionnaire(QUESTIONS)
+
+
+@pytest.mark.parametrize(
+    "written", ["1e5", "1e999999", "NaN", "Infinity", "-inf", "2,5", "12 children", "1000000000000"]
+)
+def test_a_number_must_be_written_plainly_and_be_under_a_trillion(written):
+    question = Question("KIDS", Kind.NUMBER, "How many?")
+    assert answer_problems([question], {"KIDS": written}, complete=True) == [f"KIDS: “{written}” is not a number."]
+
+
+@pytest.mark.parametrize("written", ["12", "-3", "2.5", ".5", "+7"])
+def test_a_plain_number_is_a_number(written):
+    question = Question("KIDS", Kind.NUMBER, "How many?")
+    assert answer_problems([question], {"KIDS": written}, complete=True) == []

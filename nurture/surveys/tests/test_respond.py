@@ -62,6 +62,18 @@ def test_a_respondent_answers_both_pages_and_routing_brings_up_the_follow_up(pub
     }
 
 
+def test_only_optional_questions_are_marked_optional(public):
+    client = Client()
+    start(client, public)
+    client.post(page(1, public), ABOUT)
+    client.post(page(2, public), {"IMPORTANT": "1", "SUPPORT": ["1"], "asked": ["IMPORTANT", "SUPPORT"]})
+    html = client.get(page(2, public)).content.decode()
+    assert "How important are a baby's early relationships? <span" not in html
+    assert re.search(r"Why do you say that\? <span class=\"optional\">\(optional\)</span>", html)
+    first = client.get(page(1, public)).content.decode()
+    assert first.count("(optional)") == 1  # ROLE only
+
+
 def test_changing_the_answer_that_routes_drops_the_follow_up(public):
     client = Client()
     start(client, public)
@@ -166,3 +178,16 @@ def test_a_page_that_does_not_exist_is_not_found(public, number):
     client = Client()
     start(client, public)
     assert client.get(f"/s/{public.link}/page/{number}/").status_code == 404
+
+
+def test_a_page_sent_from_a_second_tab_after_the_response_was_sent_changes_nothing(public):
+    client = Client()
+    start(client, public)
+    client.post(page(1, public), ABOUT)
+    stale = Response.objects.get()
+    client.post(page(2, public), {"IMPORTANT": "2", "SUPPORT": ["1"], "asked": ["IMPORTANT", "SUPPORT"]})
+    from nurture.surveys.services import SurveyError, page_save
+
+    with pytest.raises(SurveyError):
+        page_save(response=stale, section_index=0, answers={"AGE": "3"}, page_codes=["AGE", "SEX", "ROLE"])
+    assert Response.objects.get().answers["AGE"] == "2"

@@ -99,3 +99,66 @@ def test_an_opt_in_sample_takes_no_targets(professionals, coordinator):
         target_save(
             sample=professionals, question=age, crossed_with=None, shares={"1": "100"}, source="", actor=coordinator
         )
+
+
+def test_targets_entered_as_thirds_weight_as_the_thirds_they_mean(public, coordinator):
+    answer_many(public, people(200))
+    age = public.survey.questions.get(code="AGE")
+    target_save(sample=public, question=age, crossed_with=None, shares={"1": "33.333", "2": "33.333", "3": "33.333"},
+                source="", actor=coordinator)  # fmt: skip
+    run = weighting_compute(weighting_request(sample=public, lower=Decimal(0), upper=Decimal(9), actor=coordinator))
+    assert run.status == RunStatus.DONE, run.message
+    found = respondents(public)
+    ages = np.array([int(a["AGE"]) - 1 for a in found.answers])
+    assert np.bincount(ages, weights=found.weights) / found.weights.sum() == pytest.approx([1 / 3] * 3, abs=1e-8)
+
+
+def test_a_zero_target_for_a_category_with_respondents_fails_with_a_sentence(public, coordinator):
+    answer_many(public, people(100))
+    age = public.survey.questions.get(code="AGE")
+    target_save(sample=public, question=age, crossed_with=None, shares={"1": "50", "2": "50", "3": "0"}, source="",
+                actor=coordinator)  # fmt: skip
+    run = weighting_compute(weighting_request(sample=public, lower=Decimal(0), upper=Decimal(9), actor=coordinator))
+    assert run.status == RunStatus.FAILED
+    assert "in “55+” of AGE, whose target is 0%" in run.message
+
+
+def test_a_multiple_choice_question_takes_no_targets(public, coordinator):
+    support = public.survey.questions.get(code="SUPPORT")
+    support.profile = True
+    support.save()
+    with pytest.raises(SurveyError, match="single-choice questions only"):
+        target_save(sample=public, question=support, crossed_with=None, shares={"1": "50", "2": "25", "3": "25"},
+                    source="", actor=coordinator)  # fmt: skip
+
+
+def test_an_unexpected_error_fails_the_run_rather_than_leaving_it_running(public, coordinator, targets, monkeypatch):
+    answer_many(public, people(50))
+
+    def broken(*args, **kwargs):
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(weighting, "rake", broken)
+    run = weighting_compute(weighting_request(sample=public, lower=Decimal(0), upper=Decimal(9), actor=coordinator))
+    assert run.status == RunStatus.FAILED and "error on our side" in run.message
+    # The coordinator can ask again at once.
+    assert weighting_request(sample=public, lower=Decimal(0), upper=Decimal(9), actor=coordinator).pk != run.pk
+
+
+def test_the_daily_job_fails_a_run_a_dead_worker_left_running(public):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from nurture.surveys.models import WeightingRun
+    from nurture.surveys.tasks import surveys_daily
+
+    old = WeightingRun.objects.create(
+        sample=public, status=RunStatus.RUNNING, requested_at=timezone.now() - timedelta(hours=2)
+    )
+    recent = WeightingRun.objects.create(sample=public, status=RunStatus.RUNNING)
+    assert surveys_daily.call(today="2026-12-03")["weighting runs failed as stuck"] == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.status == RunStatus.FAILED and "Run it again" in old.message
+    assert recent.status == RunStatus.RUNNING

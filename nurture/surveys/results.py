@@ -155,13 +155,6 @@ class QuestionResult:
         return found[0] if len(found) == 1 and len(codes) == 1 else None
 
 
-def _subset(raked: weighting.Raked | None, mask: np.ndarray[Any, np.dtype[np.bool_]]) -> weighting.Raked | None:
-    if raked is None:
-        return None
-    margins = tuple(weighting.Margin(m.name, m.codes[mask], m.targets, m.labels) for m in raked.margins)
-    return weighting.Raked(raked.weights[mask], raked.iterations, raked.largest_gap, raked.base[mask], margins)
-
-
 def _picked(value: Any) -> set[str]:
     if isinstance(value, list):
         return {str(v) for v in value}
@@ -178,8 +171,8 @@ def estimate_codes(people: Respondents, question: Question, codes: list[str]) ->
     if not mask.any():
         return None
     wanted = set(codes)
-    hit = np.array([bool(p & wanted) for p, m in zip(picked, mask, strict=True) if m], dtype=np.bool_)
-    estimate = weighting.proportion(hit, people.weights[mask], raked=_subset(people.raked, mask), method=METHOD)
+    hit = np.array([bool(p & wanted) for p in picked], dtype=np.bool_)
+    estimate = weighting.proportion(hit, people.weights, raked=people.raked, method=METHOD, domain=mask)
     return estimate, int(hit.sum())
 
 
@@ -192,19 +185,18 @@ def question_result(people: Respondents, question: Question) -> QuestionResult |
     base = int(mask.sum())
     if base == 0:
         return QuestionResult(question, people.sample, 0, 0.0, [], people.raked is not None, False)
-    answered = [p for p in picked if p]
-    weights = people.weights[mask]
-    raked = _subset(people.raked, mask)
+    # Those who answered are a domain of the sample (a routed or optional question): the
+    # whole sample stays in the design, as svy's `where=` does (tests/test_against_svy.py).
     options = []
     for code, label in question.labels.items():
-        hit = np.array([code in p for p in answered], dtype=np.bool_)
-        estimate = weighting.proportion(hit, weights, raked=raked, method=METHOD)
+        hit = np.array([code in p for p in picked], dtype=np.bool_)
+        estimate = weighting.proportion(hit, people.weights, raked=people.raked, method=METHOD, domain=mask)
         options.append(OptionResult(code, label, int(hit.sum()), estimate))
     return QuestionResult(
         question,
         people.sample,
         base,
-        float(weights.sum()),
+        float(people.weights[mask].sum()),
         options,
         people.raked is not None,
         not people.sample.is_opt_in,

@@ -197,28 +197,36 @@ def proportion(
     *,
     raked: Raked | None = None,
     method: str = "korn-graubard",
+    domain: npt.NDArray[np.bool_] | None = None,
 ) -> Estimate:
     """The weighted share of respondents for whom `answered` is true. With `raked` (whose
-    weights these are), the variance allows for the raking."""
+    weights these are), the variance allows for the raking. With `domain`, the share is
+    among those respondents only (those shown and answering a routed or optional
+    question), estimated as a domain of the whole sample: every respondent stays in the
+    design, those outside the domain scoring 0, so the raking's fit is the whole sample's."""
     n = len(weights)
-    if n == 0:
+    inside = np.ones(n, dtype=np.bool_) if domain is None else domain
+    n_domain = int(inside.sum())
+    if n == 0 or n_domain == 0:
         raise ValueError("no respondents")
     y = answered.astype(np.float64)
-    total = weights.sum()
-    share = float(np.sum(weights * y) / total)
-    residuals = y - (_fitted(y, raked) if raked is not None and raked.margins else share)
+    d = inside.astype(np.float64)
+    total = float(np.sum(weights * d))
+    share = float(np.sum(weights * d * y) / total)
+    scores = d * (y - share)  # the ratio's linearisation; 0 outside the domain
+    residuals = scores - _fitted(scores, raked) if raked is not None and raked.margins else scores
     variance = _variance(weights * residuals / total)
     # Against simple random sampling with replacement, p(1 − p) / (n − 1), as svy's deff="wr".
-    simple = share * (1 - share) / (n - 1) if n > 1 else 0.0
-    design_effect = variance / simple if simple > 0 else float(n * np.sum(weights**2) / total**2)
-    effective_n = n / design_effect if design_effect > 0 else float(n)
+    simple = share * (1 - share) / (n_domain - 1) if n_domain > 1 else 0.0
+    design_effect = variance / simple if simple > 0 else float(n_domain * np.sum((weights * d) ** 2) / total**2)
+    effective_n = n_domain / design_effect if design_effect > 0 else float(n_domain)
     if method == "logit":
-        low, high = _logit_interval(share, variance, effective_n, n - 1)
+        low, high = _logit_interval(share, variance, effective_n, n_domain - 1)  # as svy: the domain's own
     elif method == "korn-graubard":
-        low, high = _korn_graubard_interval(share, variance, n)
+        low, high = _korn_graubard_interval(share, variance, n_domain)
     else:
         raise ValueError(f"unknown interval method {method!r}")
-    return Estimate(share, math.sqrt(variance), low, high, n, design_effect, effective_n)
+    return Estimate(share, math.sqrt(variance), low, high, n_domain, design_effect, effective_n)
 
 
 def _logit_interval(share: float, variance: float, effective_n: float, df: int) -> tuple[float, float]:

@@ -69,3 +69,25 @@ def test_each_estimate_agrees_with_svys(survey, method, question):
     assert (mine.low, mine.high) == pytest.approx((svys["lci"], svys["uci"]), abs=1e-6)
     assert mine.design_effect == pytest.approx(svys["deff"], rel=1e-6)
     assert mine.base == svys["n"]
+
+
+@pytest.mark.parametrize("method", ["korn-graubard", "logit"])
+def test_a_routed_question_is_estimated_as_a_domain_as_svy_does(survey, method):
+    """A question asked only of those who agreed: its share among them, with the raking
+    fitted on the whole sample."""
+    raked = ours(survey)
+    rng = np.random.default_rng(7)
+    asked = survey["agree"] == 1
+    followed = asked & (rng.random(N) < 0.3 + 0.1 * survey["sex"])
+    mine = proportion(followed, raked.weights, raked=raked, method=method, domain=asked)
+    sample = theirs({**survey, "follow": followed.astype(np.int64)})
+    (svys,) = [
+        row
+        for row in sample.estimation.prop("follow", where=pl.col("agree") == 1, ci_method=method, deff="wr").to_dicts()
+        if row["y_level"] == 1
+    ]
+    assert mine.share == pytest.approx(svys["est"], abs=1e-6)
+    assert mine.standard_error == pytest.approx(svys["se"], rel=1e-6)
+    assert (mine.low, mine.high) == pytest.approx((svys["lci"], svys["uci"]), abs=1e-6)
+    assert mine.design_effect == pytest.approx(svys["deff"], rel=1e-6)
+    assert mine.base == svys["n"]

@@ -144,6 +144,11 @@ def _paragraph_read(number: int, text: str, problems: list[str]) -> Paragraph:
     return Paragraph(number, tuple(_merged(pieces)))
 
 
+def bare_percentages(text: str) -> list[str]:
+    """The percentages written in a text that takes no figures (a title, an item's note)."""
+    return [found.group(0) for found in _PERCENTAGE.finditer(text)]
+
+
 def _merged(pieces: list[Piece]) -> list[Piece]:
     """Neighbouring plain pieces as one (a link refused is kept as its text)."""
     out: list[Piece] = []

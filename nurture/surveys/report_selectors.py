@@ -26,7 +26,7 @@ from pydantic import TypeAdapter
 from nurture.surveys import weighting
 from nurture.surveys.charts import BarRow, Chart, bar_chart
 from nurture.surveys.coding import quote_problem
-from nurture.surveys.figures import one_decimal, summary_read, whole_percent
+from nurture.surveys.figures import bare_percentages, one_decimal, summary_read, whole_percent
 from nurture.surveys.models import (
     ItemKind,
     Question,
@@ -479,6 +479,11 @@ def _items(report: Report, data: _Data, tables: dict[str, Table], problems: list
     rows = report.items.select_related("question", "sample", "other_sample", "quote__response", "quote__question")
     items = []
     for item in rows.order_by("position"):
+        for bare in bare_percentages(item.note):
+            problems.append(
+                f"Item {item.position}'s note says “{bare}”, which cannot be linked or checked there: "
+                "put the figure in the summary, where it is linked to its table and checked."
+            )
         if item.kind == ItemKind.QUESTION and item.question is not None:
             chosen = [item.sample] if item.sample is not None else data.in_report()
             shown = []
@@ -618,13 +623,10 @@ class ReportListed:
 
 
 def reports_published() -> list[ReportListed]:
-    rows = (
-        Report.objects.filter(status=ReportStatus.PUBLISHED)
-        .select_related("survey")
-        .only("slug", "title", "published_at", "survey__title")
-        .order_by("-published_at", "-id")
-    )
-    return [ReportListed(r.slug, r.title, r.survey.title, r.published_at) for r in rows]
+    """The titles as published (an edit waits for publishing again, as the page does)."""
+    rows = Report.objects.filter(status=ReportStatus.PUBLISHED).order_by("-published_at", "-id")
+    listed = rows.values_list("slug", "published_content__title", "published_content__survey_title", "published_at")
+    return [ReportListed(slug, str(title), str(survey_title), at) for slug, title, survey_title, at in listed]
 
 
 # The coordinator's pages --------------------------------------------------------------------

@@ -492,10 +492,8 @@ def staff_run(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResp
     survey = _survey(slug)
     runs = WeightingRun.objects.select_related("sample").defer("response_ids", "weights")
     run = get_object_or_404(runs, pk=pk, sample__survey=survey)
-    context = {
-        "survey": survey,
-        "run": run,
-        "sample": run.sample,
-        "working": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
-    }
-    return render(request, "surveys/staff_run.html", context)
+    working = run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+    context = {"survey": survey, "run": run, "sample": run.sample, "working": working}
+    # An htmx poll is told to stop (286) with the finished run's page, which it swaps in once.
+    polled = request.headers.get("HX-Request") == "true" and not working
+    return render(request, "surveys/staff_run.html", context, status=286 if polled else 200)

@@ -108,6 +108,13 @@ def test_a_run_still_working_shows_its_progress_and_updates_itself(public, coord
     page = client_for(coordinator).get(reverse("surveys:staff_run", args=[public.survey.slug, run.pk]))
     html = page.content.decode()
     assert 'value="40"' in html and "Raking: round 3" in html and 'hx-trigger="every 2s"' in html
+    # Once it has finished, the page's poll is told to stop.
+    run.status = RunStatus.DONE
+    run.save()
+    polled = client_for(coordinator).get(
+        reverse("surveys:staff_run", args=[public.survey.slug, run.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert polled.status_code == 286 and "Respondents weighted" in polled.content.decode()
 
 
 def test_a_run_that_failed_says_why(public, coordinator):

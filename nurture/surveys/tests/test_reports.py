@@ -85,6 +85,14 @@ def test_a_bare_percentage_is_refused(answered, public, coordinator):
     assert problem.startswith("“40%” in paragraph 1 is not linked to the result it comes from")
 
 
+def test_a_percentage_in_an_items_note_is_refused_as_it_cannot_be_checked(answered, public, coordinator):
+    report = report_with(answered, coordinator, f"{_figure(public, 'IMPORTANT', ['1'])} of adults.")
+    item_add(report=report, kind=ItemKind.QUESTION, question=question(answered, "IMPORTANT"), sample=public,
+             note="Up from 60% last year.", actor=coordinator)  # fmt: skip
+    (problem,) = _refused(report, coordinator)
+    assert problem.startswith("Item 1's note says “60%”, which cannot be linked or checked there")
+
+
 @pytest.mark.parametrize(
     ("reference", "says"),
     [
@@ -479,3 +487,12 @@ def test_the_staff_pages_read_the_same_queries_however_many_reports_and_items(an
     item_add(report=report, kind=ItemKind.QUOTE, quote=quote_of(professionals, "Two."), actor=coordinator)
     after = (counted(f"/staff/surveys/{answered.slug}/reports/"), counted(f"/staff/reports/{report.slug}/"))
     assert before == after
+
+
+def test_a_title_changed_after_publication_waits_for_publishing_again(published, coordinator):
+    from nurture.surveys.reports import report_save
+
+    title = published.title
+    report_save(report=published, title="A draft title", summary=published.summary, actor=coordinator)
+    listed = client_for(None).get("/reports/").content.decode()
+    assert title in listed and "A draft title" not in listed

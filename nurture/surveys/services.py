@@ -272,21 +272,18 @@ def is_full(sample: Sample) -> bool:
     return sample.quota is not None and completed_count(sample) >= sample.quota
 
 
-def response_start(*, sample: Sample) -> Response:
-    if sample.survey.status != SurveyStatus.OPEN:
-        raise SurveyError("This survey is not taking answers.")
-    if is_full(sample):
-        raise SurveyError("This survey has all the answers it needs.")
-    return Response.objects.create(sample=sample)
-
-
 def page_save(
     *, response: Response, section_index: int, answers: Mapping[str, rules.Answer], page_codes: list[str]
 ) -> Response:
     """Keep this page's answers (already checked by the view with `answer_problems`): the
     page's questions are replaced by what was sent, and the respondent moves on."""
     with transaction.atomic():
-        fresh = Response.objects.select_for_update().get(pk=response.pk)
+        if response.pk is None:
+            # Kept from the first page saved, so starting and leaving stores nothing.
+            if response.sample.survey.status != SurveyStatus.OPEN or is_full(response.sample):
+                raise SurveyError("This survey is not taking answers.")
+            Response.objects.get_or_create(token=response.token, defaults={"sample": response.sample})
+        fresh = Response.objects.select_for_update().get(token=response.token, sample=response.sample)
         if fresh.is_complete:  # sent from another tab meanwhile: its answers stay as sent
             raise SurveyError("These answers have already been sent.")
         kept = {code: value for code, value in fresh.answers.items() if code not in page_codes}

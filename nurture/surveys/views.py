@@ -36,6 +36,7 @@ from nurture.surveys.models import (
     SurveyStatus,
     Target,
     WeightingRun,
+    new_token,
 )
 from nurture.surveys.results import last_run
 from nurture.surveys.services import (
@@ -46,7 +47,6 @@ from nurture.surveys.services import (
     question_save,
     questionnaire,
     response_complete,
-    response_start,
     sample_save,
     section_save,
     status_actions,
@@ -76,12 +76,25 @@ def _cookie(sample: Sample) -> str:
 
 
 def _response(request: HttpRequest, sample: Sample) -> Response | None:
+    """This device's response to the sample: kept once a page is saved; before that an
+    unsaved one with the device's token (nothing is stored for someone who starts and leaves)."""
     token = request.get_signed_cookie(
         _cookie(sample), default=None, salt="surveys.response", max_age=COOKIE_DAYS * 86400
     )
     if not token:
         return None
-    return Response.objects.filter(sample=sample, token=token, completed_at__isnull=True).first()
+    found = Response.objects.filter(sample=sample, token=token).first()
+    if found is None:
+        return Response(sample=sample, token=token)
+    return None if found.is_complete else found
+
+
+def _answered_here(request: HttpRequest, sample: Sample) -> bool:
+    return bool(request.get_signed_cookie(_done_cookie(sample), default=None, salt="surveys.done"))
+
+
+def _done_cookie(sample: Sample) -> str:
+    return f"survey_{sample.pk}_sent"
 
 
 def _refused(request: HttpRequest, sample: Sample, reason: str) -> HttpResponse:
@@ -104,9 +117,11 @@ def respond_start(request: HttpRequest, link: str) -> HttpResponse:
     reason = _not_taking(sample)
     if reason:
         return _refused(request, sample, reason)
+    if response is None and _answered_here(request, sample):
+        return _refused(request, sample, "You have already answered this survey on this device. Thank you.")
     if request.method == "POST":
         if response is None:
-            response = response_start(sample=sample)
+            response = Response(sample=sample, token=new_token())
         page = min(response.section_reached + 1, survey.sections.count())
         answer = redirect("surveys:respond_page", link=link, number=max(page, 1))
         answer.set_signed_cookie(
@@ -192,6 +207,16 @@ def respond_page(request: HttpRequest, link: str, number: int) -> HttpResponseBa
                 return _unfinished(request, sample, response, every, sections, str(error))
             answer = redirect("surveys:respond_done", link=link)
             answer.delete_cookie(_cookie(sample), path=f"/s/{link}/")
+            answer.set_signed_cookie(
+                _done_cookie(sample),
+                "1",
+                salt="surveys.done",
+                max_age=365 * 86400,
+                path=f"/s/{link}/",
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
             return answer
         on_page = shown_then
     else:

@@ -52,6 +52,7 @@ WRITTEN_BY_THE_SITE = {
     "core.AuditEntry.reason",  # copied from a form's reason, which is limited there
     "core.OutboundEmail.body_text",
     "core.OutboundEmail.body_html",
+    "surveys.WeightingRun.message",  # the weighting's own sentence (a RakingError), never typed
 }
 
 

@@ -95,7 +95,7 @@ def test_a_missing_answer_is_shown_on_its_question_and_what_was_typed_is_kept(pu
     html = response.content.decode()
     assert html.count("Please answer this question.") >= 2  # in the summary and on SEX
     assert re.search(r'value="3"[^>]*checked', html)
-    assert Response.objects.get().answers == {}
+    assert not Response.objects.exists()  # nothing kept until a page is saved
 
 
 def test_an_unknown_option_or_a_nul_byte_is_refused_without_an_error_page(public):
@@ -104,7 +104,7 @@ def test_an_unknown_option_or_a_nul_byte_is_refused_without_an_error_page(public
     assert client.post(page(1, public), {"AGE": "7", "SEX": "1", "asked": ["AGE"]}).status_code == 200
     # NUL bytes are answered by the site's own 400 page, as everywhere.
     assert client.post(page(1, public), {"AGE": "1\x00", "SEX": "1"}).status_code == 400
-    assert Response.objects.get().answers == {}
+    assert not Response.objects.exists()  # nothing kept until a page is saved
 
 
 def test_a_respondent_comes_back_to_an_unfinished_response_on_the_same_device(public):
@@ -145,7 +145,7 @@ def test_a_closed_survey_refuses_with_a_clear_page(public):
         response = client.get(url)
         assert response.status_code == 200 and "has closed" in response.content.decode()
     assert client.post(page(1, public), ABOUT).status_code == 200
-    assert Response.objects.get().answers == {}
+    assert not Response.objects.exists()  # nothing kept until a page is saved
 
 
 def test_a_full_quota_refuses_new_respondents_and_counts_only_completed_ones(db):
@@ -191,3 +191,23 @@ def test_a_page_sent_from_a_second_tab_after_the_response_was_sent_changes_nothi
     with pytest.raises(SurveyError):
         page_save(response=stale, section_index=0, answers={"AGE": "3"}, page_codes=["AGE", "SEX", "ROLE"])
     assert Response.objects.get().answers["AGE"] == "2"
+
+
+def test_starting_and_leaving_stores_nothing(public):
+    client = Client()
+    for _ in range(3):
+        start(client, public)
+    assert client.get(page(1, public)).status_code == 200
+    assert not Response.objects.exists()
+
+
+def test_a_device_that_has_sent_its_answers_is_thanked_rather_than_asked_again(public):
+    client = Client()
+    start(client, public)
+    client.post(page(1, public), ABOUT)
+    client.post(page(2, public), {"IMPORTANT": "2", "SUPPORT": ["1"], "asked": ["IMPORTANT", "SUPPORT"]})
+    again = client.get(reverse("surveys:respond_start", args=[public.link]))
+    assert "You have already answered this survey on this device" in again.content.decode()
+    assert "Start the survey" not in again.content.decode()
+    client.post(reverse("surveys:respond_start", args=[public.link]))
+    assert Response.objects.count() == 1

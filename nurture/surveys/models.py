@@ -146,6 +146,10 @@ class Question(models.Model):
         return out
 
     @property
+    def is_multiple(self) -> bool:
+        return self.kind == rules.Kind.MULTIPLE
+
+    @property
     def has_options(self) -> bool:
         return self.kind in (rules.Kind.SINGLE, rules.Kind.MULTIPLE, rules.Kind.LIKERT)
 

@@ -99,6 +99,9 @@ class Table:
     weighted_base: float
     interval: bool  # a 95% interval is published (a representative sample)
     options: tuple[OptionRow, ...]
+    # Options counted together by a figure in the text ("agree" = 1 and 2), so the figure
+    # that links here is found in the table as it is written.
+    nets: tuple[OptionRow, ...] = ()
 
     @property
     def title(self) -> str:
@@ -325,7 +328,7 @@ def _table(people: Respondents, question: Question, anchor: str) -> Table | None
         sample_name=people.sample.name,
         question=question.code,
         wording=question.text,
-        multiple=question.kind == "multiple",
+        multiple=question.is_multiple,
         base=result.base,
         weighted_base=result.weighted_base,
         interval=interval,
@@ -505,7 +508,13 @@ def _items(report: Report, data: _Data, tables: dict[str, Table], problems: list
     return items
 
 
-def _figures(report: Report, data: _Data, anchors: set[str], problems: list[str]) -> list[SummaryParagraph]:
+def _figures(
+    report: Report,
+    data: _Data,
+    anchors: set[str],
+    problems: list[str],
+    nets: dict[str, dict[tuple[str, ...], OptionRow]],
+) -> list[SummaryParagraph]:
     summary = summary_read(report.summary)
     problems.extend(summary.problems)
     paragraphs = []
@@ -537,6 +546,21 @@ def _figures(report: Report, data: _Data, anchors: set[str], problems: list[str]
                 segments.append(Segment(piece.text))
                 continue
             found = estimate_codes(data.people[sample.code], question, list(reference.options))
+            anchor = table_anchor(sample.code, question.code)
+            if found is not None and len(reference.options) > 1:
+                labels = question.labels
+                interval = not sample.is_opt_in
+                estimate, count = found
+                nets.setdefault(anchor, {})[tuple(reference.options)] = OptionRow(
+                    code=",".join(reference.options),
+                    label="Net: " + " or ".join(labels[c] for c in reference.options),
+                    count=count,
+                    share=estimate.share,
+                    low=estimate.low if interval else None,
+                    high=estimate.high if interval else None,
+                    design_effect=estimate.design_effect if interval else None,
+                    effective_n=estimate.effective_n if interval else None,
+                )
             if found is None:
                 problems.append(f"{where}: nobody in the {sample.name} sample has answered {question.code} yet.")
                 segments.append(Segment(piece.text))
@@ -547,7 +571,6 @@ def _figures(report: Report, data: _Data, anchors: set[str], problems: list[str]
                     f"{where} says {piece.number}%, but the estimate is {computed}% "
                     f"({one_decimal(found[0].share)}% before rounding): correct the figure."
                 )
-            anchor = table_anchor(sample.code, question.code)
             segments.append(Segment(piece.text, anchor if anchor in anchors else ""))
         paragraphs.append(SummaryParagraph(tuple(segments)))
     return paragraphs
@@ -584,7 +607,11 @@ def report_preview(report: Report) -> ReportPreview:
             else:
                 unanswered.append(f"{question.code}: {question.text}")
         facts.append(replace(_sample_facts(sample, people), unanswered=tuple(unanswered)))
-    paragraphs = _figures(report, data, set(tables), problems)
+    nets: dict[str, dict[tuple[str, ...], OptionRow]] = {}
+    paragraphs = _figures(report, data, set(tables), problems, nets)
+    for anchor, rows in nets.items():
+        if anchor in tables:
+            tables[anchor] = replace(tables[anchor], nets=tuple(rows.values()))
     items = _items(report, data, tables, problems)
     if not paragraphs and not items:
         problems.append("The report is empty: write its summary or add a question, a comparison or a quote.")

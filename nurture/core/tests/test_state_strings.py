@@ -10,7 +10,7 @@ a property named for the rule (`event.is_approved`, `entry.shown_publicly`,
 A state here is any variable or attribute named `state`, `status` or `kind`, or ending
 in `_state`, `_status` or `_kind` (`proposal_state`), and any name a `{% with %}`
 binds to one. The check reads every template under `nurture/` and, for Python, every
-app's `views.py` and `selectors.py`.
+app's `views.py` and `selectors.py` (and `*_views.py`, `*_selectors.py`).
 """
 
 from __future__ import annotations
@@ -93,7 +93,8 @@ def templates() -> list[Path]:
 
 
 def views_and_selectors() -> list[Path]:
-    return sorted([*ROOT.glob("*/views.py"), *ROOT.glob("*/selectors.py")])
+    # An app may split its views and selectors by area (surveys' `report_views.py`, `coding_selectors.py`).
+    return sorted([*ROOT.glob("*/*views.py"), *ROOT.glob("*/*selectors.py")])
 
 
 def test_no_template_compares_a_state_with_a_string():

@@ -496,3 +496,14 @@ def test_a_title_changed_after_publication_waits_for_publishing_again(published,
     report_save(report=published, title="A draft title", summary=published.summary, actor=coordinator)
     listed = client_for(None).get("/reports/").content.decode()
     assert title in listed and "A draft title" not in listed
+
+
+def test_a_figure_counting_options_together_is_found_in_its_table_as_a_net_row(answered, public, coordinator):
+    share = estimate(public, "IMPORTANT", ["3", "4"])
+    report = report_with(answered, coordinator, f"{_figure(public, 'IMPORTANT', ['3', '4'])} say not important.")
+    report_publish(report=report, actor=coordinator)
+    html = _page(report)
+    row = re.search(r'<tr class="net">(.*?)</tr>', html, re.S)
+    assert row is not None
+    assert "Net: Not very important or Not at all important" in row.group(1)
+    assert f"{whole_percent(share)}%" in row.group(1)

@@ -237,6 +237,14 @@ def demo_surveys(*, out: Callable[[str], None], seed: int = 2022) -> Survey | No
     return survey
 
 
+# Themes for the professionals' written answers, and words that place an answer under one.
+THEMES = {
+    "Staff time and continuity": ("time", "caseload", "same health visitor", "run ragged", "key people", "longer"),
+    "Local specialist services": ("specialist", "local", "waiting list", "named person", "hub"),
+    "Training and supervision": ("training", "supervision", "taken seriously"),
+    "Support for parents": ("parent", "dads", "mums", "groups", "families"),
+}
+
 SUMMARY = """Babies' early relationships matter to almost everyone asked. [97%](professionals:IMPORTANT=1) of \
 teachers and early-years professionals and [75%](public:IMPORTANT=1) of UK adults say they are very important \
 for a baby's later mental health.
@@ -250,7 +258,7 @@ to protect children from trauma, and [67%](professionals:LOCAL=4,5) that service
 
 def _demo_report(survey: Survey, coordinator: User, out: Callable[[str], None]) -> None:
     """The published report, composed and published through the coordinator's services."""
-    from nurture.surveys.coding import quote_choose, quote_problem
+    from nurture.surveys.coding import answer_code, quote_choose, quote_problem, theme_add
     from nurture.surveys.reports import item_add, report_create, report_publish, report_save
 
     report = report_create(survey=survey, title="Understanding early trauma: what the public and professionals think",
@@ -263,6 +271,13 @@ def _demo_report(survey: Survey, coordinator: User, out: Callable[[str], None]) 
     item_add(report=report, kind="question", actor=coordinator, question=questions["HEALTH"], sample=public)
     item_add(report=report, kind="question", actor=coordinator, question=questions["GOVT"], sample=professionals)
     item_add(report=report, kind="question", actor=coordinator, question=questions["LOCAL"], sample=professionals)
+    # The written answers coded with themes, as the coordinator does on the free-text page.
+    themes = {name: theme_add(question=questions["HELP"], name=name, actor=coordinator) for name in THEMES}
+    for response in professionals.responses.filter(answers__has_key="HELP").order_by("id"):
+        text = str(response.answers.get("HELP", "")).lower()
+        found = [themes[name].pk for name, words in THEMES.items() if any(word in text for word in words)]
+        if found:
+            answer_code(response=response, question=questions["HELP"], theme_ids=found, actor=coordinator)
     chosen = 0
     for response in professionals.responses.filter(quote_consent=True).order_by("id"):
         text = str(response.answers.get("HELP", ""))

@@ -24,11 +24,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
 from nurture.core.audit import audit_record
+from nurture.core.slugs import free_slug
 from nurture.surveys.coding import quote_problem
 from nurture.surveys.models import ItemKind, Question, Quote, Report, ReportItem, ReportStatus, Sample, Survey
 from nurture.surveys.report_selectors import content_json, report_preview
@@ -61,20 +61,11 @@ def _title(raw: str) -> str:
     return title
 
 
-def _free_slug(title: str) -> str:
-    base = slugify(title)[:70].strip("-") or "report"
-    slug, n = base, 1
-    while Report.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 def report_create(*, survey: Survey, title: str, actor: User) -> Report:
     _coordinator_only(actor)
     title = _title(title)
     with transaction.atomic():
-        report = Report.objects.create(survey=survey, slug=_free_slug(title), title=title)
+        report = Report.objects.create(survey=survey, slug=free_slug(Report, title, most=80), title=title)
         audit_record(
             action="surveys.report.created", actor=actor, target=report, data={"title": title, "survey": survey.slug}
         )

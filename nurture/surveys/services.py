@@ -16,10 +16,10 @@ import numpy as np
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
 
 from nurture.accounts.models import User
 from nurture.core.audit import audit_record
+from nurture.core.slugs import free_slug
 from nurture.surveys import questionnaire as rules
 from nurture.surveys import weighting
 from nurture.surveys.models import (
@@ -55,17 +55,6 @@ def rules_of(questions: list[Question]) -> list[rules.Question]:
 RESERVED = {"new"}  # a path of the builder's own
 
 
-def _free_slug(title: str) -> str:
-    base = slugify(title)[:70].strip("-") or "survey"
-    if base in RESERVED:
-        base = f"{base}-survey"
-    slug, n = base, 1
-    while Survey.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 SURVEY_FIELDS = ("title", "introduction", "commissioned_by", "conducted_by", "quote_consent_text")
 
 
@@ -73,7 +62,9 @@ def survey_save(*, survey: Survey | None, values: Mapping[str, Any], actor: User
     fields = {name: values[name] for name in SURVEY_FIELDS if name in values}
     with transaction.atomic():
         if survey is None:
-            survey = Survey.objects.create(slug=_free_slug(str(values["title"])), **fields)
+            survey = Survey.objects.create(
+                slug=free_slug(Survey, str(values["title"]), most=80, reserved=RESERVED), **fields
+            )
             action = "surveys.survey.created"
         else:
             Survey.objects.filter(pk=survey.pk).update(**fields)

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
 
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
@@ -21,6 +20,7 @@ from nurture.core.audit import audit_record
 from nurture.core.emails import EmailLimitReached, Sender, email_allowance_check, email_send
 from nurture.core.link_tokens import pk_from_signed_token, signed_token
 from nurture.core.origins import site_url
+from nurture.core.slugs import free_slug
 from nurture.portfolios.services import DirectoryCourse, PortfolioError, training_confirm, training_from_directory
 from nurture.training.models import (
     MAX_PLACES,
@@ -424,16 +424,6 @@ def _member_check(provider: Provider, actor: User) -> None:
         raise TrainingError("Only the provider's own people can change its courses.")
 
 
-def _free_slug(model: type[Course] | type[Provider], name: str, *, most: int) -> str:
-    """A slug made from `name` that no row of `model` has yet."""
-    base = slugify(name)[: most - 10] or model._meta.model_name or "x"
-    slug, n = base, 1
-    while model.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 def course_save(*, provider: Provider, course: Course | None, values: dict[str, Any], actor: User) -> Course:
     """Make or change one of the provider's courses, with the competencies it covers.
     `values` holds COURSE_FIELDS, `cost` in pounds, `competencies` (codes) and `part_of`
@@ -450,7 +440,7 @@ def course_save(*, provider: Provider, course: Course | None, values: dict[str, 
     with transaction.atomic():
         if course is None:
             course = Course.objects.create(
-                provider=provider, slug=_free_slug(Course, values["title"], most=100), **fields
+                provider=provider, slug=free_slug(Course, values["title"], most=100), **fields
             )
             action = "training.course.created"
         else:
@@ -578,7 +568,7 @@ def provider_member_add(*, provider_name: str, email: str, actor: User) -> Provi
     with transaction.atomic():
         provider = Provider.objects.filter(name__iexact=provider_name).first()
         if provider is None:
-            provider = Provider.objects.create(name=provider_name, slug=_free_slug(Provider, provider_name, most=80))
+            provider = Provider.objects.create(name=provider_name, slug=free_slug(Provider, provider_name, most=80))
             audit_record(action="training.provider.created", actor=actor, target=provider)
         provider.members.add(person)
         audit_record(action="training.provider.member_added", actor=actor, target=provider, data={"person": person.pk})

@@ -16,7 +16,7 @@ from playwright.sync_api import Locator, expect
 
 from conftest import make_person
 from nurture.accounts.roles import Role
-from nurture.surveys.models import Response, RunStatus, WeightingRun
+from nurture.surveys.models import Response, RunStatus, SurveyStatus, WeightingRun
 from nurture.surveys.results import estimate_codes, respondents
 from nurture.surveys.services import target_save, weighting_compute
 from nurture.surveys.tests.conftest import make_survey
@@ -159,3 +159,69 @@ def test_the_coordinator_publishes_a_report_and_a_visitor_reads_its_chart_table_
         line for line in text.splitlines() if "IMPORTANT" in line and "Very important" in line and "public" in line
     )
     assert f"{share[0].share * 100:.1f}" in row
+
+
+@pytest.mark.browser
+def test_every_survey_page_passes_axe_and_fits_a_phone(new_visitor: Callable[..., Visitor], coordinator_report):
+    """The pages the journeys above do not reach, each checked with axe and at 390 px."""
+    survey, report = coordinator_report
+    coordinator = make_person("coordinator2@example.org", Role.COORDINATOR)
+    me = new_visitor()
+    me.sign_in_as(coordinator)
+    theme = survey.questions.get(code="WHY").themes.get()
+    for path in (
+        "/staff/surveys/",
+        "/staff/surveys/new/",
+        f"/staff/surveys/{survey.slug}/edit/",
+        f"/staff/surveys/{survey.slug}/samples/new/",
+        f"/staff/surveys/{survey.slug}/samples/public/",
+        f"/staff/surveys/{survey.slug}/sections/new/",
+        f"/staff/surveys/{survey.slug}/sections/1/",
+        f"/staff/surveys/{survey.slug}/questions/new/",
+        f"/staff/surveys/{survey.slug}/questions/IMPORTANT/",
+        f"/staff/surveys/{survey.slug}/samples/public/import/",
+        f"/staff/surveys/{survey.slug}/text/",
+        f"/staff/surveys/{survey.slug}/text/WHY/",
+        f"/staff/surveys/{survey.slug}/text/WHY/themes/{theme.pk}/",
+        f"/staff/surveys/{survey.slug}/quotes/",
+        f"/staff/surveys/{survey.slug}/reports/",
+        f"/staff/reports/{report.slug}/",
+        f"/staff/reports/{report.slug}/preview/",
+    ):
+        me.visit(path)
+        expect(me.page.get_by_role("heading", level=1)).to_be_visible()
+    visitor = new_visitor(keyboard=True)
+    for path in ("/reports/", f"/reports/{report.slug}/"):  # the PDF is a PDF: checked in test_report_pdf.py
+        visitor.visit(path)
+    survey.status = SurveyStatus.CLOSED
+    survey.save()
+    visitor.visit(f"/s/{survey.samples.get(code='public').link}/")
+    expect(visitor.page.get_by_text("This survey has closed")).to_be_visible()
+
+
+@pytest.fixture
+def coordinator_report(db):
+    """A weighted survey with a themed written answer chosen as a quote, and a published report."""
+    from nurture.surveys.coding import answer_code, quote_choose, theme_add
+    from nurture.surveys.models import ItemKind
+    from nurture.surveys.reports import item_add, report_create, report_publish
+
+    survey = make_survey()
+    public = survey.samples.get(code="public")
+    rows = people(300)
+    rows[0] = {**rows[0], "IMPORTANT": "1", "WHY": "Babies learn who to trust from the people who care for them."}
+    Response.objects.bulk_create(Response(sample=public, answers=row, completed_at=survey.created_at,
+                                          section_reached=2, quote_consent=True) for row in rows)  # fmt: skip
+    author = make_person("coordinator@example.org", Role.COORDINATOR)
+    target_save(sample=public, question=survey.questions.get(code="AGE"), crossed_with=None,
+                shares={"1": "30", "2": "35", "3": "35"}, source="ONS", actor=author)  # fmt: skip
+    weighting_compute(WeightingRun.objects.create(sample=public, requested_by=author))
+    why = survey.questions.get(code="WHY")
+    theme = theme_add(question=why, name="Trust", actor=author)
+    written = Response.objects.filter(answers__has_key="WHY").get()
+    answer_code(response=written, question=why, theme_ids=[theme.pk], actor=author)
+    quote = quote_choose(response=written, question=why, actor=author)
+    report = report_create(survey=survey, title="What adults think", actor=author)
+    item_add(report=report, kind=ItemKind.QUESTION, question=survey.questions.get(code="IMPORTANT"), actor=author)
+    item_add(report=report, kind=ItemKind.QUOTE, quote=quote, actor=author)
+    return survey, report_publish(report=report, actor=author)

@@ -7,9 +7,10 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 import numpy as np
@@ -485,3 +486,92 @@ def weighting_compute(run: WeightingRun) -> WeightingRun:
         data={"respondents": len(rows), "iterations": raked.iterations},
     )
     return run
+
+
+# A respondent's page, sent -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the questionnaire as this respondent sees it now."""
+
+    number: int  # 1 …
+    sections: list[Section]
+    questions: list[Question]  # the whole questionnaire, in order
+    visible: frozenset[str]  # the codes shown to this respondent, by their answers so far
+    consent_text: str  # asked on the last page when a written answer could be quoted
+
+    @property
+    def section(self) -> Section:
+        return self.sections[self.number - 1]
+
+    @property
+    def is_last(self) -> bool:
+        return self.number == len(self.sections)
+
+    @property
+    def codes(self) -> list[str]:
+        return [q.code for q in self.questions if q.section_id == self.section.pk]
+
+    def shown(self, asked: Collection[str] = ()) -> list[Question]:
+        """The page's questions to show: those its answers so far show, and those the
+        page was sent with (a follow-up brought up stays until it is answered)."""
+        return [
+            q for q in self.questions if q.section_id == self.section.pk and (q.code in self.visible or q.code in asked)
+        ]
+
+
+def page_of(*, survey: Survey, response: Response, number: int) -> Page | None:
+    """The page, or None when the questionnaire has no such page."""
+    sections = list(survey.sections.order_by("position"))
+    if not 1 <= number <= len(sections):
+        return None
+    questions = questionnaire(survey)
+    visible = frozenset(q.code for q in rules.shown(rules_of(questions), response.answers))
+    section = sections[number - 1]
+    texts = any(q.kind == rules.Kind.TEXT and (q.code in visible or q.section_id == section.pk) for q in questions)
+    consent = survey.quote_consent_text if number == len(sections) and texts else ""
+    return Page(number, sections, questions, visible, consent)
+
+
+class Next(Enum):
+    SAME_PAGE = "same"  # an answer brought up a question on this page
+    NEXT_PAGE = "next"
+    SENT = "sent"
+    BACK_TO = "back"  # an earlier page needs an answer before the response can be sent
+    REFUSED = "refused"  # the survey closed or filled up meanwhile
+
+
+@dataclass(frozen=True)
+class PageSent:
+    next: Next
+    page: int = 0  # for NEXT_PAGE, SAME_PAGE and BACK_TO
+    reason: str = ""  # for REFUSED
+
+
+def page_submit(
+    *, response: Response, page: Page, asked: list[Question], answers: Mapping[str, rules.Answer], quote_consent: bool
+) -> PageSent:
+    """Keep a page's answers (checked by `AnswerForm`), then say where the respondent goes:
+    the same page when an answer brought up a follow-up, the next page, or, from the last
+    page, the response sent (or why it could not be)."""
+    try:
+        response = page_save(response=response, section_index=page.number - 1, answers=answers, page_codes=page.codes)
+    except SurveyError:  # sent from another tab meanwhile
+        return PageSent(Next.SENT)
+    now_visible = {q.code for q in rules.shown(rules_of(page.questions), response.answers)}
+    shown_before = {q.code for q in asked}
+    if any(code in now_visible and code not in shown_before for code in page.codes):
+        return PageSent(Next.SAME_PAGE, page.number)
+    if not page.is_last:
+        return PageSent(Next.NEXT_PAGE, page.number + 1)
+    try:
+        response_complete(response=response, questions=page.questions, quote_consent=quote_consent)
+    except SurveyError as error:
+        code = str(error).partition(":")[0]
+        section_id = next((q.section_id for q in page.questions if q.code == code), None)
+        if section_id is None:  # not a question's: the survey closed or filled up
+            return PageSent(Next.REFUSED, reason=str(error))
+        number = next(i for i, s in enumerate(page.sections, start=1) if s.pk == section_id)
+        return PageSent(Next.BACK_TO, number)
+    return PageSent(Next.SENT)

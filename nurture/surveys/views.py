@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from nurture.accounts.http import AuthenticatedHttpRequest
 from nurture.accounts.roles import Role
 from nurture.core.permissions import staff_required
-from nurture.surveys import questionnaire as rules
 from nurture.surveys.forms import (
     AnswerForm,
     QuestionForm,
@@ -41,12 +40,13 @@ from nurture.surveys.models import (
 from nurture.surveys.results import last_run
 from nurture.surveys.services import (
     WEIGHTABLE,
+    Next,
+    PageSent,
     SurveyError,
     is_full,
-    page_save,
+    page_of,
+    page_submit,
     question_save,
-    questionnaire,
-    response_complete,
     sample_save,
     section_save,
     status_actions,
@@ -149,7 +149,6 @@ def respond_start(request: HttpRequest, link: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def respond_page(request: HttpRequest, link: str, number: int) -> HttpResponseBase:
     sample = _sample(link)
-    survey = sample.survey
     response = _response(request, sample)
     reason = _not_taking(sample)
     if reason:
@@ -157,101 +156,50 @@ def respond_page(request: HttpRequest, link: str, number: int) -> HttpResponseBa
     if response is None:
         messages.info(request, "Start here: your answers are kept on this device as you go.")
         return redirect("surveys:respond_start", link=link)
-    sections = list(survey.sections.order_by("position"))
-    if not 1 <= number <= len(sections):
+    page = page_of(survey=sample.survey, response=response, number=number)
+    if page is None:
         raise Http404("No such page.")
     if number > response.section_reached + 1:
         return redirect("surveys:respond_page", link=link, number=response.section_reached + 1)
-    section = sections[number - 1]
-    every = questionnaire(survey)
-    last = number == len(sections)
-    answers: dict[str, Any] = dict(response.answers)
-    visible = {q.code for q in rules.shown([q.rule() for q in every], answers)}
-    # Asked on the last page, when a written answer could be quoted: one of the respondent's
-    # free-text questions is shown to them (the last page's own, once brought up).
-    texts = any(q.kind == rules.Kind.TEXT and (q.code in visible or q.section_id == section.pk) for q in every)
-    consent = survey.quote_consent_text if last and texts else ""
-    on_page = [q for q in every if q.section_id == section.pk and q.code in visible]
-    if request.method == "POST":
-        asked = set(request.POST.getlist("asked"))
-        shown_then = [q for q in every if q.section_id == section.pk and (q.code in asked or q.code in visible)]
-        form = AnswerForm(
-            request.POST, questions=shown_then, all_questions=every, earlier=answers, consent_text=consent
-        )
-        if form.is_valid():
-            try:
-                response = page_save(
-                    response=response,
-                    section_index=number - 1,
-                    answers=form.kept,
-                    page_codes=[q.code for q in every if q.section_id == section.pk],
-                )
-            except SurveyError:  # sent from another tab meanwhile
-                return redirect("surveys:respond_done", link=link)
-            now_visible = {q.code for q in rules.shown([q.rule() for q in every], response.answers)}
-            more = [
-                q
-                for q in every
-                if q.section_id == section.pk and q.code in now_visible and q.code not in {x.code for x in shown_then}
-            ]
-            if more:
-                messages.info(request, "Your answer brought up another question on this page.")
-                return redirect("surveys:respond_page", link=link, number=number)
-            if not last:
-                return redirect("surveys:respond_page", link=link, number=number + 1)
-            try:
-                response_complete(
-                    response=response, questions=every, quote_consent=bool(form.cleaned_data.get("quote_consent"))
-                )
-            except SurveyError as error:
-                return _unfinished(request, sample, response, every, sections, str(error))
-            answer = redirect("surveys:respond_done", link=link)
-            answer.delete_cookie(_cookie(sample), path=f"/s/{link}/")
-            answer.set_signed_cookie(
-                _done_cookie(sample),
-                "1",
-                salt="surveys.done",
-                max_age=365 * 86400,
-                path=f"/s/{link}/",
-                httponly=True,
-                samesite="Lax",
-                secure=request.is_secure(),
-            )
-            return answer
-        on_page = shown_then
-    else:
-        initial = {q.code: answers.get(q.code) for q in on_page}
-        form = AnswerForm(
-            initial=initial, questions=on_page, all_questions=every, earlier=answers, consent_text=consent
-        )
-        if consent:
-            form.fields["quote_consent"].initial = response.quote_consent
-    context = {
-        "sample": sample,
-        "survey": survey,
-        "section": section,
-        "number": number,
-        "pages": len(sections),
-        "form": form,
-        "asked": [q.code for q in on_page],
-        "last": last,
-    }
+    shown = page.shown(set(request.POST.getlist("asked")) if request.method == "POST" else ())
+    form = AnswerForm(
+        request.POST if request.method == "POST" else None,
+        initial={q.code: response.answers.get(q.code) for q in shown} | {"quote_consent": response.quote_consent},
+        questions=shown,
+        all_questions=page.questions,
+        earlier=dict(response.answers),
+        consent_text=page.consent_text,
+    )
+    if request.method == "POST" and form.is_valid():
+        consent = bool(form.cleaned_data.get("quote_consent"))
+        sent = page_submit(response=response, page=page, asked=shown, answers=form.kept, quote_consent=consent)
+        return _after_page(request, sample, sent)
+    context = {"sample": sample, "survey": sample.survey, "page": page, "form": form, "asked": [q.code for q in shown]}
     return render(request, "surveys/respond_page.html", context)
 
 
-def _unfinished(
-    request: HttpRequest, sample: Sample, response: Response, every: list[Question], sections: list[Section], why: str
-) -> HttpResponseBase:
-    """Completing failed: a required answer is missing on an earlier page (routing changed)
-    or the survey closed or filled up meanwhile."""
-    reason = _not_taking(sample)
-    if reason:
-        return _refused(request, sample, why)
-    code = why.partition(":")[0]
-    section_id = next((q.section_id for q in every if q.code == code), sections[0].pk)
-    number = next(i for i, s in enumerate(sections, start=1) if s.pk == section_id)
-    messages.error(request, "One more answer is needed on this page before your answers can be sent.")
-    return redirect("surveys:respond_page", link=sample.link, number=number)
+def _after_page(request: HttpRequest, sample: Sample, sent: PageSent) -> HttpResponseBase:
+    if sent.next == Next.SAME_PAGE:
+        messages.info(request, "Your answer brought up another question on this page.")
+    elif sent.next == Next.BACK_TO:
+        messages.error(request, "One more answer is needed on this page before your answers can be sent.")
+    elif sent.next == Next.REFUSED:
+        return _refused(request, sample, sent.reason)
+    if sent.next != Next.SENT:
+        return redirect("surveys:respond_page", link=sample.link, number=sent.page)
+    answer = redirect("surveys:respond_done", link=sample.link)
+    answer.delete_cookie(_cookie(sample), path=f"/s/{sample.link}/")
+    answer.set_signed_cookie(
+        _done_cookie(sample),
+        "1",
+        salt="surveys.done",
+        max_age=365 * 86400,
+        path=f"/s/{sample.link}/",
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return answer
 
 
 @require_GET

@@ -289,6 +289,49 @@ def _demo_report(survey: Survey, coordinator: User, out: Callable[[str], None]) 
     out(f"  report published at /reports/{report.slug}/")
 
 
+FEEDBACK_SLUG = "awareness-week-feedback"
+
+
+def demo_feedback(*, out: Callable[[str], None]) -> Survey | None:
+    """An open survey anyone can answer from the demo: its link is printed, so the
+    respondent's pages (routing, saving page by page, coming back) can be tried."""
+    if Survey.objects.filter(slug=FEEDBACK_SLUG).exists():
+        return None
+    with transaction.atomic():
+        survey = Survey.objects.create(
+            slug=FEEDBACK_SLUG,
+            title="Awareness Week: tell us what you think",
+            introduction="Two short pages about this year's Infant Mental Health Awareness Week.",
+            commissioned_by="Infant Mental Health Awareness Week",
+            conducted_by="Nurture",
+            status=SurveyStatus.OPEN,
+        )
+        you = Section.objects.create(survey=survey, position=1, title="About you")
+        week = Section.objects.create(survey=survey, position=2, title="The week")
+        rows: list[tuple[Section, str, str, str, list[str], dict[str, Any]]] = [
+            (you, "WORK", "single", "Do you work with babies, young children or their families?", ["Yes", "No"], {}),
+            (you, "ROLE", "single", "Which best describes your work?", ROLES,
+             {"profile": True, "show_if_code": "WORK", "show_if_options": ["1"]}),
+            (week, "USEFUL", "likert", "How useful did you find this year's resources?",
+             ["Very useful", "Fairly useful", "Not very useful", "Not at all useful"], {"dont_know": True}),
+            (week, "EVENTS", "number", "How many Awareness Week events did you go to?", [],
+             {"least": Decimal(0), "most": Decimal(50)}),
+            (week, "NEXT", "text", "What should next year's week focus on?", [], {"required": False}),
+        ]  # fmt: skip
+        for position, (section, code, kind, text, options, extra) in enumerate(rows, start=1):
+            Question.objects.create(
+                survey=survey, section=section, position=position, code=code, kind=kind, text=text,
+                options=options, **extra,
+            )  # fmt: skip
+        sample = Sample.objects.create(
+            survey=survey, code="visitors", name="Visitors", kind=SampleKind.OPT_IN,
+            population="People who took part in Awareness Week", quota=500,
+        )  # fmt: skip
+    out(f"  an open survey to try as a respondent: /s/{sample.link}/")
+    return survey
+
+
 def demo_load(run: DemoRun) -> None:
     """The app's part of `manage.py demo` (`core/demo.py`)."""
     demo_surveys(out=run.stdout.write, seed=run.seed or 2022)
+    demo_feedback(out=run.stdout.write)
